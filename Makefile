@@ -1,0 +1,68 @@
+# The handbook's commands. Editors need two: `make html` and `make test`.
+# The first run creates .venv and installs the pinned tools from requirements.lock.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+JOBS ?= 2
+
+.PHONY: html check test lint typecheck pytest serve clean lock help
+
+help:
+	@echo "make html    build the site into _build/html (nothing changes if a source has a problem)"
+	@echo "make check   check the sources and report every problem, publishing nothing"
+	@echo "make serve   serve the site on http://127.0.0.1:8000, rebuilding when a source changes"
+	@echo "make test    run the tests, the linters and the type checks"
+	@echo "make clean   remove everything the build made"
+
+html: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m clausebook build
+
+check: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m clausebook check
+
+serve: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m clausebook serve
+
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
+
+# Strict for the pure parts (the model and the engine that runs on Pyodide).
+typecheck: $(STAMP)
+	$(BIN)/mypy
+	$(BIN)/mypy --strict src/clausebook/model.py src/clausebook/interactive
+
+pytest: $(STAMP) $(NODE_STAMP) chromium
+	$(BIN)/pytest -n $(JOBS)
+
+# Browser tests drive Debian's Chromium; install it when it is missing (CI runs as root).
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null || { echo "Installing Chromium for the browser tests..."; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo "Installing the pinned build tools into $(VENV) (first run only, about a minute)..."
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --no-deps --no-build-isolation --editable .
+	@touch $@
+
+$(NODE_STAMP): package-lock.json
+	@echo "Installing the pinned JavaScript packages (Pyodide, test tools) with npm ci..."
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Re-pin the Python dependencies after editing requirements.in.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv==0.13.9
+	$(BIN)/uv pip compile requirements.in --generate-hashes --python-version 3.11 \
+	  --no-header --quiet -o requirements.lock
+
+clean:
+	rm -rf _build

@@ -1,0 +1,27 @@
+"""Sphinx settings for the Agora Learning Partnership staff handbook.
+
+Editors rarely need to change this file. Every ``clausebook_*`` setting is
+explained in the editors' guide (editors.md).
+"""
+
+project = "Agora Learning Partnership staff handbook"
+author = "Agora Learning Partnership"
+copyright = "Agora Learning Partnership"
+language = "en"
+
+extensions = ["clausebook.sphinxext"]
+
+# The organisation that owns the policies.
+clausebook_organisation = "Agora Learning Partnership"
+
+html_theme = "furo"
+html_title = "Agora Learning Partnership staff handbook"
+templates_path = ["../templates"]
+# The Markdown sources are the editors' working files, not part of the site.
+html_copy_source = False
+html_show_sourcelink = False
+html_permalinks_icon = "#"
+html_theme_options = {
+    # No "edit this page" buttons: they would point outside the intranet.
+    "top_of_page_buttons": [],
+}

@@ -1,0 +1,5 @@
+import sys
+
+from clausebook.cli import main
+
+sys.exit(main())

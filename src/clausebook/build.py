@@ -1,0 +1,193 @@
+"""Build the site without ever leaving a half-written one behind.
+
+Sphinx builds into a work folder (kept between runs, so a rebuild only redoes
+what changed). Any warning fails the build: the editor sees every problem with
+its file and line, and ``_build/html`` is replaced only after a clean build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import io
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TextIO, cast
+
+from clausebook.model import Problem
+from clausebook.staging import editor_path, stage
+
+WARNING_LINE = re.compile(
+    r"^(?P<path>/[^\n]*?)(?::(?P<line>\d+))?: "
+    r"(?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*)$"
+)
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @property
+    def handbook(self) -> Path:
+        return self.root / "handbook"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "_build"
+
+    @property
+    def work(self) -> Path:
+        return self.build / ".work"
+
+    @property
+    def srcdir(self) -> Path:
+        return self.work / "src"
+
+    @property
+    def outdir(self) -> Path:
+        return self.work / "html"
+
+    @property
+    def doctrees(self) -> Path:
+        return self.work / "doctrees"
+
+    @property
+    def published(self) -> Path:
+        return self.build / "html"
+
+
+@dataclass
+class Report:
+    """What the editor is told: problems as 'file:line: message', counted."""
+
+    out: TextIO
+    root: Path
+    problems: list[str] = field(default_factory=list)
+
+    def problem(self, problem: Problem) -> None:
+        where = ""
+        if problem.location is not None:
+            path = editor_path(problem.location.path, self.root)
+            where = f"{path}:{problem.location.line}: " if problem.location.line else f"{path}: "
+        self.add(f"{where}error: {problem.message}")
+
+    def add(self, line: str) -> None:
+        self.problems.append(line)
+        print(line, file=self.out, flush=True)
+
+
+class WarningStream(io.TextIOBase):
+    """Sphinx's warning stream, rewritten for editors as lines arrive."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        while "\n" in self.pending:
+            line, self.pending = self.pending.split("\n", 1)
+            if line.strip():
+                self.report.add(self.translate(line))
+        return len(text)
+
+    def translate(self, line: str) -> str:
+        match = WARNING_LINE.match(line)
+        if not match:
+            return line
+        path = editor_path(match["path"], self.report.root)
+        where = f"{path}:{match['line']}" if match["line"] else path
+        message = re.sub(r"\s*\[(clausebook|myst)\.[\w-]+\]$", "", match["message"])
+        return f"{where}: error: {message}"
+
+
+@contextlib.contextmanager
+def exclusive(paths: Paths) -> Iterator[None]:
+    """One build at a time (``make serve`` rebuilds while an editor may run ``make html``)."""
+    paths.work.mkdir(parents=True, exist_ok=True)
+    with open(paths.work / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def run_sphinx(paths: Paths, report: Report, status: TextIO | None, jobs: int) -> bool:
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    warnings = WarningStream(report)
+    try:
+        with patch_docutils(paths.handbook), docutils_namespace():
+            app = Sphinx(
+                srcdir=paths.srcdir,
+                confdir=paths.handbook,
+                outdir=paths.outdir,
+                doctreedir=paths.doctrees,
+                buildername="html",
+                status=status,
+                warning=cast(IO[str], warnings),
+                parallel=jobs,
+                keep_going=True,
+            )
+            app.build()
+    except SphinxError as error:
+        report.add(f"handbook/conf.py: error: {error}")
+        return False
+    warnings.write("\n")
+    return app.statuscode == 0
+
+
+def publish(paths: Paths) -> None:
+    """Replace ``_build/html`` by the new site in one step."""
+    fresh = paths.build / ".html-new"
+    old = paths.build / ".html-old"
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(paths.outdir, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    if paths.published.exists():
+        os.rename(paths.published, old)
+    os.rename(fresh, paths.published)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def forget_environment(paths: Paths) -> None:
+    # A failed build may have read documents whose warnings would not be repeated by an
+    # incremental build; the next build reads everything again so no problem is missed.
+    shutil.rmtree(paths.doctrees, ignore_errors=True)
+
+
+def build(root: Path, *, publish_site: bool = True, jobs: int = 1, quiet: bool = False) -> int:
+    """Build the handbook at ``root``; return the exit status (0 on success)."""
+    paths = Paths(root.resolve())
+    report = Report(sys.stderr, paths.root)
+    started = time.perf_counter()
+    with exclusive(paths):
+        for problem in stage(paths.handbook, paths.srcdir):
+            report.problem(problem)
+        ok = run_sphinx(paths, report, None if quiet else sys.stdout, jobs) and not report.problems
+        if not ok:
+            forget_environment(paths)
+            count = len(report.problems)
+            kept = "The published site in _build/html was not changed." if publish_site else ""
+            print(
+                f"\nThe build found {count} problem{'s' if count != 1 else ''} (listed above). {kept}",
+                file=sys.stderr,
+            )
+            return 1
+        if publish_site:
+            publish(paths)
+    seconds = time.perf_counter() - started
+    if not quiet:
+        done = (
+            f"Built the site in {seconds:.1f} s: open _build/html/index.html"
+            if publish_site
+            else "No problems found."
+        )
+        print(done)
+    return 0

@@ -1,0 +1,59 @@
+"""The command line: ``python -m clausebook build|check|serve``. Wiring only; the parts do the work."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from clausebook import __version__
+
+
+def _build(args: argparse.Namespace) -> int:
+    from clausebook.build import build
+
+    return build(args.root, publish_site=True, jobs=args.jobs, quiet=args.quiet)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from clausebook.build import build
+
+    return build(args.root, publish_site=False, jobs=args.jobs, quiet=args.quiet)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from clausebook.serve import serve
+
+    return serve(args.root, host=args.host, port=args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="clausebook", description="Publish staff policies from MyST sources.")
+    main.add_argument("--version", action="version", version=f"clausebook {__version__}")
+    main.add_argument("--root", type=Path, default=Path.cwd(), help="the repository (default: here)")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    for name, func, help_text in (
+        ("build", _build, "build the site into _build/html (only if there are no problems)"),
+        ("check", _check, "check the sources and report every problem, publishing nothing"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("-j", "--jobs", type=int, default=1, help="processes for reading and writing")
+        command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+        command.set_defaults(func=func)
+
+    serve = commands.add_parser("serve", help="serve _build/html on this computer, rebuilding on change")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=_serve)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    status: int = args.func(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

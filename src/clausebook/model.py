@@ -1,0 +1,188 @@
+"""The policy model: what a policy, a section and a clause are, with no Sphinx in it.
+
+Everything here is a frozen dataclass or a pure function, so the same rules serve
+the Sphinx extension, the release tools and the tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+CLAUSE_NUMBER = re.compile(r"^(?P<section>[1-9][0-9]*)\.(?P<item>[1-9][0-9]*)$")
+SECTION_HEADING = re.compile(r"^(?P<number>[1-9][0-9]*)\.\s+(?P<title>\S.*)$")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an editor can find something: a source file and a line (1-based)."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something an editor must fix, said so they can act on it."""
+
+    message: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True, order=True)
+class ClauseNumber:
+    """A clause number such as 4.2: section 4, item 2."""
+
+    section: int
+    item: int
+
+    @classmethod
+    def parse(cls, text: str) -> ClauseNumber:
+        match = CLAUSE_NUMBER.match(text.strip())
+        if not match:
+            raise ValueError(
+                f"{text!r} is not a clause number: write the section number, a dot "
+                "and the clause's place in the section, like 4.2"
+            )
+        return cls(int(match["section"]), int(match["item"]))
+
+    def __str__(self) -> str:
+        return f"{self.section}.{self.item}"
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id of the clause in its page; stable for a given number."""
+        return f"clause-{self.section}-{self.item}"
+
+
+def is_clause_number(text: str) -> bool:
+    return CLAUSE_NUMBER.match(text.strip()) is not None
+
+
+def section_anchor(number: int) -> str:
+    return f"section-{number}"
+
+
+@dataclass(frozen=True)
+class Clause:
+    number: ClauseNumber
+    text: str
+    page: str  # the page that holds it, relative to its policy version: "04-prohibited-use"
+    location: Location | None = None
+
+    @property
+    def section(self) -> int:
+        return self.number.section
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int | None  # None when the heading has no number (an editor's mistake)
+    title: str
+    page: str
+    clauses: tuple[Clause, ...] = ()
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    policy: str  # the policy's id, its folder name: "social-media"
+    title: str
+    version: str
+    effective: str  # ISO date
+    sections: tuple[Section, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        return tuple(clause for section in self.sections for clause in section.clauses)
+
+    def clause(self, number: str) -> Clause | None:
+        wanted = ClauseNumber.parse(number)
+        return next((c for c in self.clauses if c.number == wanted), None)
+
+
+def plain_text(text: str) -> str:
+    """Normalise a clause's text for comparison and for clauses.json.
+
+    Runs of spaces collapse; blocks (paragraphs, list items) stay one per line.
+    """
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def parse_section_heading(title: str) -> tuple[int | None, str]:
+    """'4. Prohibited use' -> (4, 'Prohibited use'); a heading with no number -> (None, title)."""
+    match = SECTION_HEADING.match(title.strip())
+    if not match:
+        return None, title.strip()
+    return int(match["number"]), match["title"].strip()
+
+
+def numbering_problems(sections: Sequence[Section]) -> list[Problem]:
+    """Every numbering mistake in one policy version, in document order.
+
+    Sections are numbered 1, 2, 3... in the order of the contents; the clauses of
+    section N are N.1, N.2, N.3... in order, each number once.
+    """
+    problems: list[Problem] = []
+    seen: dict[ClauseNumber, Clause] = {}
+    for place, section in enumerate(sections, start=1):
+        if section.number is None:
+            problems.append(
+                Problem(
+                    f"the section heading {section.title!r} has no number: start it with "
+                    f"the section's number and a dot, like '# {place}. {section.title}'",
+                    section.location,
+                )
+            )
+        elif section.number != place:
+            problems.append(
+                Problem(
+                    f"section {section.number} is number {place} in the policy's contents: "
+                    f"renumber its heading to '{place}.' (and its clauses to {place}.1, "
+                    f"{place}.2...) or move it in the contents of the policy's index.md",
+                    section.location,
+                )
+            )
+        expected_section = section.number if section.number is not None else place
+        problems.extend(_clause_problems(section, expected_section, seen))
+    return problems
+
+
+def _clause_problems(
+    section: Section, expected_section: int, seen: dict[ClauseNumber, Clause]
+) -> Iterable[Problem]:
+    expected_item = 1
+    for clause in section.clauses:
+        number = clause.number
+        first = seen.get(number)
+        if first is not None:
+            where = f" (first at {first.location})" if first.location else ""
+            yield Problem(
+                f"clause {number} appears twice{where}: give each clause its own number",
+                clause.location,
+            )
+            continue
+        seen[number] = clause
+        if number.section != expected_section:
+            yield Problem(
+                f"clause {number} is in section {expected_section}: number it "
+                f"{expected_section}.{expected_item}, or move it to section {number.section}",
+                clause.location,
+            )
+        elif number.item != expected_item:
+            yield Problem(
+                f"clause {number} is out of order: the clause here should be "
+                f"{expected_section}.{expected_item} (clauses run {expected_section}.1, "
+                f"{expected_section}.2... with no gaps)",
+                clause.location,
+            )
+        expected_item = (
+            max(expected_item, number.item) + 1 if number.section == expected_section else expected_item + 1
+        )

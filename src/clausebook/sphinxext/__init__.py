@@ -1,0 +1,32 @@
+"""The Clausebook Sphinx extension: ``extensions = ["clausebook.sphinxext"]``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from clausebook import __version__
+from clausebook.sphinxext.clauses import setup_clauses
+from clausebook.sphinxext.config import setup_config
+from clausebook.sphinxext.docs import setup_docs
+from clausebook.sphinxext.domain import setup_domain
+from clausebook.sphinxext.outputs import setup_outputs
+from clausebook.sphinxext.site import setup_site
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_design")
+    setup_config(app)
+    setup_domain(app)
+    setup_clauses(app)
+    setup_outputs(app)
+    setup_site(app)
+    setup_docs(app)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

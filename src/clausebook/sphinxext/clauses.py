@@ -1,0 +1,113 @@
+"""Clauses: the ``{clause}`` directive that writes one, the ``{clause}`` role that cites one.
+
+An editor writes::
+
+    :::{clause} 4.4
+    Employees must not post comments about ...
+    :::
+
+and cites it elsewhere as ``{clause}`4.4``` (same policy) or
+``{clause}`social-media:4.4``` (another policy's version in force).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+from sphinx.writers.html5 import HTML5Translator
+
+from clausebook.model import ClauseNumber, plain_text, section_anchor
+from clausebook.sphinxext.domain import ClausebookDomain
+from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
+
+
+class clause(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+    """A numbered clause: its number and its body."""
+
+
+class ClauseDirective(SphinxDirective):
+    optional_arguments = 1
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        location = (self.env.docname, self.lineno)
+        if not self.arguments:
+            warn(
+                ClausebookWarning.CLAUSE_SYNTAX,
+                "this clause has no number: write it after the directive's name, like ':::{clause} 4.2'",
+                location,
+            )
+            return []
+        try:
+            number = ClauseNumber.parse(self.arguments[0])
+        except ValueError as error:
+            warn(ClausebookWarning.CLAUSE_SYNTAX, str(error), location)
+            return []
+        node = clause(number=str(number), ids=[number.anchor])
+        self.set_source_info(node)
+        self.state.nested_parse(self.content, self.content_offset, node)
+        text = plain_text(node.astext())
+        if not text:
+            warn(
+                ClausebookWarning.CLAUSE_SYNTAX,
+                f"clause {number} has no text: write the clause's words between "
+                f"':::{{clause}} {number}' and the closing ':::', or delete the empty clause",
+                location,
+            )
+        domain: ClausebookDomain = self.env.domains["cb"]  # type: ignore[assignment]
+        domain.note_clause(self.env.docname, str(number), text, self.lineno)
+        return [node]
+
+
+def visit_clause_html(self: HTML5Translator, node: clause) -> None:
+    number = node["number"]
+    anchor = node["ids"][0]
+    self.body.append(
+        f'<div class="cb-clause" id="{anchor}" data-clause="{number}">'
+        f'<a class="cb-clause-number" href="#{anchor}" aria-label="Clause {number}: link to this clause" '
+        f'title="Link to this clause">{number}</a><div class="cb-clause-body">'
+    )
+
+
+def depart_clause_html(self: HTML5Translator, node: clause) -> None:
+    self.body.append("</div></div>\n")
+
+
+def _pass(self: Any, node: nodes.Node) -> None:
+    pass
+
+
+def collect_section(app: Sphinx, doctree: nodes.document) -> None:
+    """Record the page's section heading, and give the section a permanent id like #section-4.
+
+    Runs before Sphinx's own collectors so the table of contents uses the new id.
+    """
+    from clausebook.model import parse_section_heading
+
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    title_node = section.next_node(nodes.title)
+    title = title_node.astext() if title_node else ""
+    number, _ = parse_section_heading(title)
+    if number is not None:
+        section["ids"].insert(0, section_anchor(number))
+    line = title_node.line if title_node is not None and title_node.line else section.line
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    domain.note_section(app.env.docname, title, line or 1)
+
+
+def setup_clauses(app: Sphinx) -> None:
+    app.add_node(
+        clause,
+        html=(visit_clause_html, depart_clause_html),
+        latex=(_pass, _pass),
+        text=(_pass, _pass),
+        man=(_pass, _pass),
+        texinfo=(_pass, _pass),
+    )
+    app.add_directive("clause", ClauseDirective)
+    app.connect("doctree-read", collect_section, priority=400)

@@ -1,0 +1,98 @@
+"""The handbook's settings (``clausebook_*`` in ``handbook/conf.py``), declared once.
+
+Each field carries its help text; the editors' guide renders this table with
+``{clausebook-config}``, so documentation and code cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
+
+
+def _iso_date_or_empty(name: str, value: Any) -> None:
+    if value == "":
+        return
+    try:
+        dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"{name} must be a date written YYYY-MM-DD, not {value!r}") from None
+
+
+def _text(name: str, value: Any) -> None:
+    if not isinstance(value, str):
+        raise ConfigError(f"{name} must be text in quotes, not {value!r}")
+
+
+def _list_of_text(name: str, value: Any) -> None:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{name} must be a list of names in quotes, like ['Ash Grove Primary']")
+
+
+@dataclass(frozen=True)
+class ClausebookConfig:
+    organisation: str = field(
+        default="",
+        metadata={"help": "The organisation that owns the policies, shown on every page.", "check": _text},
+    )
+    site_url: str = field(
+        default="",
+        metadata={
+            "help": "The address the site is published at, such as "
+            "'https://intranet.example.org/policies/'. When set, printed copies link "
+            "each clause to its permanent link online.",
+            "check": _text,
+        },
+    )
+    schools: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": "The organisation's schools, for a school's own edition of the PDF.",
+            "check": _list_of_text,
+        },
+    )
+    today: str = field(
+        default="",
+        metadata={
+            "help": "The date the site is built as of (YYYY-MM-DD). Empty means today; "
+            "set it only to preview the site as it will be on a later date.",
+            "check": _iso_date_or_empty,
+        },
+    )
+    quizzes_dir: str = field(
+        default="",
+        metadata={
+            "help": "The folder of quiz and decision-tree files, relative to conf.py. "
+            "Empty means no guidance tools.",
+            "check": _text,
+        },
+    )
+
+    @classmethod
+    def from_sphinx(cls, app: Sphinx) -> ClausebookConfig:
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            name = f"clausebook_{item.name}"
+            value = getattr(app.config, name)
+            item.metadata["check"](name, value)
+            values[item.name] = tuple(value) if isinstance(value, list) else value
+        return cls(**values)
+
+    @property
+    def build_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.today) if self.today else dt.date.today()
+
+
+def config_fields() -> list[tuple[str, str, str]]:
+    """(setting, default, help) for the editors' guide."""
+    return [(f"clausebook_{f.name}", repr(f.default), f.metadata["help"]) for f in fields(ClausebookConfig)]
+
+
+def setup_config(app: Sphinx) -> None:
+    for item in fields(ClausebookConfig):
+        default = list(item.default) if isinstance(item.default, tuple) else item.default
+        app.add_config_value(f"clausebook_{item.name}", default, "env", types=frozenset({type(default)}))

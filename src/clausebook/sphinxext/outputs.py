@@ -1,0 +1,146 @@
+"""The build's public, machine-readable face: ``clausebook.json`` and one ``clauses.json`` per version.
+
+Later features extend these files with new fields; a field is never renamed.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from clausebook import __version__
+from clausebook.model import PolicyVersion
+from clausebook.sphinxext.config import ClausebookConfig
+from clausebook.sphinxext.domain import ClausebookDomain, version_key
+
+MANIFEST = "clausebook.json"
+
+
+@dataclass(frozen=True)
+class VersionEntry:
+    index: str  # the docname of the version's index page
+    model: PolicyVersion
+    status: str  # current, superseded or future
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.index)
+
+
+def version_entries(app: Sphinx) -> dict[str, list[VersionEntry]]:
+    """Every policy's versions, oldest first, each with its status on the build date.
+
+    Computed once per build (every page's template asks), after all reading is done.
+    """
+    cached: dict[str, list[VersionEntry]] | None = getattr(app.builder, "_cb_entries", None)
+    if cached is None:
+        cached = _version_entries(app)
+        app.builder._cb_entries = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def forget_entries(app: Sphinx, env: object) -> None:
+    app.builder._cb_entries = None  # type: ignore[attr-defined]
+
+
+def _version_entries(app: Sphinx) -> dict[str, list[VersionEntry]]:
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    today = ClausebookConfig.from_sphinx(app).build_date
+    by_policy: dict[str, list[tuple[str, PolicyVersion]]] = {}
+    for index, version in domain.policy_versions():
+        by_policy.setdefault(version.policy, []).append((index, version))
+    result: dict[str, list[VersionEntry]] = {}
+    for policy, versions in sorted(by_policy.items()):
+        current = domain.current_index(policy, today)
+        versions.sort(key=lambda item: (item[1].effective, version_key(item[1].version)))
+        result[policy] = [
+            VersionEntry(index, version, _status(index, version, current, today.isoformat()))
+            for index, version in versions
+        ]
+    return result
+
+
+def _status(index: str, version: PolicyVersion, current: str | None, today: str) -> str:
+    if index == current:
+        return "current"
+    return "future" if version.effective > today else "superseded"
+
+
+def page_url(app: Sphinx, docname: str, anchor: str = "") -> str:
+    uri = app.builder.get_target_uri(docname)
+    return f"{uri}#{anchor}" if anchor else uri
+
+
+def clauses_document(app: Sphinx, entry: VersionEntry) -> dict[str, Any]:
+    return {
+        "policy": entry.model.policy,
+        "version": entry.model.version,
+        "title": entry.model.title,
+        "effective": entry.model.effective,
+        "clauses": [
+            {
+                "number": str(clause.number),
+                "section": str(clause.section),
+                "url": page_url(app, clause.page, clause.number.anchor),
+                "text": clause.text,
+            }
+            for clause in entry.model.clauses
+        ],
+    }
+
+
+def manifest_document(app: Sphinx, entries: dict[str, list[VersionEntry]]) -> dict[str, Any]:
+    policies = []
+    for policy, versions in entries.items():
+        current = next((v for v in versions if v.status == "current"), None)
+        shown = current or versions[-1]
+        policies.append(
+            {
+                "id": policy,
+                "title": shown.model.title,
+                "current": current.model.version if current else None,
+                "url": page_url(app, shown.index),
+                "quiz": None,
+                "tree": None,
+                "pdf": None,
+                "versions": [
+                    {
+                        "version": v.model.version,
+                        "effective": v.model.effective,
+                        "status": v.status,
+                        "url": page_url(app, v.index),
+                        "clauses": posixpath.join(v.folder, "clauses.json"),
+                        "pdf": None,
+                        "changes": None,
+                    }
+                    for v in versions
+                ],
+            }
+        )
+    return {"generator": f"clausebook {__version__}", "policies": policies}
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_outputs(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    entries = version_entries(app)
+    for versions in entries.values():
+        for entry in versions:
+            write_json(outdir / entry.folder / "clauses.json", clauses_document(app, entry))
+    write_json(outdir / MANIFEST, manifest_document(app, entries))
+
+
+def setup_outputs(app: Sphinx) -> None:
+    app.connect("env-updated", forget_entries)
+    app.connect("build-finished", write_outputs)

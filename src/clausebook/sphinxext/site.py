@@ -1,0 +1,133 @@
+"""What the site's templates know: the policy a page belongs to, its sections and versions.
+
+Context keys are prefixed ``cb_`` (as Furo prefixes its own), so a handbook's
+templates can use them without clashing with the theme's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from clausebook.sphinxext.domain import ClausebookDomain, format_date
+from clausebook.sphinxext.outputs import VersionEntry, version_entries
+
+PACKAGE = Path(__file__).resolve().parent.parent
+WEB = PACKAGE / "web"
+TEMPLATES = PACKAGE / "templates"
+
+STATUS_WORDS = {"current": "in force", "superseded": "superseded", "future": "not yet in force"}
+
+
+class policy_list(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for the list of policies, filled in once every policy has been read."""
+
+
+class PolicyListDirective(SphinxDirective):
+    """``{policy-list}``: the handbook's policies, each linked to the version in force."""
+
+    def run(self) -> list[nodes.Node]:
+        domain: ClausebookDomain = self.env.domains["cb"]  # type: ignore[assignment]
+        domain.note_citing(self.env.docname)
+        return [policy_list()]
+
+
+def fill_policy_lists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    placeholders = list(doctree.findall(policy_list))
+    if not placeholders:
+        return
+    entries = version_entries(app)
+    for placeholder in placeholders:
+        items = nodes.bullet_list(classes=["cb-policy-list"])
+        for versions in entries.values():
+            shown = _shown(versions)
+            uri = app.builder.get_relative_uri(docname, shown.index)
+            para = nodes.paragraph()
+            para += nodes.reference("", shown.model.title, internal=True, refuri=uri)
+            para += nodes.Text(
+                f" (version {shown.model.version}, {STATUS_WORDS[shown.status]} "
+                f"from {format_date(shown.model.effective)})"
+            )
+            items += nodes.list_item("", para)
+        if not entries:
+            placeholder.replace_self(nodes.paragraph(text="No policies have been published yet."))
+        else:
+            placeholder.replace_self(items)
+
+
+def _shown(versions: list[VersionEntry]) -> VersionEntry:
+    return next((v for v in versions if v.status == "current"), versions[-1])
+
+
+def page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Give templates the policy version of the page: sections for the sidebar, versions for the menu."""
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    index = domain.policy_index_of(pagename)
+    context["cb_policy"] = None
+    if index is None or "invalid" in domain.data["policies"].get(index, {"invalid": 1}):
+        return
+    entries = version_entries(app)
+    policy = domain.data["policies"][index]["id"]
+    versions = entries.get(policy, [])
+    this = next((v for v in versions if v.index == index), None)
+    if this is None:
+        return
+    current = next((v for v in versions if v.status == "current"), None)
+
+    def rel(docname: str) -> str:
+        return app.builder.get_relative_uri(pagename, docname)
+
+    context["cb_policy"] = {
+        "title": this.model.title,
+        "version": this.model.version,
+        "effective": format_date(this.model.effective),
+        "status": this.status,
+        "index_url": rel(index),
+        "is_index": pagename == index,
+        "sections": [
+            {
+                "number": section.number,
+                "title": section.title,
+                "url": rel(section.page),
+                "is_current": section.page == pagename,
+            }
+            for section in this.model.sections
+        ],
+        "versions": [
+            {
+                "version": v.model.version,
+                "effective": format_date(v.model.effective),
+                "status": v.status,
+                "status_words": STATUS_WORDS[v.status],
+                "url": rel(v.index),
+                "is_this": v is this,
+            }
+            for v in reversed(versions)
+        ],
+        "current_url": rel(current.index) if current else None,
+        "current_version": current.model.version if current else None,
+    }
+
+
+def add_paths(app: Sphinx, config: Any) -> None:
+    # The handbook's own templates come first, so they override the package's defaults.
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    # Clauses are written as ':::{clause} 4.2' fences, which need MyST's colon fence.
+    if "colon_fence" not in config.myst_enable_extensions:
+        config.myst_enable_extensions = [*config.myst_enable_extensions, "colon_fence"]
+    config.html_static_path = [*config.html_static_path, str(WEB / "static")]
+
+
+def setup_site(app: Sphinx) -> None:
+    app.add_node(policy_list)
+    app.add_directive("policy-list", PolicyListDirective)
+    app.connect("config-inited", add_paths)
+    app.connect("doctree-resolved", fill_policy_lists)
+    app.connect("html-page-context", page_context)
+    app.add_css_file("clausebook.css")

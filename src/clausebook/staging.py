@@ -1,0 +1,162 @@
+"""Lay out the handbook's sources the way the site is addressed, without copying them.
+
+The editor's folder ``handbook/social-media/`` holds the policy; the site serves
+it as ``social-media/<version>/``, so that every version keeps its own permanent
+URL. The staging folder mirrors the handbook with symbolic links at those places;
+Sphinx reads it (the editor's files stay the only copy), and warnings are mapped
+back to the editor's files by :func:`editor_path`.
+
+Nothing here parses Markdown: only the policy's front matter is read, for its
+version number, which decides the folder the policy is served from.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from clausebook.model import Location, Problem
+
+SOURCE_SUFFIX = ".md"
+IGNORED = ("_", ".")  # folders and files that are the build's, not pages
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """A policy folder the editor works in, and the version it declares."""
+
+    policy: str
+    folder: Path
+    version: str | None
+
+
+def front_matter(path: Path) -> dict[str, object] | None:
+    """The YAML between the first two ``---`` lines of a Markdown file, if any."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return None
+    end = text.find("\n---", 3)
+    if end == -1:
+        return None
+    try:
+        data = yaml.safe_load(text[3:end])
+    except yaml.YAMLError:
+        return None  # Sphinx reports malformed front matter with its line.
+    return data if isinstance(data, dict) else None
+
+
+def declared_version(index: Path) -> str | None:
+    data = front_matter(index)
+    policy = data.get("policy") if data else None
+    version = policy.get("version") if isinstance(policy, dict) else None
+    return version if isinstance(version, str) and version.strip() else None
+
+
+def is_policy_folder(folder: Path) -> bool:
+    index = folder / "index.md"
+    if not index.is_file():
+        return False
+    try:
+        data = front_matter(index)
+    except UnicodeDecodeError:
+        return True  # reported by encoding_problems; still a policy folder
+    return bool(data) and "policy" in data  # type: ignore[operator]
+
+
+def policies(handbook: Path) -> list[PolicySource]:
+    found = []
+    for folder in sorted(p for p in handbook.iterdir() if p.is_dir() and not p.name.startswith(IGNORED)):
+        if is_policy_folder(folder):
+            try:
+                version = declared_version(folder / "index.md")
+            except UnicodeDecodeError:
+                version = None
+            found.append(PolicySource(folder.name, folder, version))
+    return found
+
+
+def _files(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(IGNORED))
+        for name in sorted(files):
+            if not name.startswith(IGNORED):
+                yield Path(root, name)
+
+
+UNVERSIONED = "unversioned"
+
+
+def planned_links(handbook: Path) -> dict[str, Path]:
+    """Staged path (relative, POSIX) -> the editor's file it stands for."""
+    plan: dict[str, Path] = {}
+    policy_folders = {p.folder: p for p in policies(handbook)}
+    for path in _files(handbook):
+        relative = path.relative_to(handbook)
+        if relative.as_posix() == "conf.py":
+            continue
+        top = handbook / relative.parts[0]
+        if top in policy_folders:
+            source = policy_folders[top]
+            inside = relative.relative_to(relative.parts[0])
+            staged = Path(source.policy, source.version or UNVERSIONED, inside)
+        else:
+            staged = relative
+        plan[staged.as_posix()] = path.resolve()
+    return plan
+
+
+def encoding_problems(handbook: Path) -> list[Problem]:
+    problems = []
+    for path in _files(handbook):
+        if path.suffix != SOURCE_SUFFIX:
+            continue
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            problems.append(
+                Problem(
+                    f"this file is not saved as UTF-8 (byte 0x{data[error.start]:02x} on this line): "
+                    "open it and save it again with the encoding UTF-8",
+                    Location(str(path), line),
+                )
+            )
+    return problems
+
+
+def stage(handbook: Path, srcdir: Path) -> list[Problem]:
+    """Make ``srcdir`` mirror the handbook as the site addresses it; return problems found."""
+    problems = encoding_problems(handbook)
+    plan = planned_links(handbook)
+    srcdir.mkdir(parents=True, exist_ok=True)
+    for root, dirs, files in os.walk(srcdir, topdown=False):
+        for name in files:
+            staged = Path(root, name)
+            relative = staged.relative_to(srcdir).as_posix()
+            target = plan.get(relative)
+            if target is None or not staged.is_symlink() or Path(os.readlink(staged)) != target:
+                staged.unlink()
+        for name in dirs:
+            folder = Path(root, name)
+            if not any(folder.iterdir()):
+                folder.rmdir()
+    for relative, target in plan.items():
+        staged = srcdir / relative
+        if not staged.is_symlink():
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.symlink_to(target)
+    return problems
+
+
+def editor_path(staged: str, root: Path) -> str:
+    """The editor's file behind a staged path, relative to the repository when inside it."""
+    real = Path(os.path.realpath(staged))
+    try:
+        return real.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(real)
