@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 JOBS ?= 2
 
-.PHONY: html check test lint typecheck pytest serve clean lock help
+.PHONY: html check test lint typecheck pytest browser serve clean lock help
 
 help:
 	@echo "make html    build the site into _build/html (nothing changes if a source has a problem)"
@@ -26,7 +26,7 @@ check: $(STAMP) $(NODE_STAMP)
 serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m clausebook serve
 
-test: lint typecheck pytest
+test: lint typecheck pytest browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools
@@ -37,8 +37,12 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy --strict src/clausebook/model.py src/clausebook/interactive
 
-pytest: $(STAMP) $(NODE_STAMP) chromium
+pytest: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -n $(JOBS)
+
+# Real headless Chromium against the site `make html` just built.
+browser: html chromium
+	node --test --test-concurrency=1 tests/browser/
 
 # Browser tests drive Debian's Chromium; install it when it is missing (CI runs as root).
 .PHONY: chromium

@@ -58,6 +58,10 @@ class Paths:
         return self.work / "doctrees"
 
     @property
+    def decoded(self) -> Path:
+        return self.work / "decoded"
+
+    @property
     def published(self) -> Path:
         return self.build / "html"
 
@@ -73,7 +77,7 @@ class Report:
     def problem(self, problem: Problem) -> None:
         where = ""
         if problem.location is not None:
-            path = editor_path(problem.location.path, self.root)
+            path = editor_path(problem.location.path, self.root, Paths(self.root).decoded)
             where = f"{path}:{problem.location.line}: " if problem.location.line else f"{path}: "
         self.add(f"{where}error: {problem.message}")
 
@@ -101,10 +105,38 @@ class WarningStream(io.TextIOBase):
         match = WARNING_LINE.match(line)
         if not match:
             return line
-        path = editor_path(match["path"], self.report.root)
-        where = f"{path}:{match['line']}" if match["line"] else path
-        message = re.sub(r"\s*\[(clausebook|myst)\.[\w-]+\]$", "", match["message"])
-        return f"{where}: error: {message}"
+        decoded = Paths(self.report.root).decoded
+        path = editor_path(match["path"], self.report.root, decoded)
+        # Every problem names a line: a whole-file problem points at the file's first line.
+        where = f"{path}:{match['line'] or 1}"
+        message = re.sub(r"\s*\[[\w.-]+\]$", "", match["message"])
+        # Messages may mention another place in the sources ("first at ..."): name the editor's file.
+        message = STAGED_PATH.sub(lambda m: editor_path(m[0], self.report.root, decoded), message)
+        return f"{where}: error: {explain(message)}"
+
+
+STAGED_PATH = re.compile(r"/[^\s:()'\"]+\.md")
+
+# Sphinx's own messages, with what an editor should do about them.
+HINTS = (
+    (
+        "document isn't included in any toctree",
+        "this file is in no table of contents, so it would never be published: add its name "
+        "to the toctree list in the policy's index.md, or delete the file",
+    ),
+    (
+        "toctree contains reference to nonexisting document",
+        "the table of contents lists a file that does not exist (deleted or renamed?): "
+        "restore the file, or remove its name from this list",
+    ),
+)
+
+
+def explain(message: str) -> str:
+    for sphinx_says, hint in HINTS:
+        if sphinx_says in message:
+            return f"{hint} ({message})"
+    return message
 
 
 @contextlib.contextmanager
@@ -119,7 +151,11 @@ def exclusive(paths: Paths) -> Iterator[None]:
 def run_sphinx(paths: Paths, report: Report, status: TextIO | None, jobs: int) -> bool:
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
+    from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    if status is None or not status.isatty():
+        nocolor()
 
     warnings = WarningStream(report)
     try:
@@ -168,7 +204,7 @@ def build(root: Path, *, publish_site: bool = True, jobs: int = 1, quiet: bool =
     report = Report(sys.stderr, paths.root)
     started = time.perf_counter()
     with exclusive(paths):
-        for problem in stage(paths.handbook, paths.srcdir):
+        for problem in stage(paths.handbook, paths.srcdir, paths.decoded):
             report.problem(problem)
         ok = run_sphinx(paths, report, None if quiet else sys.stdout, jobs) and not report.problems
         if not ok:

@@ -168,6 +168,7 @@ def _clause_problems(
                 f"clause {number} appears twice{where}: give each clause its own number",
                 clause.location,
             )
+            expected_item = max(expected_item, number.item) + 1
             continue
         seen[number] = clause
         if number.section != expected_section:

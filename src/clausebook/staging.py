@@ -129,17 +129,37 @@ def encoding_problems(handbook: Path) -> list[Problem]:
     return problems
 
 
-def stage(handbook: Path, srcdir: Path) -> list[Problem]:
+def decoded_stand_in(source: Path, handbook: Path, decoded: Path) -> Path:
+    """A UTF-8 copy of a file that is not UTF-8, so the rest of the build can still check it.
+
+    The file itself is reported (see :func:`encoding_problems`); the stand-in only
+    lets one run list every other problem too.
+    """
+    stand_in = decoded / source.relative_to(handbook.resolve())
+    stand_in.parent.mkdir(parents=True, exist_ok=True)
+    text = source.read_bytes().decode("utf-8", errors="replace")
+    if not stand_in.exists() or stand_in.read_text(encoding="utf-8") != text:
+        stand_in.write_text(text, encoding="utf-8")
+    return stand_in
+
+
+def stage(handbook: Path, srcdir: Path, decoded: Path) -> list[Problem]:
     """Make ``srcdir`` mirror the handbook as the site addresses it; return problems found."""
     problems = encoding_problems(handbook)
     plan = planned_links(handbook)
+    for problem in problems:
+        assert problem.location is not None
+        bad = Path(problem.location.path).resolve()
+        for relative, target in plan.items():
+            if target == bad:
+                plan[relative] = decoded_stand_in(bad, handbook, decoded)
     srcdir.mkdir(parents=True, exist_ok=True)
     for root, dirs, files in os.walk(srcdir, topdown=False):
         for name in files:
             staged = Path(root, name)
             relative = staged.relative_to(srcdir).as_posix()
-            target = plan.get(relative)
-            if target is None or not staged.is_symlink() or Path(os.readlink(staged)) != target:
+            wanted = plan.get(relative)
+            if wanted is None or not staged.is_symlink() or Path(os.readlink(staged)) != wanted:
                 staged.unlink()
         for name in dirs:
             folder = Path(root, name)
@@ -153,9 +173,11 @@ def stage(handbook: Path, srcdir: Path) -> list[Problem]:
     return problems
 
 
-def editor_path(staged: str, root: Path) -> str:
+def editor_path(staged: str, root: Path, decoded: Path | None = None) -> str:
     """The editor's file behind a staged path, relative to the repository when inside it."""
     real = Path(os.path.realpath(staged))
+    if decoded is not None and real.is_relative_to(decoded.resolve()):
+        real = root.resolve() / "handbook" / real.relative_to(decoded.resolve())
     try:
         return real.relative_to(root.resolve()).as_posix()
     except ValueError:

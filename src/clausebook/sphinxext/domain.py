@@ -167,7 +167,10 @@ class ClausebookDomain(Domain):
             return None
         if policy:
             today = self.env.config.clausebook_today or dt.date.today().isoformat()
-            index = self.current_index(policy, dt.date.fromisoformat(today))
+            # Until a policy has a version in force, cite the version to come.
+            index = self.current_index(policy, dt.date.fromisoformat(today)) or self.current_index(
+                policy, dt.date.max
+            )
         else:
             index = self.policy_index_of(fromdocname)
         if index is None:

@@ -70,6 +70,7 @@ def page_context(
     domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
     index = domain.policy_index_of(pagename)
     context["cb_policy"] = None
+    context["cb_organisation"] = app.config.clausebook_organisation
     if index is None or "invalid" in domain.data["policies"].get(index, {"invalid": 1}):
         return
     entries = version_entries(app)
@@ -113,6 +114,13 @@ def page_context(
         "current_url": rel(current.index) if current else None,
         "current_version": current.model.version if current else None,
     }
+    # The banner and the version menu go into the body itself, so no theme or
+    # template override can drop the notice that a version is not the one in force.
+    if "body" in context:
+        render = app.builder.templates.render  # type: ignore[attr-defined]
+        before = render("clausebook/version-banner.html", context)
+        after = render("clausebook/version-menu.html", context) if pagename == index else ""
+        context["body"] = before + context["body"] + after
 
 
 def add_paths(app: Sphinx, config: Any) -> None:

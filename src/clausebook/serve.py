@@ -1,0 +1,80 @@
+"""``make serve``: the published site on localhost, rebuilt whenever a source changes.
+
+It serves ``_build/html`` exactly as a static web server would (that folder is
+only ever replaced whole, so a reader never sees a half-built site), with the
+types Pyodide needs (``.wasm``, ``.mjs``) and the cache headers the README
+recommends for a production server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from clausebook.build import build
+
+WATCHED = ("handbook", "quizzes", "templates", "src/clausebook")
+IMMUTABLE_PREFIX = "/_static/pyodide/"  # content-hashed files: safe to cache for a year
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {  # noqa: RUF012 (the base class declares it so)
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".whl": "application/zip",
+    }
+
+    def end_headers(self) -> None:
+        if self.path.startswith(IMMUTABLE_PREFIX):
+            self.send_header("Cache-Control", "public, max-age=31536000, immutable")
+        else:
+            self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the editor wants build messages, not a line per request
+
+
+def snapshot(root: Path, folders: Iterable[str] = WATCHED) -> dict[str, float]:
+    seen = {}
+    for folder in folders:
+        for path in (root / folder).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                seen[str(path)] = path.stat().st_mtime
+    return seen
+
+
+def watch(root: Path, interval: float = 1.0) -> None:
+    before = snapshot(root)
+    while True:
+        time.sleep(interval)
+        now = snapshot(root)
+        if now != before:
+            print("\nA source changed: rebuilding...", flush=True)
+            build(root, quiet=True)
+            print("Rebuilt." if (root / "_build" / "html").exists() else "", flush=True)
+            before = now
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    root = root.resolve()
+    status = build(root)
+    site = root / "_build" / "html"
+    if not site.exists():
+        return status
+    threading.Thread(target=watch, args=(root,), daemon=True).start()
+    handler = functools.partial(Handler, directory=os.fspath(site))
+    with http.server.ThreadingHTTPServer((host, port), handler) as server:
+        print(f"Serving the site on http://{host}:{port}/ (Ctrl+C to stop). Rebuilding on every change.")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+    return 0

@@ -1,0 +1,69 @@
+// Shared by the browser tests: a static server for the built site and a headless Chromium.
+import { createServer } from "node:http";
+import { mkdtempSync, readFileSync, statSync, existsSync, rmSync } from "node:fs";
+import { extname, join, normalize, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { chromium } from "playwright-core";
+
+export const SITE = resolve(process.env.CLAUSEBOOK_SITE ?? "_build/html");
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm",
+  ".zip": "application/zip", ".whl": "application/zip", ".svg": "image/svg+xml",
+  ".png": "image/png", ".pdf": "application/pdf", ".tar": "application/x-tar",
+};
+
+/** Serve `root` on a free loopback port, as any static web server would. */
+export async function serveSite(root = SITE) {
+  const served = [];
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root)) { response.writeHead(403).end(); return; }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (!existsSync(file)) { response.writeHead(404).end("not found"); return; }
+    const body = readFileSync(file);
+    served.push({ path, bytes: body.length });
+    response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    response.end(body);
+  });
+  await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  return { base, served, close: () => new Promise((done) => server.close(done)) };
+}
+
+/** A headless Chromium with a fresh profile, as the project's tests require. */
+export async function launch({ javaScript = true, viewport = { width: 1200, height: 900 } } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), "clausebook-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"],
+    javaScriptEnabled: javaScript,
+    viewport,
+  });
+  const outside = [];
+  context.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith("http://127.0.0.1:") && !url.startsWith("data:") && !url.startsWith("blob:")) outside.push(url);
+  });
+  return {
+    context,
+    outside,
+    close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
+
+/** axe-core's serious and critical findings on the page now shown. */
+export async function accessibilityProblems(page) {
+  await page.addScriptTag({ content: readFileSync("node_modules/axe-core/axe.min.js", "utf8") });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+export function manifest(root = SITE) {
+  return JSON.parse(readFileSync(join(root, "clausebook.json"), "utf8"));
+}

@@ -1,0 +1,93 @@
+// The published site in a real browser: links to clauses, search, keyboard, phone, privacy, accessibility.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { serveSite, launch, accessibilityProblems, manifest, SITE } from "./helpers.mjs";
+
+let server, browser;
+const policy = manifest().policies.find((p) => p.id === "social-media");
+const version = policy.versions.find((v) => v.status === "current");
+const clauses = JSON.parse(readFileSync(join(SITE, version.clauses), "utf8")).clauses;
+
+before(async () => { server = await serveSite(); browser = await launch(); });
+after(async () => { await browser.close(); await server.close(); });
+
+test("following a clause's permanent link lands on that clause", async () => {
+  const page = await browser.context.newPage();
+  for (const clause of [clauses[0], clauses[Math.floor(clauses.length / 2)], clauses.at(-1)]) {
+    await page.goto(server.base + clause.url);
+    const target = page.locator(":target");
+    assert.equal(await target.getAttribute("data-clause"), clause.number);
+    assert.ok(await target.isVisible());
+    const box = await target.boundingBox();
+    assert.ok(box.y >= 0 && box.y < 900, `clause ${clause.number} is scrolled into view (y=${box.y})`);
+  }
+  await page.close();
+});
+
+test("the clause anchor is a link a screen reader announces", async () => {
+  const page = await browser.context.newPage();
+  const clause = clauses[0];
+  await page.goto(server.base + clause.url.split("#")[0]);
+  const link = page.getByRole("link", { name: `Clause ${clause.number}: link to this clause` });
+  assert.equal(await link.getAttribute("href"), `#${clause.url.split("#")[1]}`);
+  await page.close();
+});
+
+test("Sphinx's own search finds a clause's words, offline", async () => {
+  const page = await browser.context.newPage();
+  // The longest word of clause 4.2: a word only that part of the policy is likely to use.
+  const words = clauses.find((c) => c.number === "4.2").text.split(/[^\w]+/).sort((a, b) => b.length - a.length)[0];
+  await page.goto(`${server.base}search.html?q=${encodeURIComponent(words)}`);
+  const results = page.locator("#search-results li a");
+  await results.first().waitFor({ timeout: 10000 });
+  const hrefs = await results.evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  assert.ok(hrefs.some((href) => href.includes(clauses.find((c) => c.number === "4.2").url.split("#")[0])), hrefs.join());
+  await page.close();
+});
+
+test("a keyboard user can skip to the content and reach a clause link", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.base + clauses[0].url.split("#")[0]);
+  await page.keyboard.press("Tab");
+  const first = await page.evaluate(() => document.activeElement.textContent.trim());
+  assert.match(first, /skip to content/i);
+  let reached = false;
+  for (let i = 0; i < 60 && !reached; i++) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(() => document.activeElement.classList.contains("cb-clause-number"));
+  }
+  assert.ok(reached, "Tab reaches a clause's link");
+  await page.close();
+});
+
+test("on a phone the policy reads without sideways scrolling", async () => {
+  const phone = await launch({ viewport: { width: 360, height: 740 } });
+  const page = await phone.context.newPage();
+  for (const url of [version.url, clauses[3].url.split("#")[0], "index.html"]) {
+    await page.goto(server.base + url);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${url} is ${overflow}px too wide`);
+  }
+  await phone.close();
+});
+
+test("no page asks anything of another origin", async () => {
+  const page = await browser.context.newPage();
+  for (const url of ["index.html", version.url, clauses[5].url, "search.html?q=policy"]) {
+    await page.goto(server.base + url);
+    await page.waitForLoadState("networkidle");
+  }
+  assert.deepEqual(browser.outside, []);
+  await page.close();
+});
+
+test("axe-core finds no serious or critical problem on the home, policy and section pages", async () => {
+  const page = await browser.context.newPage();
+  for (const url of ["index.html", version.url, clauses[3].url.split("#")[0]]) {
+    await page.goto(server.base + url);
+    assert.deepEqual(await accessibilityProblems(page), [], url);
+  }
+  await page.close();
+});

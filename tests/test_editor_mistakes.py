@@ -1,0 +1,174 @@
+"""An editor's mistakes, through the real build: named with file and line, every one listed,
+a non-zero exit, and the site already published left exactly as it was."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build, tree_digest
+
+POLICY = Path("handbook/social-media")
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based line of the first line containing ``text``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} not in {path}")
+
+
+def first_clause(page: Path) -> str:
+    match = re.search(r"\{clause\} (\d+\.\d+)", page.read_text(encoding="utf-8"))
+    assert match
+    return match[1]
+
+
+def section_file(root: Path, number: int) -> Path:
+    return next((root / POLICY).glob(f"{number:02d}-*.md"))
+
+
+def renumber(page: Path, old: str, new: str) -> int:
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace(f"{{clause}} {old}\n", f"{{clause}} {new}\n", 1), encoding="utf-8")
+    return line_of(page, f"{{clause}} {new}")
+
+
+# Each mistake: (make it in the copy) -> (file, line, words the message must contain)
+Mistake = Callable[[Path], tuple[Path, int, str]]
+
+
+def duplicated_number(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 4)
+    line = renumber(page, "4.3", "4.2")
+    assert line
+    return page, line_of_nth(page, "{clause} 4.2", 2), "4.2 appears twice"
+
+
+def line_of_nth(path: Path, text: str, nth: int) -> int:
+    lines = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]
+    return lines[nth - 1]
+
+
+def out_of_order(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 4)
+    return page, renumber(page, "4.2", "4.7"), "out of order"
+
+
+def wrong_section(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 5)
+    return page, renumber(page, "5.1", "6.1"), "is in section 5"
+
+
+def unknown_reference(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 3)
+    with page.open("a", encoding="utf-8") as out:
+        out.write("\nSee {clause}`4.99` for more.\n")
+    return page, line_of(page, "4.99"), "does not exist"
+
+
+def deleted_section_still_cited(root: Path) -> tuple[Path, int, str]:
+    gone = section_file(root, 7)
+    cited = first_clause(gone)
+    gone.unlink()
+    page = section_file(root, 3)
+    with page.open("a", encoding="utf-8") as out:
+        out.write(f"\nSee {{clause}}`{cited}`.\n")
+    return page, line_of(page, cited), "does not exist"
+
+
+def empty_clause(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 8)
+    with page.open("a", encoding="utf-8") as out:
+        out.write("\n:::{clause} 8.3\n:::\n")
+    return page, line_of(page, "{clause} 8.3"), "has no text"
+
+
+def file_in_no_contents(root: Path) -> tuple[Path, int, str]:
+    page = root / POLICY / "09-forgotten.md"
+    page.write_text("# 9. Forgotten\n\nWords.\n", encoding="utf-8")
+    return page, 1, "no table of contents"
+
+
+def not_utf8(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 7)
+    data = page.read_bytes().replace(b"monitor,", "monitor, café,".encode("latin-1"), 1)
+    page.write_bytes(data)
+    return page, line_of(page, "monitor,"), "not saved as UTF-8"
+
+
+def unnumbered_heading(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 6)
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r"^# 6\. ", "# ", text, count=1), encoding="utf-8")
+    return page, 1, "has no number"
+
+
+def bad_front_matter(root: Path) -> tuple[Path, int, str]:
+    page = root / POLICY / "index.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r"effective: \S+", "effective: next spring", text, count=1), encoding="utf-8")
+    return page, 1, "is not a date"
+
+
+MISTAKES = [
+    duplicated_number,
+    out_of_order,
+    wrong_section,
+    unknown_reference,
+    deleted_section_still_cited,
+    empty_clause,
+    file_in_no_contents,
+    not_utf8,
+    unnumbered_heading,
+    bad_front_matter,
+]
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.__name__)
+def test_mistake_is_refused_with_file_and_line(handbook: Path, mistake: Mistake) -> None:
+    published = handbook / "_build" / "html"
+    before = tree_digest(published)
+
+    page, line, words = mistake(handbook)
+    result = run_build(handbook)
+
+    assert result.returncode != 0
+    where = f"{page.relative_to(handbook).as_posix()}:{line}: error:"
+    reported = [message for message in result.stderr.splitlines() if message.startswith(where)]
+    assert any(words in message for message in reported), result.stderr
+    assert "was not changed" in result.stderr
+    assert tree_digest(published) == before
+
+
+def test_every_problem_is_listed_in_one_run(handbook: Path) -> None:
+    expected = [mistake(handbook) for mistake in (out_of_order, unknown_reference, file_in_no_contents)]
+    result = run_build(handbook)
+    assert result.returncode != 0
+    for page, line, words in expected:
+        assert f"{page.relative_to(handbook).as_posix()}:{line}: error:" in result.stderr
+        assert words in result.stderr
+
+
+def test_a_fixed_mistake_builds_again(handbook: Path) -> None:
+    page = section_file(handbook, 4)
+    original = page.read_text(encoding="utf-8")
+    out_of_order(handbook)
+    assert run_build(handbook).returncode != 0
+    page.write_text(original, encoding="utf-8")
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_reports_without_publishing(handbook: Path) -> None:
+    published = handbook / "_build" / "html"
+    before = tree_digest(published)
+    page = section_file(handbook, 1)
+    page.write_text(page.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")
+    result = run_build(handbook, "check")
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(published) == before

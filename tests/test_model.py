@@ -1,0 +1,78 @@
+"""The numbering rules, on the pure model: what an editor is told for each mistake."""
+
+from __future__ import annotations
+
+import pytest
+
+from clausebook.model import (
+    Clause,
+    ClauseNumber,
+    Location,
+    Section,
+    numbering_problems,
+    parse_section_heading,
+    plain_text,
+)
+
+
+def section(number: int | None, *clauses: str, title: str = "A section") -> Section:
+    return Section(
+        number,
+        title,
+        f"0{number}-page",
+        tuple(
+            Clause(ClauseNumber.parse(c), "words", f"0{number}-page", Location("f.md", i))
+            for i, c in enumerate(clauses, 1)
+        ),
+        Location("f.md", 1),
+    )
+
+
+def messages(*sections: Section) -> list[str]:
+    return [p.message for p in numbering_problems(sections)]
+
+
+def test_a_well_numbered_policy_has_no_problems() -> None:
+    assert messages(section(1, "1.1", "1.2"), section(2), section(3, "3.1")) == []
+
+
+def test_duplicate_clause_is_named_with_the_first_place() -> None:
+    [message] = messages(section(1, "1.1", "1.2", "1.2", "1.4"))
+    assert "1.2 appears twice" in message and "f.md:2" in message
+
+
+def test_gap_in_clause_numbers_is_out_of_order() -> None:
+    [message] = messages(section(1, "1.1", "1.3"))
+    assert "out of order" in message and "should be 1.2" in message
+
+
+def test_clause_in_the_wrong_section() -> None:
+    [message] = messages(section(1, "1.1"), section(2, "2.1", "3.2"))
+    assert "clause 3.2 is in section 2" in message and "number it 2.2" in message
+
+
+def test_sections_out_of_order_and_unnumbered() -> None:
+    found = messages(section(2), section(1), section(None, title="Monitoring"))
+    assert "section 2 is number 1" in found[0]
+    assert "section 1 is number 2" in found[1]
+    assert "'# 3. Monitoring'" in found[2]
+
+
+@pytest.mark.parametrize("text", ["4", "4.", "a.1", "4.0", "04.1", "4.2.1", ""])
+def test_not_a_clause_number(text: str) -> None:
+    with pytest.raises(ValueError, match=r"like 4\.2"):
+        ClauseNumber.parse(text)
+
+
+def test_clause_numbers_sort_as_numbers() -> None:
+    assert ClauseNumber.parse("4.10") > ClauseNumber.parse("4.9")
+    assert ClauseNumber.parse("4.4").anchor == "clause-4-4"
+
+
+def test_section_heading() -> None:
+    assert parse_section_heading("4. Prohibited use") == (4, "Prohibited use")
+    assert parse_section_heading("Prohibited use") == (None, "Prohibited use")
+
+
+def test_plain_text_keeps_blocks_and_collapses_spaces() -> None:
+    assert plain_text("a  b\n\n  c\u00a0d \n") == "a b\nc d"
