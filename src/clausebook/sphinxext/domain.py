@@ -63,7 +63,7 @@ class ClausebookDomain(Domain):
         "clauses": {},  # docname -> [(number, text, line)]
         "sections": {},  # docname -> (heading, line)
         "policies": {},  # index docname -> metadata dict
-        "citing": {},  # docname -> True, for documents whose output depends on other documents
+        "citing": {},  # docname -> "local" or "everywhere": what its output depends on
     }
     data_version = 1
 
@@ -78,8 +78,12 @@ class ClausebookDomain(Domain):
     def note_policy(self, docname: str, metadata: dict[str, Any]) -> None:
         self.data["policies"][docname] = metadata
 
-    def note_citing(self, docname: str) -> None:
-        self.data["citing"][docname] = True
+    def note_citing(self, docname: str, scope: str) -> None:
+        """``docname`` shows what other pages hold: clauses of its own policy version
+        (scope "local"), or of any policy (scope "everywhere": cross-policy references,
+        the list of policies)."""
+        if self.data["citing"].get(docname) != "everywhere":
+            self.data["citing"][docname] = scope
 
     def clear_doc(self, docname: str) -> None:
         for table in ("clauses", "sections", "policies", "citing"):
@@ -246,15 +250,13 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
     docname = env.docname
     raw = env.metadata.get(docname, {}).get("policy")
     domain: ClausebookDomain = env.domains["cb"]
+    for ref in doctree.findall(pending_xref):
+        if ref.get("refdomain") == "cb":
+            domain.note_citing(docname, "everywhere" if ":" in ref["reftarget"] else "local")
     if raw is None:
-        if any(
-            isinstance(n, pending_xref) and n.get("refdomain") == "cb" for n in doctree.findall(pending_xref)
-        ):
-            domain.note_citing(docname)
         return
     # A policy's index is reached from the policy list, not from a table of contents.
     env.metadata[docname]["orphan"] = True
-    domain.note_citing(docname)
     try:
         meta = json.loads(raw) if isinstance(raw, str) else raw
     except json.JSONDecodeError:
@@ -369,11 +371,22 @@ def depart_details(self: Any, node: policy_details) -> None:
 def outdated_citing(
     app: Any, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> list[str]:
-    """Re-resolve every page that cites clauses when any page changed."""
-    if not (added or changed or removed):
+    """Re-resolve the pages whose references may point at what changed.
+
+    A page citing only its own policy version depends on its own folder; the rest
+    (cross-policy references, the policy list) on every page.
+    """
+    touched = {posixpath.dirname(doc) for doc in (*added, *changed, *removed)}
+    if not touched:
         return []
     domain: ClausebookDomain = env.domains["cb"]  # type: ignore[assignment]
-    return [doc for doc in domain.data["citing"] if doc in env.all_docs and doc not in changed]
+    return [
+        doc
+        for doc, scope in domain.data["citing"].items()
+        if doc in env.all_docs
+        and doc not in changed
+        and (scope == "everywhere" or posixpath.dirname(doc) in touched)
+    ]
 
 
 def setup_domain(app: Any) -> None:
