@@ -82,7 +82,9 @@ def main() -> None:
         edit_one_clause(root)
         rebuild = timed_build(root)
         print(f"clean build:                 {clean:6.2f} s")
-        print(f"rebuild after a clause edit: {rebuild:6.2f} s = {rebuild / clean:.2f} x clean (target < 0.20)")
+        print(
+            f"rebuild after a clause edit: {rebuild:6.2f} s = {rebuild / clean:.2f} x clean (target < 0.20)"
+        )
         command = copy_handbook(Path(tmp) / "command")
         clean_cmd = timed_command(command)
         edit_one_clause(command)
@@ -100,8 +102,8 @@ def main() -> None:
             edit_one_clause(scaled)
             again = timed_build(scaled)
             print(
-                f"{copies:3d} x each policy: {pages:4d} pages in {seconds:6.2f} s = {per_page[copies]:.4f} s/page;"
-                f" rebuild after a clause edit {again:.2f} s = {again / seconds:.2f} x"
+                f"{copies:3d} x each policy: {pages:4d} pages in {seconds:6.2f} s"
+                f" = {per_page[copies]:.4f} s/page; rebuild after a clause edit {again:.2f} s = {again / seconds:.2f} x"
             )
         ratio = per_page[max(per_page)] / per_page[min(per_page)]
         print(f"cost per page, {max(per_page)} vs {min(per_page)}: {ratio:.2f} x (target <= 1.5)")
