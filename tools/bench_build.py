@@ -103,7 +103,8 @@ def main() -> None:
             again = timed_build(scaled)
             print(
                 f"{copies:3d} x each policy: {pages:4d} pages in {seconds:6.2f} s"
-                f" = {per_page[copies]:.4f} s/page; rebuild after a clause edit {again:.2f} s = {again / seconds:.2f} x"
+                f" = {per_page[copies]:.4f} s/page;"
+                f" rebuild after a clause edit {again:.2f} s = {again / seconds:.2f} x"
             )
         ratio = per_page[max(per_page)] / per_page[min(per_page)]
         print(f"cost per page, {max(per_page)} vs {min(per_page)}: {ratio:.2f} x (target <= 1.5)")
