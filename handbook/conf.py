@@ -21,6 +21,8 @@ templates_path = ["../templates"]
 html_copy_source = False
 html_show_sourcelink = False
 html_permalinks_icon = "#"
+html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 # A policy has no index of terms; its contents and the search page find things.
 html_use_index = False
 html_theme_options = {

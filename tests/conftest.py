@@ -46,6 +46,8 @@ def copy_content(destination: Path) -> Path:
     for name in CONTENT:
         if (REPO / name).exists():
             shutil.copytree(REPO / name, destination / name, symlinks=True)
+    # The pinned npm packages (Pyodide) as `npm ci` put them in the repository.
+    (destination / "node_modules").symlink_to(REPO / "node_modules")
     return destination
 
 

@@ -28,6 +28,7 @@ def copy_handbook(destination: Path) -> Path:
     for name in ("handbook", "templates", "quizzes"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, destination / name)
+    (destination / "node_modules").symlink_to(REPO / "node_modules")
     return destination
 
 

@@ -150,7 +150,7 @@ def exclusive(paths: Paths) -> Iterator[None]:
 
 def run_sphinx(paths: Paths, report: Report, status: TextIO | None, jobs: int) -> bool:
     from sphinx.application import Sphinx
-    from sphinx.errors import SphinxError
+    from sphinx.errors import ExtensionError, SphinxError
     from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -172,6 +172,9 @@ def run_sphinx(paths: Paths, report: Report, status: TextIO | None, jobs: int) -
                 keep_going=True,
             )
             app.build()
+    except ExtensionError as error:
+        report.add(f"error: the build stopped unexpectedly (a bug in Clausebook, not in your files): {error}")
+        return False
     except SphinxError as error:
         report.add(f"handbook/conf.py: error: {error}")
         return False

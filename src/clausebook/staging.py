@@ -88,6 +88,29 @@ def _files(folder: Path) -> Iterator[Path]:
 
 
 UNVERSIONED = "unversioned"
+GUIDANCE_KINDS = ("quiz", "tree")
+
+
+def guidance_files(quizzes: Path) -> dict[tuple[str, str], Path]:
+    """(policy, kind) -> file, for quizzes/<policy>.quiz.yaml and quizzes/<policy>.tree.yaml."""
+    found = {}
+    for kind in GUIDANCE_KINDS:
+        for path in sorted(quizzes.glob(f"*.{kind}.yaml")) if quizzes.is_dir() else ():
+            found[(path.name.removesuffix(f".{kind}.yaml"), kind)] = path
+    return found
+
+
+def guidance_problems(handbook: Path) -> list[Problem]:
+    known = {p.policy for p in policies(handbook)}
+    return [
+        Problem(
+            f"this {kind} is for a policy called '{policy}', and handbook/ has no folder of that name: "
+            f"rename the file after its policy's folder ({', '.join(sorted(known)) or 'none yet'})",
+            Location(str(path), 1),
+        )
+        for (policy, kind), path in guidance_files(handbook.parent / "quizzes").items()
+        if policy not in known
+    ]
 
 
 def planned_links(handbook: Path) -> dict[str, Path]:
@@ -106,6 +129,13 @@ def planned_links(handbook: Path) -> dict[str, Path]:
         else:
             staged = relative
         plan[staged.as_posix()] = path.resolve()
+    # Each policy version reads its quiz and tree from its own folder, as quiz.yaml and tree.yaml.
+    guidance = guidance_files(handbook.parent / "quizzes")
+    for source in policy_folders.values():
+        for kind in GUIDANCE_KINDS:
+            if (source.policy, kind) in guidance:
+                staged = Path(source.policy, source.version or UNVERSIONED, f"{kind}.yaml")
+                plan[staged.as_posix()] = guidance[(source.policy, kind)].resolve()
     return plan
 
 
@@ -145,7 +175,7 @@ def decoded_stand_in(source: Path, handbook: Path, decoded: Path) -> Path:
 
 def stage(handbook: Path, srcdir: Path, decoded: Path) -> list[Problem]:
     """Make ``srcdir`` mirror the handbook as the site addresses it; return problems found."""
-    problems = encoding_problems(handbook)
+    problems = encoding_problems(handbook) + guidance_problems(handbook)
     plan = planned_links(handbook)
     for problem in problems:
         assert problem.location is not None

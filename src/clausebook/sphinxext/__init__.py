@@ -9,8 +9,10 @@ from sphinx.application import Sphinx
 from clausebook import __version__
 from clausebook.sphinxext.clauses import setup_clauses
 from clausebook.sphinxext.config import setup_config
+from clausebook.sphinxext.csp import setup_csp
 from clausebook.sphinxext.docs import setup_docs
 from clausebook.sphinxext.domain import setup_domain
+from clausebook.sphinxext.guidance import setup_guidance
 from clausebook.sphinxext.outputs import setup_outputs
 from clausebook.sphinxext.site import setup_site
 
@@ -24,9 +26,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_outputs(app)
     setup_site(app)
     setup_docs(app)
+    setup_guidance(app)
+    setup_csp(app)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

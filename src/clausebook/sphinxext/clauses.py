@@ -96,8 +96,13 @@ def collect_section(app: Sphinx, doctree: nodes.document) -> None:
     if number is not None:
         section["ids"].insert(0, section_anchor(number))
     line = title_node.line if title_node is not None and title_node.line else section.line
+    # A section with no numbered clauses (section 3 of the social media policy) is cited
+    # as a whole, by its number: keep its words.
+    text = ""
+    if next(iter(section.findall(clause)), None) is None:
+        text = plain_text("\n".join(child.astext() for child in section.children if not isinstance(child, nodes.title)))
     domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
-    domain.note_section(app.env.docname, title, line or 1)
+    domain.note_section(app.env.docname, title, line or 1, text)
 
 
 def setup_clauses(app: Sphinx) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+from dataclasses import dataclass
 from collections.abc import Iterable, Iterator, Set
 from typing import Any, ClassVar
 
@@ -55,25 +56,39 @@ class ClauseRole(XRefRole):
         return super().run()
 
 
+TABLES = ("clauses", "sections", "policies", "citing", "guidance")
+
+
+@dataclass(frozen=True)
+class Citable:
+    """What guidance may cite in a policy version: a clause, or a section without clauses."""
+
+    label: str
+    text: str
+    docname: str
+    anchor: str
+
+
 class ClausebookDomain(Domain):
     name = "cb"
     label = "Clausebook"
     roles: ClassVar[dict[str, Any]] = {"clause": ClauseRole()}
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {
         "clauses": {},  # docname -> [(number, text, line)]
-        "sections": {},  # docname -> (heading, line)
+        "sections": {},  # docname -> (heading, line, text of a section without clauses)
+        "guidance": {},  # policy index docname -> {"quiz" | "tree": (path, data, lines)}
         "policies": {},  # index docname -> metadata dict
         "citing": {},  # docname -> "local" or "everywhere": what its output depends on
     }
-    data_version = 1
+    data_version = 2
 
     # -- collecting ------------------------------------------------------------
 
     def note_clause(self, docname: str, number: str, text: str, line: int) -> None:
         self.data["clauses"].setdefault(docname, []).append((number, text, line))
 
-    def note_section(self, docname: str, title: str, line: int) -> None:
-        self.data["sections"][docname] = (title, line)
+    def note_section(self, docname: str, title: str, line: int, text: str = "") -> None:
+        self.data["sections"][docname] = (title, line, text)
 
     def note_policy(self, docname: str, metadata: dict[str, Any]) -> None:
         self.data["policies"][docname] = metadata
@@ -86,11 +101,11 @@ class ClausebookDomain(Domain):
             self.data["citing"][docname] = scope
 
     def clear_doc(self, docname: str) -> None:
-        for table in ("clauses", "sections", "policies", "citing"):
+        for table in TABLES:
             self.data[table].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for table in ("clauses", "sections", "policies", "citing"):
+        for table in TABLES:
             for docname, value in otherdata[table].items():
                 if docname in docnames:
                     self.data[table][docname] = value
@@ -120,7 +135,7 @@ class ClausebookDomain(Domain):
         )
 
     def _section(self, docname: str) -> Section:
-        title, line = self.data["sections"].get(docname, (docname, 1))
+        title, line, _text = self.data["sections"].get(docname, (docname, 1, ""))
         path = str(self.env.doc2path(docname))
         clauses = tuple(
             Clause(ClauseNumber.parse(num), text, docname, Location(path, ln))
@@ -128,6 +143,18 @@ class ClausebookDomain(Domain):
         )
         heading_number, heading_title = parse_section_heading(title)
         return Section(heading_number, heading_title, docname, clauses, Location(path, line))
+
+    def citable(self, index: str) -> dict[str, Citable]:
+        """Clause numbers ("4.4") and numbers of sections without clauses ("3") -> their words."""
+        found: dict[str, Citable] = {}
+        for docname in self.env.toctree_includes.get(index, []):
+            title, _line, text = self.data["sections"].get(docname, ("", 1, ""))
+            number, _ = parse_section_heading(title)
+            if text and number is not None:
+                found[str(number)] = Citable(f"Section {number}", text, docname, section_anchor(number))
+            for num, clause_text, _ in self.data["clauses"].get(docname, []):
+                found[num] = Citable(num, clause_text, docname, ClauseNumber.parse(num).anchor)
+        return found
 
     def policy_versions(self) -> Iterator[tuple[str, PolicyVersion]]:
         for index in sorted(self.data["policies"]):

@@ -95,6 +95,8 @@ def clauses_document(app: Sphinx, entry: VersionEntry) -> dict[str, Any]:
 
 
 def manifest_document(app: Sphinx, entries: dict[str, list[VersionEntry]]) -> dict[str, Any]:
+    from clausebook.sphinxext.guidance import manifest_fields  # the guidance pages build on this module
+
     policies = []
     for policy, versions in entries.items():
         current = next((v for v in versions if v.status == "current"), None)
@@ -105,8 +107,7 @@ def manifest_document(app: Sphinx, entries: dict[str, list[VersionEntry]]) -> di
                 "title": shown.model.title,
                 "current": current.model.version if current else None,
                 "url": page_url(app, shown.index),
-                "quiz": None,
-                "tree": None,
+                **manifest_fields(app, shown.index),
                 "pdf": None,
                 "versions": [
                     {
@@ -115,6 +116,7 @@ def manifest_document(app: Sphinx, entries: dict[str, list[VersionEntry]]) -> di
                         "status": v.status,
                         "url": page_url(app, v.index),
                         "clauses": posixpath.join(v.folder, "clauses.json"),
+                        **manifest_fields(app, v.index),
                         "pdf": None,
                         "changes": None,
                     }

@@ -141,7 +141,7 @@ def navigation(domain: ClausebookDomain) -> dict[str, list[tuple[str, str]]]:
     """Each policy version's contents as its pages' sidebars show them."""
     return {
         index: [
-            (doc, domain.data["sections"].get(doc, ("", 0))[0])
+            (doc, domain.data["sections"].get(doc, ("", 0, ""))[0])
             for doc in domain.env.toctree_includes.get(index, [])
         ]
         for index in domain.data["policies"]

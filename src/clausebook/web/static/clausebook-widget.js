@@ -1,0 +1,194 @@
+// Clausebook's guidance widgets: glue only. Every decision (the next question, the verdict,
+// the score) is made by the Python engine running on the self-hosted Pyodide; this file
+// loads it, passes it the answers, and renders the views it returns.
+//
+// The first question and the whole quiz are in the page's HTML, so they show at once and
+// work without JavaScript; the engine takes over when it is ready. The region's
+// data-engine attribute says where it is: "loading", "ready" or "failed".
+
+const TIMEOUT_MS = 10000;
+
+function setEngine(regions, state, message = "") {
+  for (const region of regions) {
+    region.dataset.engine = state;
+    const note = region.querySelector(".cb-engine-message");
+    if (note) note.textContent = message;
+  }
+}
+
+function withTimeout(promise, ms) {
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer after ${ms / 1000} s`)), ms)),
+  ]);
+}
+
+async function startEngine(engineDir, bundleUrl) {
+  engineDir = new URL(`${engineDir}/`, location.href).href.replace(/\/$/, ""); // Pyodide wants absolute URLs
+  const { loadPyodide } = await import(`${engineDir}/pyodide.mjs`);
+  const [pyodide, bundle] = await Promise.all([
+    loadPyodide({
+      indexURL: `${engineDir}/`,
+      lockFileURL: `${engineDir}/pyodide-lock.json`,
+      packages: ["clausebook-interactive"],
+      fullStdLib: false,
+    }),
+    fetch(bundleUrl).then((response) => {
+      if (!response.ok) throw new Error(`${bundleUrl}: ${response.status}`);
+      return response.text();
+    }),
+  ]);
+  // loadPackage reports a failed load only at the import: import now, so it fails here.
+  const Guidance = pyodide.pyimport("clausebook.interactive.views").Guidance;
+  return Guidance.from_json(bundle);
+}
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children.filter((child) => child !== null && child !== undefined));
+  return node;
+}
+
+function quote(clause) {
+  const label = clause.label.startsWith("Section") ? clause.label : `Clause ${clause.label}`;
+  return element("blockquote", { class: "cb-quote" },
+    ...clause.text.split("\n").map((line) => element("p", {}, line)),
+    element("footer", {}, element("a", { href: clause.url }, label)));
+}
+
+// ---- "Should I post this?" ----------------------------------------------------------
+
+function treeWidget(region, guidance) {
+  const live = region.querySelector(".cb-live");
+  const statik = region.querySelector(".cb-static");
+
+  function walkFromAddress() {
+    const hash = decodeURIComponent(location.hash.slice(1));
+    if (hash.startsWith("walk=")) return hash.slice(5);
+    if (hash.startsWith("node-")) return guidance.walk_to(hash.slice(5)); // a link from the plain-HTML version
+    return "";
+  }
+
+  function go(walk) {
+    location.hash = `walk=${walk}`; // a new history entry: the browser's Back goes back one answer
+  }
+
+  function render(focus) {
+    const view = JSON.parse(guidance.tree_view_json(walkFromAddress()));
+    const heading = element("h2", { class: "cb-step-heading", tabindex: "-1" });
+    const body = [];
+    if (view.verdict) {
+      heading.textContent = view.verdict.title;
+      body.push(element("div", { class: `cb-verdict cb-verdict-${view.verdict.kind}` },
+        view.verdict.label ? element("p", { class: "cb-verdict-kind" }, view.verdict.label) : null,
+        heading,
+        element("p", {}, view.verdict.text),
+        element("h3", {}, "What the policy says"),
+        ...view.verdict.clauses.map(quote)));
+    } else {
+      heading.textContent = view.question;
+      const answers = element("ul", { class: "cb-answers" });
+      for (const answer of view.answers) {
+        const button = element("button", { type: "button", class: "cb-answer" }, answer.label);
+        button.addEventListener("click", () => go(answer.walk));
+        answers.append(element("li", {}, button));
+      }
+      body.push(element("p", { class: "cb-step" }, `Question ${view.step}`), heading,
+        view.hint ? element("p", { class: "cb-hint" }, view.hint) : null, answers);
+    }
+    const controls = element("p", { class: "cb-controls" });
+    if (view.back !== null) {
+      const back = element("button", { type: "button", class: "cb-back" }, "Back");
+      back.addEventListener("click", () => go(view.back));
+      const again = element("button", { type: "button", class: "cb-restart" }, "Start again");
+      again.addEventListener("click", () => go(""));
+      controls.append(back, " ", again);
+    }
+    if (view.trail.length) {
+      body.unshift(element("details", { class: "cb-trail" }, element("summary", {}, "Your answers so far"),
+        element("ol", {}, ...view.trail.map((step) => element("li", {}, `${step.question} `, element("strong", {}, step.answer))))));
+    }
+    live.replaceChildren(...body, controls);
+    region.dataset.node = view.node;
+    if (focus) heading.focus();
+  }
+
+  if (location.hash.startsWith("#node-")) {
+    history.replaceState(null, "", `#walk=${walkFromAddress()}`);
+  }
+  statik.hidden = true;
+  live.hidden = false;
+  render(false);
+  window.addEventListener("hashchange", () => render(true));
+}
+
+// ---- the self-check quiz ------------------------------------------------------------
+
+function quizWidget(region, engine) {
+  const form = region.querySelector("form");
+  const button = region.querySelector(".cb-check");
+  const score = region.querySelector(".cb-score");
+  button.hidden = false;
+  for (const details of region.querySelectorAll(".cb-answer-details")) details.hidden = true;
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const answers = {};
+    for (const fieldset of form.querySelectorAll("fieldset[data-question]")) {
+      const chosen = fieldset.querySelector("input:checked");
+      answers[fieldset.dataset.question] = chosen ? Number(chosen.value) : null;
+    }
+    if (region.dataset.engine !== "ready") score.textContent = "Checking your answers...";
+    let guidance;
+    try {
+      guidance = await engine;
+    } catch {
+      return; // the failure message is already shown; the answers stay available below each question
+    }
+    const result = JSON.parse(guidance.quiz_result_json(JSON.stringify(answers)));
+    for (const item of result.results) {
+      const fieldset = form.querySelector(`fieldset[data-question="${CSS.escape(item.id)}"]`);
+      const feedback = fieldset.querySelector(".cb-feedback");
+      const verdict = item.right ? "Right." : item.answered ? "Not quite." : "Not answered.";
+      feedback.replaceChildren(
+        element("p", { class: item.right ? "cb-right" : "cb-wrong" }, element("strong", {}, verdict),
+          item.right ? "" : ` The answer is: ${item.answer}`),
+        element("p", {}, item.explanation),
+        ...item.clauses.map(quote));
+      feedback.hidden = false;
+      fieldset.classList.toggle("cb-is-right", item.right);
+      fieldset.classList.toggle("cb-is-wrong", !item.right);
+    }
+    score.replaceChildren(element("p", { class: "cb-score-line", tabindex: "-1" },
+      `You scored ${result.summary}.`));
+    score.querySelector("p").focus();
+  });
+}
+
+// ---- start --------------------------------------------------------------------------
+
+const regions = [...document.querySelectorAll("[data-cb-widget]")];
+if (regions.length) {
+  const { engineDir, bundle } = regions[0].dataset;
+  setEngine(regions, "loading");
+  const engine = withTimeout(startEngine(engineDir, bundle), TIMEOUT_MS);
+  engine.then(
+    (guidance) => {
+      for (const region of regions) {
+        if (region.dataset.cbWidget === "tree") treeWidget(region, guidance);
+      }
+      setEngine(regions, "ready");
+    },
+    (error) => {
+      console.error("Clausebook: the guidance engine did not start:", error);
+      setEngine(regions, "failed",
+        "The interactive version could not start on this device, so it works as plain links: " +
+        "choose an answer to go to the next question. Quiz answers are under each question.");
+      for (const details of document.querySelectorAll(".cb-answer-details")) details.hidden = false;
+      for (const button of document.querySelectorAll(".cb-check")) button.hidden = true;
+    });
+  for (const region of regions) {
+    if (region.dataset.cbWidget === "quiz") quizWidget(region, engine);
+  }
+}

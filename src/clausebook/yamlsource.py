@@ -1,0 +1,66 @@
+"""YAML with line numbers: the guidance engine names items by path, the editor needs a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ItemPath = tuple[str | int, ...]
+
+
+class YamlSyntaxError(ValueError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class YamlSource:
+    path: str
+    data: Any
+    lines: dict[ItemPath, int] = field(default_factory=dict)
+
+    def line(self, item: ItemPath) -> int:
+        """The line of ``item``, or of its nearest enclosing item that exists."""
+        for end in range(len(item), -1, -1):
+            if item[:end] in self.lines:
+                return self.lines[item[:end]]
+        return 1
+
+
+def _record(node: yaml.Node, path: ItemPath, lines: dict[ItemPath, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, str(key.value))
+            lines.setdefault(child, key.start_mark.line + 1)
+            _record(value, child, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value in enumerate(node.value):
+            _record(value, (*path, index), lines)
+
+
+def parse_yaml(text: str, path: str) -> YamlSource:
+    """Parse ``text``; a syntax error is raised with the line the parser stopped at."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        raise YamlSyntaxError(
+            f"this is not valid YAML ({error.problem or error.context}): check the indentation and the "
+            "colons on this line and the one before; text with a colon in it needs quotes",
+            line,
+        ) from None
+    lines: dict[ItemPath, int] = {}
+    if node is not None:
+        _record(node, (), lines)
+    return YamlSource(path, data, lines)
+
+
+def read_yaml(path: Path) -> YamlSource:
+    return parse_yaml(path.read_text(encoding="utf-8"), str(path))
