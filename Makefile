@@ -40,9 +40,10 @@ typecheck: $(STAMP)
 pytest: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -n $(JOBS)
 
-# Real headless Chromium against the site `make html` just built.
+# The engine in real Pyodide (Node), and real headless Chromium, against the site `make html` built.
 browser: html chromium
-	node --test --test-concurrency=1 tests/browser/
+	node --test tests/pyodide/
+	node --test --test-concurrency=2 tests/browser/
 
 # Browser tests drive Debian's Chromium; install it when it is missing (CI runs as root).
 .PHONY: chromium

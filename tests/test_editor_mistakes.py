@@ -172,3 +172,103 @@ def test_check_reports_without_publishing(handbook: Path) -> None:
     result = run_build(handbook, "check")
     assert result.returncode == 0, result.stderr
     assert tree_digest(published) == before
+
+
+# ---- the guidance in quizzes/: refused with the YAML's file and line ------------------
+
+QUIZ = Path("quizzes/social-media.quiz.yaml")
+TREE = Path("quizzes/social-media.tree.yaml")
+
+
+def edit(root: Path, relative: Path, old: str, new: str, nth: int = 1) -> tuple[Path, str]:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    at = -1
+    for _ in range(nth):
+        at = text.index(old, at + 1)
+    path.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
+    return path, new
+
+
+def cites_missing_clause(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(root, TREE, 'cites: ["5.2"]', 'cites: ["5.9"]')
+    return path, line_of(path, new), "clause 5.9 does not exist"
+
+
+def verdict_without_clauses(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(root, TREE, 'cites: ["6.5"]', "cites: []")
+    return path, line_of(path, new), "cite at least one clause"
+
+
+def unreachable_node(root: Path) -> tuple[Path, int, str]:
+    path = root / TREE
+    with path.open("a", encoding="utf-8") as out:
+        out.write(
+            "\n  - id: forgotten\n    verdict:\n      kind: ok\n      text: Words.\n      cites: ['6.1']\n"
+        )
+    return path, line_of(path, "id: forgotten"), "no answer leads to node 'forgotten'"
+
+
+def looping_path(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(root, TREE, "next: tone", "next: topic", nth=2)
+    return path, _last_line(path, new), "round for ever"
+
+
+def _last_line(path: Path, text: str) -> int:
+    return [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line][-1]
+
+
+def dead_end(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(root, TREE, "next: pass-on-enquiry", "next: nowhere")
+    return path, line_of(path, new), "'nowhere' is not the id of any node"
+
+
+def duplicate_id(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(root, QUIZ, "id: which-sites", "id: who-is-covered")
+    return path, _last_line(path, new), "used twice"
+
+
+def no_correct_answer(root: Path) -> tuple[Path, int, str]:
+    path = root / QUIZ
+    text = path.read_text(encoding="utf-8")
+    start = text.index("id: logo")
+    end = text.index("cites:", start)
+    path.write_text(
+        text[:start] + text[start:end].replace("correct: true", "correct: false") + text[end:], "utf-8"
+    )
+    return path, line_of(path, "id: logo") + 2, "no choice is marked"
+
+
+def yaml_syntax_error(root: Path) -> tuple[Path, int, str]:
+    path, _ = edit(root, QUIZ, "  - id: journalist\n", "  - id: journalist\n   prompt: [unclosed\n")
+    return path, line_of(path, "[unclosed"), "not valid YAML"
+
+
+GUIDANCE_MISTAKES = [
+    cites_missing_clause,
+    verdict_without_clauses,
+    unreachable_node,
+    looping_path,
+    dead_end,
+    duplicate_id,
+    no_correct_answer,
+    yaml_syntax_error,
+]
+
+
+@pytest.mark.parametrize("mistake", GUIDANCE_MISTAKES, ids=lambda m: m.__name__)
+def test_guidance_mistake_is_refused_with_file_and_line(handbook: Path, mistake: Mistake) -> None:
+    test_mistake_is_refused_with_file_and_line(handbook, mistake)
+
+
+def test_removed_clause_still_cited_by_the_guidance(handbook: Path) -> None:
+    page = section_file(handbook, 5)
+    page.write_text(re.sub(r":::\{clause\} 5\.3\n.*?:::\n", "", page.read_text(encoding="utf-8"), flags=re.S))
+    text = (handbook / TREE).read_text(encoding="utf-8").replace('cites: ["6.5"]', 'cites: ["5.3"]')
+    (handbook / TREE).write_text(text, encoding="utf-8")
+    result = run_build(handbook)
+    assert result.returncode != 0
+    assert (
+        f"{TREE.as_posix()}:{line_of(handbook / TREE, '5.3')}: error: clause 5.3 does not exist"
+        in result.stderr
+    )

@@ -80,7 +80,11 @@ def build_wheel(cache: Path) -> Path:
         out = project / "dist"
         env = {**os.environ, "SOURCE_DATE_EPOCH": REPRODUCIBLE_DATE}
         subprocess.run(
-            [sys.executable, "-c", f"from setuptools import build_meta; build_meta.build_wheel({str(out)!r})"],
+            [
+                sys.executable,
+                "-c",
+                f"from setuptools import build_meta; build_meta.build_wheel({str(out)!r})",
+            ],
             cwd=project,
             env=env,
             check=True,
@@ -132,9 +136,9 @@ def lock_file(runtime: Path, wheel: Path) -> dict[str, object]:
 
 
 def copy_if_changed(source: Path, target: Path) -> None:
-    if target.is_file() and target.stat().st_size == source.stat().st_size:
-        if target.stat().st_mtime >= source.stat().st_mtime:
-            return
+    same_size = target.is_file() and target.stat().st_size == source.stat().st_size
+    if same_size and target.stat().st_mtime >= source.stat().st_mtime:
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source, target)
     os.chmod(target, 0o644)

@@ -100,7 +100,9 @@ def collect_section(app: Sphinx, doctree: nodes.document) -> None:
     # as a whole, by its number: keep its words.
     text = ""
     if next(iter(section.findall(clause)), None) is None:
-        text = plain_text("\n".join(child.astext() for child in section.children if not isinstance(child, nodes.title)))
+        text = plain_text(
+            "\n".join(child.astext() for child in section.children if not isinstance(child, nodes.title))
+        )
     domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
     domain.note_section(app.env.docname, title, line or 1, text)
 

@@ -17,7 +17,9 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 MARKER = 'http-equiv="Content-Security-Policy"'
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>(.*?)</script>", re.S)
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>(.*?)</script>", re.S
+)
 INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(?:"([^"]*)"|'([^']*)')""")
 HEAD = re.compile(r"<head[^>]*>\s*(<meta charset=[^>]*>)?", re.I)

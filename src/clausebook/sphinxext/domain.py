@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
-from dataclasses import dataclass
 from collections.abc import Iterable, Iterator, Set
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from docutils import nodes

@@ -18,7 +18,15 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from clausebook import engine_assets
-from clausebook.interactive.guidance import VERDICT_KINDS, GuidanceError, Quiz, Tree, load_quiz, load_tree, paths
+from clausebook.interactive.guidance import (
+    VERDICT_KINDS,
+    GuidanceError,
+    Quiz,
+    Tree,
+    load_quiz,
+    load_tree,
+    paths,
+)
 from clausebook.interactive.views import Guidance
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
 from clausebook.sphinxext.outputs import page_url, version_entries, write_json
@@ -51,13 +59,19 @@ def read_guidance(app: Sphinx, doctree: nodes.document) -> None:
         try:
             source = parse_yaml(path.read_text(encoding="utf-8"), str(path))
         except UnicodeDecodeError:
-            warn(ClausebookWarning.SOURCE, "this file is not saved as UTF-8: save it again as UTF-8", f"{path}:1")
+            warn(
+                ClausebookWarning.SOURCE,
+                "this file is not saved as UTF-8: save it again as UTF-8",
+                f"{path}:1",
+            )
             continue
         except YamlSyntaxError as error:
             warn(ClausebookWarning.SOURCE, str(error), f"{path}:{error.line}")
             continue
         if not isinstance(source.data, dict):
-            warn(ClausebookWarning.SOURCE, f"the {kind} file must be a set of fields (title, ...)", f"{path}:1")
+            warn(
+                ClausebookWarning.SOURCE, f"the {kind} file must be a set of fields (title, ...)", f"{path}:1"
+            )
             continue
         found[kind] = (source.path, source.data, source.lines)
     domain.data["guidance"][env.docname] = found
@@ -95,7 +109,11 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                 load(source.data, citable)
             except GuidanceError as error:
                 for problem in error.problems:
-                    warn(ClausebookWarning.GUIDANCE, problem.message, f"{source.path}:{source.line(problem.path)}")
+                    warn(
+                        ClausebookWarning.GUIDANCE,
+                        problem.message,
+                        f"{source.path}:{source.line(problem.path)}",
+                    )
 
 
 def bundle(app: Sphinx, index: str) -> dict[str, Any] | None:
@@ -122,7 +140,9 @@ def bundle(app: Sphinx, index: str) -> dict[str, Any] | None:
                 "label": citable[number].label,
                 "text": citable[number].text,
                 # Relative to the version's folder, where the tools' pages are.
-                "url": posixpath.relpath(page_url(app, citable[number].docname, citable[number].anchor), folder),
+                "url": posixpath.relpath(
+                    page_url(app, citable[number].docname, citable[number].anchor), folder
+                ),
             }
             for number in sorted(cited, key=_number_key)
         },
@@ -168,10 +188,18 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             }
             if guidance.tree is not None:
                 start = guidance.tree_view("")
-                yield pages["tree"], {**common, "title": guidance.tree.title, "cb_start": start}, "clausebook/tree.html"
+                yield (
+                    pages["tree"],
+                    {**common, "title": guidance.tree.title, "cb_start": start},
+                    "clausebook/tree.html",
+                )
                 yield (
                     pages["map"],
-                    {**common, "title": f"{guidance.tree.title}: every path", "cb_paths": list(paths(guidance.tree))},
+                    {
+                        **common,
+                        "title": f"{guidance.tree.title}: every path",
+                        "cb_paths": list(paths(guidance.tree)),
+                    },
                     "clausebook/tree-map.html",
                 )
             if guidance.quiz is not None:
@@ -198,7 +226,9 @@ def write_guidance(app: Sphinx, exception: Exception | None) -> None:
         engine_assets.install(outdir / ENGINE_DIR, runtime, Path(app.doctreedir).parent / "engine-cache")
 
 
-def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     """Links from every page of a policy version to its tools."""
     domain = _domain(app.env)
     index = domain.policy_index_of(pagename)

@@ -6,7 +6,9 @@
 // work without JavaScript; the engine takes over when it is ready. The region's
 // data-engine attribute says where it is: "loading", "ready" or "failed".
 
-const TIMEOUT_MS = 10000;
+// Staff must see a plain message within 10 s of opening the page, never a silent spinner;
+// the page itself takes a moment before this script runs.
+const TIMEOUT_MS = 8000;
 
 function setEngine(regions, state, message = "") {
   for (const region of regions) {
