@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 JOBS ?= 2
 
-.PHONY: html check test lint typecheck pytest browser serve clean lock help
+.PHONY: html check test lint typecheck pytest browser serve clean lock help tree-record
 
 help:
 	@echo "make html    build the site into _build/html (nothing changes if a source has a problem)"
@@ -68,6 +68,10 @@ lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv==0.13.9
 	$(BIN)/uv pip compile requirements.in --generate-hashes --python-version 3.11 \
 	  --no-header --quiet -o requirements.lock
+
+# After changing a decision tree: rewrite the record of its paths, then review the diff.
+tree-record: html
+	$(BIN)/python -m clausebook tree-record
 
 clean:
 	rm -rf _build

@@ -21,6 +21,12 @@ def _check(args: argparse.Namespace) -> int:
     return build(args.root, publish_site=False, jobs=args.jobs, quiet=args.quiet)
 
 
+def _tree_record(args: argparse.Namespace) -> int:
+    from clausebook.records import write_tree_records
+
+    return write_tree_records(args.root)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from clausebook.serve import serve
 
@@ -41,6 +47,11 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("-j", "--jobs", type=int, default=1, help="processes for reading and writing")
         command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
         command.set_defaults(func=func)
+
+    record = commands.add_parser(
+        "tree-record", help="rewrite quizzes/<policy>.tree-paths.md from the built site (after 'build')"
+    )
+    record.set_defaults(func=_tree_record)
 
     serve = commands.add_parser("serve", help="serve _build/html on this computer, rebuilding on change")
     serve.add_argument("--host", default="127.0.0.1")

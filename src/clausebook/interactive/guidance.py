@@ -290,7 +290,8 @@ def _check_paths(reader: _Reader, nodes: Mapping[str, Node], where: Mapping[str,
         state[node_id] = "open"
         for index, answer in enumerate(nodes[node_id].answers):
             if state.get(answer.next) == "open":
-                loop = " -> ".join((*trail[trail.index(answer.next) :], node_id, answer.next))
+                here = (*trail, node_id)
+                loop = " -> ".join((*here[here.index(answer.next) :], answer.next))
                 reader.fail(
                     (*where[node_id], "answers", index, "next"),
                     f"this answer leads back to '{answer.next}', so the walk could go round for ever"

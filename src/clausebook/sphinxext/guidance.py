@@ -250,5 +250,6 @@ def setup_guidance(app: Sphinx) -> None:
     app.connect("doctree-read", read_guidance, priority=950)
     app.connect("env-check-consistency", check_guidance)
     app.connect("html-collect-pages", collect_pages)
-    app.connect("html-page-context", page_context)
+    # Before the site's own handler, which renders the links into the policy's index.
+    app.connect("html-page-context", page_context, priority=400)
     app.connect("build-finished", write_guidance)
