@@ -8,20 +8,31 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 JOBS ?= 2
 
-.PHONY: html check test lint typecheck pytest browser serve clean lock help tree-record
+.PHONY: html check pdf test lint typecheck pytest browser serve clean lock help tree-record
 
 help:
 	@echo "make html    build the site into _build/html (nothing changes if a source has a problem)"
 	@echo "make check   check the sources and report every problem, publishing nothing"
+	@echo "make pdf     build only the PDFs into _build/pdf/ (a school's edition: make pdf SCHOOL=\"...\")"
 	@echo "make serve   serve the site on http://127.0.0.1:8000, rebuilding when a source changes"
 	@echo "make test    run the tests, the linters and the type checks"
 	@echo "make clean   remove everything the build made"
 
-html: $(STAMP) $(NODE_STAMP)
+html: $(STAMP) $(NODE_STAMP) pdf-libraries
 	$(BIN)/python -m clausebook build
 
 check: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m clausebook check
+
+# The PDFs alone, into _build/pdf/. A school's edition: make pdf SCHOOL="Name as in conf.py".
+pdf: $(STAMP) $(NODE_STAMP) pdf-libraries
+	$(BIN)/python -m clausebook pdf --school "$(SCHOOL)"
+
+# WeasyPrint needs Pango, HarfBuzz and fontconfig from the system; install them when missing.
+.PHONY: pdf-libraries
+pdf-libraries: $(STAMP)
+	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { echo "Installing WeasyPrint's system libraries..."; \
+	  apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig >/dev/null; }
 
 serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m clausebook serve
@@ -37,19 +48,21 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy --strict src/clausebook/model.py src/clausebook/interactive
 
-pytest: $(STAMP) $(NODE_STAMP)
+pytest: $(STAMP) $(NODE_STAMP) pdf-libraries test-tools
 	$(BIN)/pytest -n $(JOBS)
 
 # The engine in real Pyodide (Node), and real headless Chromium, against the site `make html` built.
-browser: html chromium
+browser: html test-tools
 	node --test tests/pyodide/
 	node --test --test-concurrency=2 tests/browser/
 
-# Browser tests drive Debian's Chromium; install it when it is missing (CI runs as root).
-.PHONY: chromium
-chromium:
-	@command -v chromium >/dev/null || { echo "Installing Chromium for the browser tests..."; \
-	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+# Browser tests drive Debian's Chromium; the PDF tests read PDFs with poppler's pdftotext and
+# pdftoppm. Install them when missing (CI runs as root).
+.PHONY: test-tools
+test-tools:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { \
+	  echo "Installing Chromium and poppler-utils for the tests..."; \
+	  apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 $(STAMP): requirements.lock pyproject.toml
 	@echo "Installing the pinned build tools into $(VENV) (first run only, about a minute)..."

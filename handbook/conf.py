@@ -14,6 +14,18 @@ extensions = ["clausebook.sphinxext"]
 # The organisation that owns the policies.
 clausebook_organisation = "Agora Learning Partnership"
 
+# The Trust's schools, for a school's own edition of the PDF (make pdf SCHOOL="...").
+# Added by Clausebook as examples: the policy names no schools. Replace them with
+# the Trust's own.
+clausebook_schools = [
+    "Agora Primary Academy",
+    "Agora Secondary Academy",
+]
+
+# The address the site is published at. When set, the PDF links each clause number
+# to its permanent link online. Leave empty until the site has an address.
+clausebook_site_url = ""
+
 html_theme = "furo"
 html_title = "Agora Learning Partnership staff handbook"
 templates_path = ["../templates"]

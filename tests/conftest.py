@@ -31,10 +31,10 @@ class BuildResult:
     stderr: str
 
 
-def run_build(root: Path, command: str = "build") -> BuildResult:
+def run_build(root: Path, command: str = "build", *args: str) -> BuildResult:
     """The real command an editor runs (``make html`` calls it), on a copy of the handbook."""
     done = subprocess.run(
-        [sys.executable, "-m", "clausebook", "--root", str(root), command, "-q"],
+        [sys.executable, "-m", "clausebook", "--root", str(root), command, "-q", *args],
         capture_output=True,
         text=True,
         check=False,

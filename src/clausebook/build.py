@@ -104,7 +104,9 @@ class WarningStream(io.TextIOBase):
     def translate(self, line: str) -> str:
         match = WARNING_LINE.match(line)
         if not match:
-            return line
+            # A problem with no place in the sources (a missing package, a wrong setting).
+            bare = re.match(r"^(?:WARNING|ERROR): (?P<message>.*?)(?:\s*\[[\w.-]+\])?$", line)
+            return f"error: {bare['message']}" if bare else line
         decoded = Paths(self.report.root).decoded
         path = editor_path(match["path"], self.report.root, decoded)
         # Every problem names a line: a whole-file problem points at the file's first line.
@@ -148,7 +150,9 @@ def exclusive(paths: Paths) -> Iterator[None]:
         yield
 
 
-def run_sphinx(paths: Paths, report: Report, status: TextIO | None, jobs: int) -> bool:
+def run_sphinx(
+    paths: Paths, report: Report, status: TextIO | None, jobs: int, overrides: dict[str, str] | None = None
+) -> bool:
     from sphinx.application import Sphinx
     from sphinx.errors import ExtensionError, SphinxError
     from sphinx.util.console import nocolor
@@ -170,6 +174,7 @@ def run_sphinx(paths: Paths, report: Report, status: TextIO | None, jobs: int) -
                 warning=cast(IO[str], warnings),
                 parallel=jobs,
                 keep_going=True,
+                confoverrides=overrides or {},
             )
             app.build()
     except ExtensionError as error:
@@ -201,7 +206,14 @@ def forget_environment(paths: Paths) -> None:
     shutil.rmtree(paths.doctrees, ignore_errors=True)
 
 
-def build(root: Path, *, publish_site: bool = True, jobs: int = 1, quiet: bool = False) -> int:
+def build(
+    root: Path,
+    *,
+    publish_site: bool = True,
+    jobs: int = 1,
+    quiet: bool = False,
+    overrides: dict[str, str] | None = None,
+) -> int:
     """Build the handbook at ``root``; return the exit status (0 on success)."""
     paths = Paths(root.resolve())
     report = Report(sys.stderr, paths.root)
@@ -209,7 +221,7 @@ def build(root: Path, *, publish_site: bool = True, jobs: int = 1, quiet: bool =
     with exclusive(paths):
         for problem in stage(paths.handbook, paths.srcdir, paths.decoded):
             report.problem(problem)
-        ok = run_sphinx(paths, report, None if quiet else sys.stdout, jobs) and not report.problems
+        ok = run_sphinx(paths, report, None if quiet else sys.stdout, jobs, overrides) and not report.problems
         if not ok:
             forget_environment(paths)
             count = len(report.problems)

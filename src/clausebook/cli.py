@@ -21,6 +21,17 @@ def _check(args: argparse.Namespace) -> int:
     return build(args.root, publish_site=False, jobs=args.jobs, quiet=args.quiet)
 
 
+def _pdf(args: argparse.Namespace) -> int:
+    from clausebook.build import build
+
+    out = (args.root / "_build" / "pdf").resolve()
+    overrides = {"clausebook_pdf_dir": str(out), "clausebook_school": args.school}
+    status = build(args.root, publish_site=False, quiet=args.quiet, overrides=overrides)
+    if status == 0:
+        print(f"The PDFs are in {out.relative_to(args.root.resolve())}/")
+    return status
+
+
 def _tree_record(args: argparse.Namespace) -> int:
     from clausebook.records import write_tree_records
 
@@ -47,6 +58,11 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("-j", "--jobs", type=int, default=1, help="processes for reading and writing")
         command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
         command.set_defaults(func=func)
+
+    pdf = commands.add_parser("pdf", help="build only the PDFs, into _build/pdf/")
+    pdf.add_argument("--school", default="", help="a school's edition: one of clausebook_schools in conf.py")
+    pdf.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    pdf.set_defaults(func=_pdf)
 
     record = commands.add_parser(
         "tree-record", help="rewrite quizzes/<policy>.tree-paths.md from the built site (after 'build')"

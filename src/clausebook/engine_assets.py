@@ -103,8 +103,8 @@ def sha256(path: Path) -> str:
 
 
 def find_runtime(start: Path) -> Path:
-    """The npm package ``pyodide`` in the nearest ``node_modules`` above ``start``."""
-    for folder in (start, *start.parents):
+    """The npm package ``pyodide`` in the nearest ``node_modules`` above ``start`` (or here)."""
+    for folder in (start, *start.parents, Path.cwd()):
         candidate = folder / "node_modules" / "pyodide"
         if (candidate / "pyodide.mjs").is_file():
             return candidate

@@ -12,8 +12,10 @@ from clausebook.sphinxext.config import setup_config
 from clausebook.sphinxext.csp import setup_csp
 from clausebook.sphinxext.docs import setup_docs
 from clausebook.sphinxext.domain import setup_domain
+from clausebook.sphinxext.fingerprints import setup_fingerprints
 from clausebook.sphinxext.guidance import setup_guidance
 from clausebook.sphinxext.outputs import setup_outputs
+from clausebook.sphinxext.printing import setup_printing
 from clausebook.sphinxext.site import setup_site
 
 
@@ -27,7 +29,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_site(app)
     setup_docs(app)
     setup_guidance(app)
+    setup_printing(app)
     setup_csp(app)
+    setup_fingerprints(app)
     return {
         "version": __version__,
         "env_version": 2,

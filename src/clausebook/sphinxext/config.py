@@ -63,12 +63,21 @@ class ClausebookConfig:
             "check": _iso_date_or_empty,
         },
     )
-    quizzes_dir: str = field(
+    school: str = field(
         default="",
         metadata={
-            "help": "The folder of quiz and decision-tree files, relative to conf.py. "
-            "Empty means no guidance tools.",
+            "help": "Build a school's edition of the PDF: one of clausebook_schools. Set by "
+            "'make pdf SCHOOL=...', not in conf.py.",
             "check": _text,
+            "rebuild": "",
+        },
+    )
+    pdf_dir: str = field(
+        default="",
+        metadata={
+            "help": "Where 'make pdf' puts the PDFs (empty: beside each version's pages in the site).",
+            "check": _text,
+            "rebuild": "",
         },
     )
 
@@ -95,4 +104,5 @@ def config_fields() -> list[tuple[str, str, str]]:
 def setup_config(app: Sphinx) -> None:
     for item in fields(ClausebookConfig):
         default = list(item.default) if isinstance(item.default, tuple) else item.default
-        app.add_config_value(f"clausebook_{item.name}", default, "env", types=frozenset({type(default)}))
+        rebuild = item.metadata.get("rebuild", "env")
+        app.add_config_value(f"clausebook_{item.name}", default, rebuild, types=frozenset({type(default)}))

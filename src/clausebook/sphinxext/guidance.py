@@ -29,6 +29,7 @@ from clausebook.interactive.guidance import (
 )
 from clausebook.interactive.views import Guidance
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
+from clausebook.sphinxext.fingerprints import code_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.outputs import page_url, version_entries, write_json
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 from clausebook.yamlsource import YamlSource, YamlSyntaxError, parse_yaml
@@ -82,7 +83,21 @@ def _source(entry: tuple[str, Any, dict[Any, int]]) -> YamlSource:
 
 
 def loaded(domain: ClausebookDomain, index: str) -> tuple[Quiz | None, Tree | None]:
-    """The version's quiz and tree, or None where absent or broken (broken ones are reported)."""
+    """The version's quiz and tree, or None where absent or broken (broken ones are reported).
+
+    Loaded once per build: every page of the policy asks for its tools.
+    """
+    cache: dict[str, tuple[Quiz | None, Tree | None]] = domain.env.__dict__.setdefault("_cb_guidance", {})
+    if index not in cache:
+        cache[index] = _load(domain, index)
+    return cache[index]
+
+
+def forget_loaded(app: Sphinx, env: BuildEnvironment) -> None:
+    env.__dict__.pop("_cb_guidance", None)
+
+
+def _load(domain: ClausebookDomain, index: str) -> tuple[Quiz | None, Tree | None]:
     files = domain.data["guidance"].get(index, {})
     citable = domain.citable(index)
     result: dict[str, Any] = {}
@@ -169,10 +184,17 @@ def tool_pages(app: Sphinx, index: str) -> dict[str, str]:
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if app.builder.format != "html":
         return
+    record = fingerprints(app)
+    stamp = code_stamp(app)
     for versions in version_entries(app).values():
         for entry in versions:
             data = bundle(app, entry.index)
             if data is None:
+                continue
+            # The pages show the bundle, and the policy's sidebar and versions around it.
+            key = fingerprint(data, stamp, navigation_of(app, entry.index), [v.status for v in versions])
+            outputs = [Path(app.outdir) / f"{page}.html" for page in tool_pages(app, entry.index).values()]
+            if record.unchanged(f"pages:{entry.index}", key, *outputs):
                 continue
             guidance = Guidance.from_bundle(data)
             pages = tool_pages(app, entry.index)
@@ -246,7 +268,13 @@ def manifest_fields(app: Sphinx, index: str) -> dict[str, str | None]:
     return {kind: f"{pages[kind]}.html" if kind in pages else None for kind in ("quiz", "tree")}
 
 
+def navigation_of(app: Sphinx, index: str) -> Any:
+    domain = _domain(app.env)
+    return domain.data.get("navigation", {}).get(index), sorted(app.env.toctree_includes.get("index", []))
+
+
 def setup_guidance(app: Sphinx) -> None:
+    app.connect("env-updated", forget_loaded)
     app.connect("doctree-read", read_guidance, priority=950)
     app.connect("env-check-consistency", check_guidance)
     app.connect("html-collect-pages", collect_pages)

@@ -95,7 +95,9 @@ def clauses_document(app: Sphinx, entry: VersionEntry) -> dict[str, Any]:
 
 
 def manifest_document(app: Sphinx, entries: dict[str, list[VersionEntry]]) -> dict[str, Any]:
-    from clausebook.sphinxext.guidance import manifest_fields  # the guidance pages build on this module
+    # Both build on this module, so they are imported here, when it is used.
+    from clausebook.sphinxext.guidance import manifest_fields
+    from clausebook.sphinxext.printing import pdf_url
 
     policies = []
     for policy, versions in entries.items():
@@ -108,7 +110,7 @@ def manifest_document(app: Sphinx, entries: dict[str, list[VersionEntry]]) -> di
                 "current": current.model.version if current else None,
                 "url": page_url(app, shown.index),
                 **manifest_fields(app, shown.index),
-                "pdf": None,
+                "pdf": pdf_url(shown),
                 "versions": [
                     {
                         "version": v.model.version,
@@ -117,7 +119,7 @@ def manifest_document(app: Sphinx, entries: dict[str, list[VersionEntry]]) -> di
                         "url": page_url(app, v.index),
                         "clauses": posixpath.join(v.folder, "clauses.json"),
                         **manifest_fields(app, v.index),
-                        "pdf": None,
+                        "pdf": pdf_url(v),
                         "changes": None,
                     }
                     for v in versions

@@ -1,0 +1,103 @@
+"""Print HTML to PDF with WeasyPrint (CSS paged media). Knows nothing of how clauses are parsed.
+
+A PDF is rendered once per distinct print HTML: the content hash of the HTML (and
+of WeasyPrint's version) names a cached PDF, so a build with many frozen versions
+only renders what changed. A PDF is written to a temporary name and moved into
+place, so a reader never gets half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+FONT_PACKAGE = Path("@fontsource") / "source-sans-3" / "files"
+
+
+class PdfError(RuntimeError):
+    """The PDF could not be made; the message says what to install or fix."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    path: Path
+    pages: int | None  # None when taken from the cache
+    cached: bool
+
+
+def find_fonts(start: Path) -> Path:
+    """The folder of the print font's files, from the pinned npm package (the same on every machine)."""
+    for folder in (start, *start.parents, Path.cwd()):
+        candidate = folder / "node_modules" / FONT_PACKAGE
+        if candidate.is_dir():
+            return candidate
+    raise PdfError("the print font is not installed: run 'npm ci' in the repository ('make html' does it)")
+
+
+def font_faces(fonts: Path, family: str = "Source Sans 3") -> str:
+    """@font-face rules for the regular, italic, bold and bold italic faces."""
+    rules = []
+    for weight in (400, 700):
+        for style in ("normal", "italic"):
+            file = fonts / f"source-sans-3-latin-{weight}-{style}.woff2"
+            rules.append(
+                f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
+                f'src: url("{file.as_uri()}") format("woff2"); }}'
+            )
+    return "\n".join(rules)
+
+
+def quiet_weasyprint() -> None:
+    """WeasyPrint logs every CSS property it skips; the build reports only what an editor must fix."""
+    import logging
+
+    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def content_hash(html: str) -> str:
+    quiet_weasyprint()
+    import weasyprint
+
+    return hashlib.sha256(f"weasyprint {weasyprint.__version__}\n{html}".encode()).hexdigest()
+
+
+def render(html: str, target: Path, cache: Path, base_url: str | None = None) -> Rendered:
+    """Write the PDF of ``html`` to ``target``, reusing a cached PDF of the same HTML."""
+    cache.mkdir(parents=True, exist_ok=True)
+    cached = cache / f"{content_hash(html)}.pdf"
+    pages = None
+    hit = cached.is_file()
+    if not hit:
+        quiet_weasyprint()
+        try:
+            from weasyprint import HTML
+        except OSError as error:  # Pango and friends missing: the message names the library
+            raise PdfError(
+                f"WeasyPrint cannot start ({error}): install its system libraries with "
+                "'apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig' "
+                "('make pdf' does it)"
+            ) from None
+        document = HTML(string=html, base_url=base_url).render()
+        pages = len(document.pages)
+        _atomic_write(cached, document.write_pdf())
+        # Kept beside the PDF: what was printed, for looking into a layout problem.
+        cached.with_suffix(".html").write_text(html, encoding="utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as tmp:
+        shutil.copyfile(cached, tmp.name)
+    os.chmod(tmp.name, 0o644)
+    os.replace(tmp.name, target)
+    return Rendered(target, pages, hit)
+
+
+def _atomic_write(path: Path, data: bytes | None) -> None:
+    if data is None:
+        raise PdfError(f"WeasyPrint wrote no PDF for {path.name}")
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+        tmp.write(data)
+    os.replace(tmp.name, path)

@@ -1,0 +1,199 @@
+"""The printable PDF of each policy version, from the same doctrees as the site.
+
+Each version's sections are rendered by the HTML builder (permalinks off) into a
+print template of our own (never the theme's pages: WeasyPrint on a themed page
+is slow and prints the sidebar), with print CSS for paged media, then handed to
+:mod:`clausebook.pdf`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from clausebook import __version__, pdf
+from clausebook.interactive.paper import on_paper
+from clausebook.sphinxext.domain import LABELS, ClausebookDomain, format_date, format_value
+from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
+from clausebook.sphinxext.guidance import loaded
+from clausebook.sphinxext.outputs import VersionEntry, page_url, version_entries
+from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
+
+LOGGER = logging.getLogger(__name__)
+PRINT_CSS = Path(__file__).resolve().parent.parent / "web" / "print" / "print.css"
+LINK = re.compile(r'href="(?P<page>[\w.-]+\.html)?#(?P<anchor>[\w-]+)"')
+
+
+@dataclass(frozen=True)
+class PrintSection:
+    number: int | None
+    title: str
+    anchor: str
+    html: str
+
+
+def pdf_name(entry: VersionEntry, school: str = "") -> str:
+    suffix = f"-{slug(school)}" if school else ""
+    return f"{entry.model.policy}-{entry.model.version}{suffix}.pdf"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def pdf_url(entry: VersionEntry) -> str:
+    return posixpath.join(entry.folder, pdf_name(entry))
+
+
+def _section_html(app: Sphinx, docname: str, entry: VersionEntry, site_url: str) -> str:
+    doctree = app.env.get_and_resolve_doctree(docname, app.builder)
+    # What the builder's write_doc sets before its translator visits a page.
+    builder: Any = app.builder
+    builder.current_docname = docname
+    builder.secnumbers = app.env.toc_secnumbers.get(docname, {})
+    builder.fignumbers = app.env.toc_fignumbers.get(docname, {})
+    builder.imgpath = posixpath.relpath("_images", posixpath.dirname(docname) or ".")
+    builder.dlpath = posixpath.relpath("_downloads", posixpath.dirname(docname) or ".")
+    html = "".join(
+        app.builder.render_partial(node)["fragment"]  # type: ignore[attr-defined]
+        for node in doctree.children
+    )
+    pages = {posixpath.basename(page_url(app, s.page)) for s in entry.model.sections}
+    own_page = page_url(app, docname)
+
+    def link(match: re.Match[str]) -> str:
+        page, anchor = match["page"], match["anchor"]
+        if anchor.startswith("clause-") and page is None and site_url:
+            # A clause's number links to its permanent link online: a printed copy traces to its version.
+            return f'href="{site_url}{own_page}#{anchor}"'
+        if page is None or page in pages:
+            return f'href="#{anchor}"'  # within this document
+        elsewhere = posixpath.normpath(posixpath.join(posixpath.dirname(own_page), page))
+        return f'href="{site_url}{elsewhere}#{anchor}"'
+
+    return LINK.sub(link, html)
+
+
+def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> str:
+    config = app.config
+    site_url = config.clausebook_site_url
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    permalinks = config.html_permalinks
+    config.html_permalinks = False  # a pilcrow in every heading would end up in every bookmark
+    try:
+        sections = [
+            PrintSection(
+                s.number, s.title, f"section-{s.number}", _section_html(app, s.page, entry, site_url)
+            )
+            for s in entry.model.sections
+        ]
+    finally:
+        config.html_permalinks = permalinks
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    meta = domain.data["policies"][entry.index]
+    quiz, tree = loaded(domain, entry.index)
+    citable = domain.citable(entry.index)
+    footer = f"{entry.model.title} · Version {entry.model.version}" + (f" · {school}" if school else "")
+    context = {
+        "organisation": config.clausebook_organisation,
+        "school": school,
+        "title": entry.model.title,
+        "version": entry.model.version,
+        "effective": format_date(entry.model.effective),
+        "details": [(LABELS[key], format_value(key, meta[key])) for key in LABELS if meta.get(key)],
+        "status": entry.status,
+        "site_url": site_url,
+        "online": f"{site_url}{page_url(app, entry.index)}" if site_url else "",
+        "sections": sections,
+        "quiz": quiz,
+        "paper": on_paper(tree) if tree else None,
+        "tree_title": tree.title if tree else "",
+        "citable": citable,
+        "css": PRINT_CSS.read_text(encoding="utf-8"),
+        "fonts": pdf.font_faces(fonts),
+        "footer": footer.replace("\\", "\\\\").replace('"', '\\"'),
+        "generator": f"clausebook {__version__}",
+    }
+    return app.builder.templates.render("clausebook/print.html", context)  # type: ignore[attr-defined]
+
+
+def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    school = app.config.clausebook_school
+    if school and school not in app.config.clausebook_schools:
+        known = ", ".join(app.config.clausebook_schools) or "none are listed"
+        warn(
+            ClausebookWarning.SOURCE,
+            f"'{school}' is not one of the schools in handbook/conf.py (clausebook_schools: {known}): "
+            "use a school's name exactly as listed there",
+        )
+        return
+    entries = [entry for versions in version_entries(app).values() for entry in versions]
+    if not entries:
+        return
+    try:
+        fonts = pdf.find_fonts(Path(app.confdir))
+    except pdf.PdfError as error:
+        warn(ClausebookWarning.SOURCE, str(error))
+        return
+    out_dir = Path(app.config.clausebook_pdf_dir) if app.config.clausebook_pdf_dir else None
+    cache = Path(app.doctreedir).parent / "pdf-cache"
+    record = fingerprints(app)
+    stamp = code_stamp(app)
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    for entry in entries:
+        started = time.perf_counter()
+        name = pdf_name(entry, school)
+        target = out_dir / name if out_dir else Path(app.outdir) / entry.folder / name
+        # Printed from the version's doctrees, its guidance and its status: if none changed, done.
+        docs = [entry.index, *(s.page for s in entry.model.sections)]
+        guidance = {
+            kind: data for kind, (_path, data, _lines) in domain.data["guidance"].get(entry.index, {}).items()
+        }
+        key = fingerprint(stamp, doctree_stamp(app, docs), guidance, entry.status, str(fonts))
+        if record.unchanged(f"pdf:{target}", key, target):
+            continue
+        html = print_html(app, entry, school, fonts)
+        try:
+            rendered = pdf.render(html, target, cache, base_url=str(Path(app.outdir) / entry.folder))
+        except pdf.PdfError as error:
+            warn(ClausebookWarning.SOURCE, str(error))
+            return
+        seconds = time.perf_counter() - started
+        if rendered.cached:
+            LOGGER.info(
+                f"PDF of {entry.model.title} {entry.model.version}: unchanged, kept ({seconds:.2f} s)"
+            )
+        else:
+            LOGGER.info(
+                f"PDF of {entry.model.title} {entry.model.version}: {rendered.pages} pages in {seconds:.2f} s"
+            )
+
+
+def page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The PDF link of the page's policy version, for the templates."""
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    index = domain.policy_index_of(pagename)
+    context["cb_pdf"] = None
+    if index is None:
+        return
+    for versions in version_entries(app).values():
+        for entry in versions:
+            if entry.index == index:
+                context["cb_pdf"] = posixpath.relpath(pdf_url(entry), posixpath.dirname(pagename) or ".")
+
+
+def setup_printing(app: Sphinx) -> None:
+    app.connect("build-finished", write_pdfs, priority=600)
+    app.connect("html-page-context", page_context, priority=400)
