@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 JOBS ?= 2
 
-.PHONY: html check pdf test lint typecheck pytest browser serve clean lock help tree-record
+.PHONY: html check pdf release test lint typecheck pytest browser serve clean lock help tree-record
 
 help:
 	@echo "make html    build the site into _build/html (nothing changes if a source has a problem)"
@@ -81,6 +81,14 @@ lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv==0.13.9
 	$(BIN)/uv pip compile requirements.in --generate-hashes --python-version 3.11 \
 	  --no-header --quiet -o requirements.lock
+
+# Publish an amendment as a new frozen version:
+#   make release POLICY=social-media VERSION=1.1 EFFECTIVE=2026-12-01 [EDITORIAL="4.4 6.2"]
+release: $(STAMP) $(NODE_STAMP) pdf-libraries
+	@test -n "$(POLICY)" -a -n "$(VERSION)" -a -n "$(EFFECTIVE)" || { \
+	  echo 'Say which policy, version and date: make release POLICY=social-media VERSION=1.1 EFFECTIVE=YYYY-MM-DD'; exit 2; }
+	$(BIN)/python -m clausebook release --policy "$(POLICY)" --version "$(VERSION)" \
+	  --effective "$(EFFECTIVE)" --editorial "$(EDITORIAL)"
 
 # After changing a decision tree: rewrite the record of its paths, then review the diff.
 tree-record: html

@@ -121,7 +121,7 @@ def test_manifest_matches_the_contract(site: Path) -> None:
 def test_home_page_lists_the_policies(site: Path) -> None:
     html = (site / "index.html").read_text(encoding="utf-8")
     for entry in manifest(site)["policies"]:
-        assert f'href="{entry["url"]}"' in html and entry["title"] in html
+        assert f'href="{entry["stable"]}"' in html and entry["title"] in html
 
 
 @pytest.mark.parametrize("page", ["index.html", "search.html"])

@@ -200,6 +200,30 @@ def publish(paths: Paths) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def remove_stale_output(paths: Paths) -> None:
+    """Sphinx never deletes the pages of documents that are gone (a draft once released, a deleted
+    section). Remove output folders whose sources are gone, and pages with no source that the
+    extension does not generate."""
+    from clausebook.sphinxext.guidance import PAGES
+    from clausebook.sphinxext.history import CHANGES
+
+    generated = {*PAGES.values(), CHANGES}
+    if not paths.outdir.is_dir():
+        return
+    for page in sorted(paths.outdir.rglob("*.html")):
+        relative = page.relative_to(paths.outdir)
+        if relative.parts[0].startswith("_") or not page.exists():
+            continue
+        if len(relative.parts) > 1 and not (paths.srcdir / relative.parent).is_dir():
+            shutil.rmtree(paths.outdir / relative.parent)  # a whole version gone; generated folders come back
+        elif (
+            (paths.srcdir / relative.parent / "index.md").exists()
+            and relative.stem not in generated
+            and not (paths.srcdir / relative.with_suffix(".md")).exists()
+        ):
+            page.unlink()
+
+
 def forget_environment(paths: Paths) -> None:
     # A failed build may have read documents whose warnings would not be repeated by an
     # incremental build; the next build reads everything again so no problem is missed.
@@ -221,6 +245,7 @@ def build(
     with exclusive(paths):
         for problem in stage(paths.handbook, paths.srcdir, paths.decoded):
             report.problem(problem)
+        remove_stale_output(paths)
         ok = run_sphinx(paths, report, None if quiet else sys.stdout, jobs, overrides) and not report.problems
         if not ok:
             forget_environment(paths)

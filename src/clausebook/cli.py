@@ -32,6 +32,15 @@ def _pdf(args: argparse.Namespace) -> int:
     return status
 
 
+def _release(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from clausebook.releasing import release
+
+    editorial = {part for part in args.editorial.replace(",", " ").split() if part}
+    return release(args.root, args.policy, args.version, args.effective, editorial, dt.date.today())
+
+
 def _tree_record(args: argparse.Namespace) -> int:
     from clausebook.records import write_tree_records
 
@@ -63,6 +72,17 @@ def parser() -> argparse.ArgumentParser:
     pdf.add_argument("--school", default="", help="a school's edition: one of clausebook_schools in conf.py")
     pdf.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     pdf.set_defaults(func=_pdf)
+
+    release = commands.add_parser("release", help="freeze the amended policy as a new version")
+    release.add_argument("--policy", required=True, help="the policy's folder name, like social-media")
+    release.add_argument("--version", required=True, help="the new version number, like 1.1")
+    release.add_argument("--effective", required=True, help="the date it comes into force, YYYY-MM-DD")
+    release.add_argument(
+        "--editorial",
+        default="",
+        help="changed clauses that are wording only (like '4.4 6.2'); others are substantive",
+    )
+    release.set_defaults(func=_release)
 
     record = commands.add_parser(
         "tree-record", help="rewrite quizzes/<policy>.tree-paths.md from the built site (after 'build')"

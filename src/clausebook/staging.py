@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from clausebook.model import Location, Problem
+from clausebook.releases import RECORD, differs_from, integrity_problems, releases
 
 SOURCE_SUFFIX = ".md"
 IGNORED = ("_", ".")  # folders and files that are the build's, not pages
@@ -113,29 +114,48 @@ def guidance_problems(handbook: Path) -> list[Problem]:
     ]
 
 
+DRAFT = "draft"
+DRAFT_MARKER = "DRAFT"  # in a staged folder: these are unreleased changes, shown as a draft
+
+
+def policy_plan(source: PolicySource, handbook: Path) -> dict[str, Path]:
+    """Where each version of one policy is staged: every release, and the working copy as a draft
+    when it differs from the last release (or as its own version, before the first release)."""
+    plan: dict[str, Path] = {}
+    done = releases(handbook, source.policy)
+    for release in done:
+        for relative in (*release.files, RECORD):
+            plan[f"{source.policy}/{release.version}/{relative}"] = (release.folder / relative).resolve()
+    if not done:
+        folder = f"{source.policy}/{source.version or UNVERSIONED}"
+    elif differs_from(source.folder, done[-1]):
+        folder = f"{source.policy}/{DRAFT}"
+        plan[f"{folder}/{DRAFT_MARKER}"] = (source.folder / "index.md").resolve()
+    else:
+        folder = ""
+    if folder:
+        for path in _files(source.folder):
+            plan[f"{folder}/{path.relative_to(source.folder).as_posix()}"] = path.resolve()
+    # Every version reads the policy's guidance (quiz.yaml, tree.yaml) from its own folder.
+    guidance = guidance_files(handbook.parent / "quizzes")
+    for version_folder in {key.rsplit("/", 1)[0] for key in plan if key.count("/") == 2}:
+        for kind in GUIDANCE_KINDS:
+            if (source.policy, kind) in guidance:
+                plan[f"{version_folder}/{kind}.yaml"] = guidance[(source.policy, kind)].resolve()
+    return plan
+
+
 def planned_links(handbook: Path) -> dict[str, Path]:
     """Staged path (relative, POSIX) -> the editor's file it stands for."""
     plan: dict[str, Path] = {}
     policy_folders = {p.folder: p for p in policies(handbook)}
     for path in _files(handbook):
         relative = path.relative_to(handbook)
-        if relative.as_posix() == "conf.py":
+        if relative.as_posix() == "conf.py" or handbook / relative.parts[0] in policy_folders:
             continue
-        top = handbook / relative.parts[0]
-        if top in policy_folders:
-            source = policy_folders[top]
-            inside = relative.relative_to(relative.parts[0])
-            staged = Path(source.policy, source.version or UNVERSIONED, inside)
-        else:
-            staged = relative
-        plan[staged.as_posix()] = path.resolve()
-    # Each policy version reads its quiz and tree from its own folder, as quiz.yaml and tree.yaml.
-    guidance = guidance_files(handbook.parent / "quizzes")
+        plan[relative.as_posix()] = path.resolve()
     for source in policy_folders.values():
-        for kind in GUIDANCE_KINDS:
-            if (source.policy, kind) in guidance:
-                staged = Path(source.policy, source.version or UNVERSIONED, f"{kind}.yaml")
-                plan[staged.as_posix()] = guidance[(source.policy, kind)].resolve()
+        plan.update(policy_plan(source, handbook))
     return plan
 
 
@@ -175,7 +195,7 @@ def decoded_stand_in(source: Path, handbook: Path, decoded: Path) -> Path:
 
 def stage(handbook: Path, srcdir: Path, decoded: Path) -> list[Problem]:
     """Make ``srcdir`` mirror the handbook as the site addresses it; return problems found."""
-    problems = encoding_problems(handbook) + guidance_problems(handbook)
+    problems = encoding_problems(handbook) + guidance_problems(handbook) + integrity_problems(handbook)
     plan = planned_links(handbook)
     for problem in problems:
         assert problem.location is not None

@@ -14,6 +14,7 @@ from clausebook.sphinxext.docs import setup_docs
 from clausebook.sphinxext.domain import setup_domain
 from clausebook.sphinxext.fingerprints import setup_fingerprints
 from clausebook.sphinxext.guidance import setup_guidance
+from clausebook.sphinxext.history import setup_history
 from clausebook.sphinxext.outputs import setup_outputs
 from clausebook.sphinxext.printing import setup_printing
 from clausebook.sphinxext.site import setup_site
@@ -29,6 +30,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_site(app)
     setup_docs(app)
     setup_guidance(app)
+    setup_history(app)
     setup_printing(app)
     setup_csp(app)
     setup_fingerprints(app)

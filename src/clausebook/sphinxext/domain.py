@@ -13,6 +13,7 @@ import json
 import posixpath
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -35,7 +36,9 @@ from clausebook.model import (
     parse_section_heading,
     section_anchor,
 )
+from clausebook.releases import RECORD
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
+from clausebook.staging import DRAFT_MARKER
 
 POLICY_FIELDS = {
     "version": 'the version number, in quotes, like "1.0"',
@@ -56,7 +59,7 @@ class ClauseRole(XRefRole):
         return super().run()
 
 
-TABLES = ("clauses", "sections", "policies", "citing", "guidance")
+TABLES = ("clauses", "sections", "policies", "citing", "guidance", "releases")
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,11 @@ class ClausebookDomain(Domain):
         "clauses": {},  # docname -> [(number, text, line)]
         "sections": {},  # docname -> (heading, line, text of a section without clauses)
         "guidance": {},  # policy index docname -> {"quiz" | "tree": (path, data, lines)}
+        "releases": {},  # policy index docname -> its release record (release.json), if released
         "policies": {},  # index docname -> metadata dict
         "citing": {},  # docname -> "local" or "everywhere": what its output depends on
     }
-    data_version = 2
+    data_version = 3
 
     # -- collecting ------------------------------------------------------------
 
@@ -170,7 +174,10 @@ class ClausebookDomain(Domain):
         in_force = [
             (meta["effective"], version_key(meta["version"]), index)
             for index, meta in self.data["policies"].items()
-            if meta.get("id") == policy and "invalid" not in meta and meta["effective"] <= today.isoformat()
+            if meta.get("id") == policy
+            and "invalid" not in meta
+            and "draft" not in meta
+            and meta["effective"] <= today.isoformat()
         ]
         return max(in_force)[2] if in_force else None
 
@@ -331,6 +338,13 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
     meta["title"] = title
     if problems:
         meta["invalid"] = "yes"
+    folder = Path(env.doc2path(docname)).parent
+    if (folder / DRAFT_MARKER).exists():
+        meta["draft"] = "yes"  # unreleased changes: checked and previewed, never in force
+    record = folder / RECORD
+    if record.is_file():
+        env.note_dependency(str(record))
+        domain.data["releases"][docname] = json.loads(record.read_text(encoding="utf-8"))
     domain.note_policy(docname, meta)
     _insert_policy_details(doctree, meta)
 

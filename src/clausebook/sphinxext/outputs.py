@@ -59,16 +59,37 @@ def _version_entries(app: Sphinx) -> dict[str, list[VersionEntry]]:
         current = domain.current_index(policy, today)
         versions.sort(key=lambda item: (item[1].effective, version_key(item[1].version)))
         result[policy] = [
-            VersionEntry(index, version, _status(index, version, current, today.isoformat()))
+            VersionEntry(
+                index,
+                version,
+                _status(
+                    index, version, current, today.isoformat(), "draft" in domain.data["policies"][index]
+                ),
+            )
             for index, version in versions
         ]
     return result
 
 
-def _status(index: str, version: PolicyVersion, current: str | None, today: str) -> str:
+def _status(index: str, version: PolicyVersion, current: str | None, today: str, draft: bool) -> str:
+    if draft:
+        return "draft"
     if index == current:
         return "current"
     return "future" if version.effective > today else "superseded"
+
+
+def released(versions: list[VersionEntry]) -> list[VersionEntry]:
+    """The versions that are published as versions: all but a draft of unreleased changes."""
+    return [v for v in versions if v.status != "draft"]
+
+
+def shown(versions: list[VersionEntry]) -> VersionEntry | None:
+    """The version a policy's stable address shows: the one in force, or else the first to come."""
+    published = released(versions)
+    current = next((v for v in published if v.status == "current"), None)
+    upcoming = [v for v in published if v.status == "future"]
+    return current or (upcoming[0] if upcoming else (published[-1] if published else None))
 
 
 def page_url(app: Sphinx, docname: str, anchor: str = "") -> str:
@@ -91,26 +112,48 @@ def clauses_document(app: Sphinx, entry: VersionEntry) -> dict[str, Any]:
             }
             for clause in entry.model.clauses
         ],
+        # Sections as the contents list them; "text" only for a section without numbered
+        # clauses (cited as a whole by its number, like section 3).
+        "sections": [
+            {
+                "number": str(section.number) if section.number is not None else None,
+                "title": section.title,
+                "url": page_url(app, section.page),
+                **({"text": text} if (text := _section_text(app, section.page)) else {}),
+            }
+            for section in entry.model.sections
+        ],
     }
 
 
+def _section_text(app: Sphinx, docname: str) -> str:
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    return str(domain.data["sections"].get(docname, ("", 1, ""))[2])
+
+
 def manifest_document(app: Sphinx, entries: dict[str, list[VersionEntry]]) -> dict[str, Any]:
-    # Both build on this module, so they are imported here, when it is used.
+    # These build on this module, so they are imported here, when it is used.
     from clausebook.sphinxext.guidance import manifest_fields
+    from clausebook.sphinxext.history import changes_url, in_force_url, stable_url
     from clausebook.sphinxext.printing import pdf_url
 
     policies = []
-    for policy, versions in entries.items():
+    for policy, every in entries.items():
+        versions = released(every)
+        chosen = shown(every)
+        if chosen is None:
+            continue  # only a draft: nothing published yet
         current = next((v for v in versions if v.status == "current"), None)
-        shown = current or versions[-1]
         policies.append(
             {
                 "id": policy,
-                "title": shown.model.title,
+                "title": chosen.model.title,
                 "current": current.model.version if current else None,
-                "url": page_url(app, shown.index),
-                **manifest_fields(app, shown.index),
-                "pdf": pdf_url(shown),
+                "url": page_url(app, chosen.index),
+                **manifest_fields(app, chosen.index),
+                "pdf": pdf_url(chosen),
+                "stable": stable_url(policy),
+                "in_force": in_force_url(policy),
                 "versions": [
                     {
                         "version": v.model.version,
@@ -120,7 +163,7 @@ def manifest_document(app: Sphinx, entries: dict[str, list[VersionEntry]]) -> di
                         "clauses": posixpath.join(v.folder, "clauses.json"),
                         **manifest_fields(app, v.index),
                         "pdf": pdf_url(v),
-                        "changes": None,
+                        "changes": changes_url(app, v),
                     }
                     for v in versions
                 ],

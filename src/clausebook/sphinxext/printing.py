@@ -53,7 +53,7 @@ def pdf_url(entry: VersionEntry) -> str:
 
 
 def _section_html(app: Sphinx, docname: str, entry: VersionEntry, site_url: str) -> str:
-    doctree = app.env.get_and_resolve_doctree(docname, app.builder)
+    doctree = app.env.get_and_resolve_doctree(docname, app.builder, tags=app.tags)
     # What the builder's write_doc sets before its translator visits a page.
     builder: Any = app.builder
     builder.current_docname = docname

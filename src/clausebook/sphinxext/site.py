@@ -14,13 +14,23 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
-from clausebook.sphinxext.outputs import VersionEntry, version_entries
+from clausebook.sphinxext.outputs import released, shown, version_entries
 
 PACKAGE = Path(__file__).resolve().parent.parent
 WEB = PACKAGE / "web"
 TEMPLATES = PACKAGE / "templates"
 
-STATUS_WORDS = {"current": "in force", "superseded": "superseded", "future": "not yet in force"}
+STATUS_WORDS = {
+    "current": "in force",
+    "superseded": "superseded",
+    "future": "not yet in force",
+    "draft": "draft, not released",
+}
+
+
+def stable_page(policy: str) -> str:
+    """The page name of a policy's stable address, which always shows the version in force."""
+    return f"{policy}/index"
 
 
 class policy_list(nodes.General, nodes.Element):  # noqa: N801
@@ -44,23 +54,21 @@ def fill_policy_lists(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     for placeholder in placeholders:
         items = nodes.bullet_list(classes=["cb-policy-list"])
         for versions in entries.values():
-            shown = _shown(versions)
-            uri = app.builder.get_relative_uri(docname, shown.index)
+            entry = shown(versions)
+            if entry is None:
+                continue
+            uri = app.builder.get_relative_uri(docname, stable_page(entry.model.policy))
             para = nodes.paragraph()
-            para += nodes.reference("", shown.model.title, internal=True, refuri=uri)
+            para += nodes.reference("", entry.model.title, internal=True, refuri=uri)
             para += nodes.Text(
-                f" (version {shown.model.version}, {STATUS_WORDS[shown.status]} "
-                f"from {format_date(shown.model.effective)})"
+                f" (version {entry.model.version}, {STATUS_WORDS[entry.status]} "
+                f"from {format_date(entry.model.effective)})"
             )
             items += nodes.list_item("", para)
         if not entries:
             placeholder.replace_self(nodes.paragraph(text="No policies have been published yet."))
         else:
             placeholder.replace_self(items)
-
-
-def _shown(versions: list[VersionEntry]) -> VersionEntry:
-    return next((v for v in versions if v.status == "current"), versions[-1])
 
 
 def page_context(
@@ -75,11 +83,13 @@ def page_context(
         return
     entries = version_entries(app)
     policy = domain.data["policies"][index]["id"]
-    versions = entries.get(policy, [])
-    this = next((v for v in versions if v.index == index), None)
+    every = entries.get(policy, [])
+    this = next((v for v in every if v.index == index), None)
     if this is None:
         return
+    versions = released(every) if this.status != "draft" else every
     current = next((v for v in versions if v.status == "current"), None)
+    later = [v for v in released(every) if v.model.effective > this.model.effective and v.status != "future"]
 
     def rel(docname: str) -> str:
         return app.builder.get_relative_uri(pagename, docname)
@@ -113,7 +123,13 @@ def page_context(
         ],
         "current_url": rel(current.index) if current else None,
         "current_version": current.model.version if current else None,
+        "superseded_on": format_date(later[0].model.effective) if later else None,
+        "stable_url": rel(stable_page(policy)),
     }
+    if pagename != index or this.status == "draft":
+        context["metatags"] = context.get("metatags", "") + (
+            '<meta name="robots" content="noindex">' if this.status == "draft" else ""
+        )
     # The banner and the version menu go into the body itself, so no theme or
     # template override can drop the notice that a version is not the one in force.
     if "body" in context:

@@ -1,0 +1,240 @@
+"""Releases: frozen copies of a policy's sources, one per version, kept in the repository.
+
+``handbook/_versions/<policy>/<version>/`` holds the section files and index as
+they were released (read-only) and ``release.json``: the effective date, a hash
+of every file, each clause's identity, and what changed from the version before,
+each change marked editorial or substantive by the editor. Any checkout can
+rebuild every version; no git history or tags are needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clausebook.model import Location, Problem
+from clausebook.versions import VERSION, version_key
+
+VERSIONS = "_versions"
+RECORD = "release.json"
+IGNORED = ("_", ".")
+
+
+class ReleaseError(ValueError):
+    """A release that cannot be made; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Release:
+    policy: str
+    version: str
+    effective: str
+    folder: Path
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    identities: dict[str, str] = field(default_factory=dict)  # clause number -> identity
+    changes: tuple[dict[str, Any], ...] = ()
+    previous: str | None = None
+    released: str = ""
+
+    @classmethod
+    def load(cls, folder: Path) -> Release:
+        data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        return cls(
+            data["policy"],
+            data["version"],
+            data["effective"],
+            folder,
+            data.get("files", {}),
+            data.get("identities", {}),
+            tuple(data.get("changes", ())),
+            data.get("previous"),
+            data.get("released", ""),
+        )
+
+
+def versions_folder(handbook: Path, policy: str) -> Path:
+    return handbook / VERSIONS / policy
+
+
+def releases(handbook: Path, policy: str) -> list[Release]:
+    """The policy's releases, oldest version first."""
+    folder = versions_folder(handbook, policy)
+    found = [
+        Release.load(path)
+        for path in (folder.iterdir() if folder.is_dir() else ())
+        if path.is_dir() and not path.name.startswith(IGNORED) and (path / RECORD).is_file()
+    ]
+    return sorted(found, key=lambda r: version_key(r.version))
+
+
+def policy_files(folder: Path) -> Iterator[Path]:
+    """The files of a policy folder that a release freezes (relative paths)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(IGNORED))
+        for name in sorted(files):
+            if not name.startswith(IGNORED) and name != RECORD:
+                yield Path(root, name).relative_to(folder)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+FRONT_MATTER_FIELD = r"^(?P<lead>\s+{name}:\s*)(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^#\n]*?)(?P<tail>\s*(#.*)?)$"
+
+
+def set_front_matter(text: str, version: str, effective: str) -> str:
+    """The index's text with its policy's version and effective date replaced, comments kept."""
+    end = text.find("\n---", 3)
+    head, rest = text[:end], text[end:]
+    for name, value in (("version", f'"{version}"'), ("effective", effective)):
+        pattern = re.compile(FRONT_MATTER_FIELD.format(name=name), re.M)
+        if not pattern.search(head):
+            raise ReleaseError(f"the policy's index.md has no '{name}:' in its front matter: add it first")
+        head = pattern.sub(_replacement(value), head, count=1)
+    return head + rest
+
+
+def _replacement(value: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: f"{match['lead']}{value}{match['tail']}"
+
+
+def differs_from(working: Path, release: Release) -> list[str]:
+    """The working files that differ from a release, byte for byte (a release leaves the working
+    copy exactly like its snapshot, so any edit since, even to the index's date, shows)."""
+    changed = []
+    names = {p.as_posix() for p in policy_files(working)} | set(release.files)
+    for name in sorted(names):
+        path, frozen = working / name, release.folder / name
+        if not path.is_file() or not frozen.is_file():
+            changed.append(name)
+            continue
+        if path.read_bytes() != frozen.read_bytes():
+            changed.append(name)
+    return changed
+
+
+def integrity_problems(handbook: Path) -> list[Problem]:
+    """Every released file must be exactly as released: an edit there would rewrite history."""
+    problems = []
+    root = handbook / VERSIONS
+    for record in sorted(root.glob(f"*/*/{RECORD}")) if root.is_dir() else ():
+        release = Release.load(record.parent)
+        working = f"handbook/{release.policy}/"
+        for name, digest in sorted(release.files.items()):
+            path = release.folder / name
+            if not path.is_file() or sha256(path) != digest:
+                what = "was deleted" if not path.is_file() else "was changed"
+                problems.append(
+                    Problem(
+                        f"this file of the released version {release.version} {what} after its release. "
+                        "A released version is never edited: restore the file (git checkout), then make the "
+                        f"amendment in {working}{name} and publish it with make release",
+                        Location(str(path), 1),
+                    )
+                )
+        for extra in sorted(set(p.as_posix() for p in policy_files(release.folder)) - set(release.files)):
+            problems.append(
+                Problem(
+                    f"this file was added to the released version {release.version}: delete it, "
+                    f"and add it to {working} instead, then make release",
+                    Location(str(release.folder / extra), 1),
+                )
+            )
+    return problems
+
+
+def check_new_release(handbook: Path, policy: str, version: str, effective: str) -> list[Release]:
+    """Refuse, before anything is written, a release that cannot be made. Returns the releases so far."""
+    folder = handbook / policy
+    if not (folder / "index.md").is_file():
+        known = sorted(p.name for p in handbook.iterdir() if (p / "index.md").is_file() and p.is_dir())
+        raise ReleaseError(
+            f"there is no policy '{policy}' in handbook/ (policies: {', '.join(known) or 'none'})"
+        )
+    if not VERSION.match(version):
+        raise ReleaseError(f"'{version}' is not a version number: write it like 1.1 or 2.0")
+    try:
+        day = dt.date.fromisoformat(effective)
+    except ValueError:
+        raise ReleaseError(f"'{effective}' is not a date: write the effective date as YYYY-MM-DD") from None
+    done = releases(handbook, policy)
+    if any(r.version == version for r in done):
+        raise ReleaseError(f"version {version} of {policy} was already released: choose a higher number")
+    if done:
+        last = done[-1]
+        if version_key(version) <= version_key(last.version):
+            raise ReleaseError(
+                f"version {version} is not after the last release, {last.version}: choose a higher number"
+            )
+        if day < dt.date.fromisoformat(last.effective):
+            raise ReleaseError(
+                f"{effective} is before {last.effective}, when version {last.version} came into force: "
+                "a new version cannot come into force before the one it replaces"
+            )
+        if not differs_from(folder, last):
+            raise ReleaseError(
+                f"handbook/{policy}/ is the same as version {last.version}: there is nothing to release. "
+                "Amend the policy's files first"
+            )
+    return done
+
+
+def freeze(
+    handbook: Path,
+    policy: str,
+    version: str,
+    effective: str,
+    identities: dict[str, str],
+    changes: list[dict[str, Any]],
+    previous: str | None,
+    today: dt.date,
+) -> Path:
+    """Write the snapshot: all or nothing, then read-only, then the working index gets the new version."""
+    working = handbook / policy
+    target = versions_folder(handbook, policy) / version
+    staging = target.with_name(f".{version}.in-progress")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        files = {}
+        for relative in policy_files(working):
+            source, copy = working / relative, staging / relative
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            data = source.read_bytes()
+            if relative.as_posix() == "index.md":
+                data = set_front_matter(data.decode("utf-8"), version, effective).encode("utf-8")
+            copy.write_bytes(data)
+            files[relative.as_posix()] = hashlib.sha256(data).hexdigest()
+        record = {
+            "policy": policy,
+            "version": version,
+            "effective": effective,
+            "released": today.isoformat(),
+            "previous": previous,
+            "files": files,
+            "identities": identities,
+            "changes": changes,
+            "note": "Written by 'make release' (Clausebook). Never edit a released version.",
+        }
+        (staging / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        for path in staging.rglob("*"):
+            if path.is_file():
+                path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    index = working / "index.md"
+    index.write_text(
+        set_front_matter(index.read_text(encoding="utf-8"), version, effective), encoding="utf-8"
+    )
+    return target

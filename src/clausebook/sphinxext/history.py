@@ -1,0 +1,267 @@
+"""A policy's history on the site: its stable address, what changed in each version,
+which version was in force on a date, and a permanent link to the current version of each clause.
+
+All of it comes from the versions the build read (each frozen release and its
+``release.json``), through :mod:`clausebook.versions`; nothing here parses sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from clausebook.sphinxext.domain import ClausebookDomain, format_date
+from clausebook.sphinxext.outputs import VersionEntry, page_url, released, shown, version_entries
+from clausebook.versions import Clause, compare, periods, redline
+
+CHANGES = "changes"
+IN_FORCE = "in-force"
+CLAUSE_LINKS = "clause"
+STATUS_WORDS = {
+    "current": "in force",
+    "superseded": "superseded",
+    "future": "comes into force",
+    "draft": "draft",
+}
+
+
+def stable_url(policy: str) -> str:
+    return f"{policy}/index.html"
+
+
+def in_force_url(policy: str) -> str:
+    return f"{policy}/{IN_FORCE}.html"
+
+
+def changes_page(entry: VersionEntry) -> str:
+    return posixpath.join(entry.folder, CHANGES)
+
+
+def _domain(app: Sphinx) -> ClausebookDomain:
+    return app.env.domains["cb"]  # type: ignore[return-value]
+
+
+def previous_of(app: Sphinx, entry: VersionEntry) -> VersionEntry | None:
+    """The version this one amends: its release record says; a draft amends the last release."""
+    versions = released(version_entries(app).get(entry.model.policy, []))
+    if entry.status == "draft":
+        return versions[-1] if versions else None
+    record = _domain(app).data["releases"].get(entry.index, {})
+    return next((v for v in versions if v.model.version == record.get("previous")), None)
+
+
+def changes_url(app: Sphinx, entry: VersionEntry) -> str | None:
+    return f"{changes_page(entry)}.html" if previous_of(app, entry) else None
+
+
+@dataclass(frozen=True)
+class ShownChange:
+    kind: str
+    nature: str  # "substantive" or "editorial"
+    old: str | None
+    new: str | None
+    old_url: str | None
+    new_url: str | None
+    redline: list[tuple[str, str]]
+
+
+def clauses_of(app: Sphinx, entry: VersionEntry) -> list[Clause]:
+    """A version's clauses, and its sections without clauses (cited by their number)."""
+    return [Clause(number, item.text) for number, item in _domain(app).citable(entry.index).items()]
+
+
+def shown_changes(app: Sphinx, entry: VersionEntry, before: VersionEntry) -> list[ShownChange]:
+    """The version's changes, substantive first; links are relative to the version's folder."""
+    domain = _domain(app)
+    record = domain.data["releases"].get(entry.index)
+    old_citable, new_citable = domain.citable(before.index), domain.citable(entry.index)
+    if record is not None:
+        natures = {(c.get("old"), c.get("new")): c.get("nature", "substantive") for c in record["changes"]}
+        changes = [(c["kind"], c.get("old"), c.get("new")) for c in record["changes"]]
+    else:  # a draft: what would change if it were released now
+        found = compare(clauses_of(app, before), clauses_of(app, entry)).changes
+        changes = [(c.kind, c.old, c.new) for c in found]
+        natures = {}
+
+    def url(citable: Any, number: str | None) -> str | None:
+        if number is None or number not in citable:
+            return None
+        item = citable[number]
+        return posixpath.relpath(page_url(app, item.docname, item.anchor), entry.folder)
+
+    shown_list = []
+    for kind, old, new in changes:
+        old_text = old_citable[old].text if old in old_citable else ""
+        new_text = new_citable[new].text if new in new_citable else ""
+        shown_list.append(
+            ShownChange(
+                kind,
+                natures.get((old, new), "substantive"),
+                old,
+                new,
+                url(old_citable, old),
+                url(new_citable, new),
+                redline(old_text, new_text),
+            )
+        )
+    return sorted(shown_list, key=lambda c: c.nature != "substantive")
+
+
+def identity_history(
+    app: Sphinx, versions: list[VersionEntry]
+) -> dict[str, list[tuple[VersionEntry, str | None]]]:
+    """identity -> [(version, the clause's number there, or None where it is absent)], oldest first."""
+    domain = _domain(app)
+    history: dict[str, list[tuple[VersionEntry, str | None]]] = {}
+    for position, entry in enumerate(versions):
+        numbers = list(domain.citable(entry.index))
+        identities = domain.data["releases"].get(entry.index, {}).get("identities") or {}
+        present = {identities.get(n, n): n for n in numbers}
+        for identity in present:
+            history.setdefault(identity, [(earlier, None) for earlier in versions[:position]])
+        for identity, trail in history.items():
+            trail.append((entry, present.get(identity)))
+    return history
+
+
+@dataclass(frozen=True)
+class ClauseLink:
+    identity: str
+    target: str | None  # page#anchor of the clause in the version in force, relative to the link's page
+    number: str | None  # its number there
+    note: str  # what to tell the reader when the number moved or the clause went
+
+
+def clause_links(app: Sphinx, policy: str) -> Iterator[ClauseLink]:
+    """A permanent "current version of clause X" link for every clause that has been in force."""
+    every = version_entries(app).get(policy, [])
+    current = shown(every)
+    if current is None:
+        return
+    versions = released(every)
+    versions = versions[: versions.index(current) + 1]
+    citable = _domain(app).citable(current.index)
+    for identity, trail in identity_history(app, versions).items():
+        original = identity.split("~")[0]
+        number = trail[-1][1]
+        if number is not None:
+            item = citable[number]
+            target = posixpath.relpath(page_url(app, item.docname, item.anchor), f"{policy}/{CLAUSE_LINKS}")
+            note = ""
+            if number != original:
+                since = trail[-1][0]
+                for entry, earlier in reversed(trail):
+                    if earlier != number:
+                        break
+                    since = entry
+                note = f"{original} is {number} since version {since.model.version}."
+            yield ClauseLink(identity, target, number, note)
+        else:
+            last_seen = max(i for i, (_, n) in enumerate(trail) if n is not None)
+            gone = trail[last_seen + 1][0]
+            yield ClauseLink(
+                identity,
+                None,
+                None,
+                f"Clause {original} was removed in version {gone.model.version}, "
+                f"in force from {format_date(gone.model.effective)}.",
+            )
+
+
+def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    if app.builder.format != "html":
+        return
+    today = (
+        dt.date.fromisoformat(app.config.clausebook_today) if app.config.clausebook_today else dt.date.today()
+    )
+    for policy, versions in version_entries(app).items():
+        published = released(versions)
+        current = shown(versions)
+        if current is None:
+            continue
+        base = {"cb_policy_id": policy, "cb_title": current.model.title}
+        listing = [
+            {
+                "version": v.model.version,
+                "effective": format_date(v.model.effective),
+                "status": v.status,
+                "url": page_url(app, v.index),
+                "changes": changes_url(app, v),
+            }
+            for v in reversed(published)
+        ]
+        contents = [
+            {"number": s.number, "title": s.title, "url": page_url(app, s.page)}
+            for s in current.model.sections
+        ]
+        upcoming = [v for v in published if v.status == "future" and v is not current]
+        yield (
+            f"{policy}/index",
+            {
+                **base,
+                "title": current.model.title,
+                "cb_current": current,
+                "cb_effective": format_date(current.model.effective),
+                "cb_upcoming": [(v, format_date(v.model.effective)) for v in upcoming],
+                "cb_contents": contents,
+                "cb_versions": listing,
+                "cb_in_force": in_force_url(policy),
+            },
+            "clausebook/policy-landing.html",
+        )
+        spans = periods([(v.model.version, v.model.effective) for v in published])
+        by_version = {v.model.version: v for v in published}
+        yield (
+            f"{policy}/{IN_FORCE}",
+            {
+                **base,
+                "title": f"{current.model.title}: in force on a date",
+                "cb_periods": [
+                    {
+                        "version": p.version,
+                        "from": format_date(p.start.isoformat()),
+                        "until": format_date(p.end.isoformat()) if p.end else None,
+                        "url": page_url(app, by_version[p.version].index),
+                        "now": p.start <= today and (p.end is None or today <= p.end),
+                        "start": p.start.isoformat(),
+                        "end": p.end.isoformat() if p.end else "",
+                    }
+                    for p in reversed(spans)
+                ],
+                "cb_today": format_date(today.isoformat()),
+            },
+            "clausebook/in-force.html",
+        )
+        for entry in versions:
+            before = previous_of(app, entry)
+            if before is None:
+                continue
+            yield (
+                changes_page(entry),
+                {
+                    **base,
+                    "title": f"What changed in {entry.model.title} {entry.model.version}",
+                    "cb_entry": entry,
+                    "cb_before": before,
+                    "cb_changes": shown_changes(app, entry, before),
+                    "cb_effective": format_date(entry.model.effective),
+                    "cb_entry_url": posixpath.relpath(page_url(app, entry.index), entry.folder),
+                    "cb_before_url": posixpath.relpath(page_url(app, before.index), entry.folder),
+                },
+                "clausebook/changes.html",
+            )
+        for link in clause_links(app, policy):
+            yield (
+                f"{policy}/{CLAUSE_LINKS}/{link.identity}",
+                {**base, "title": f"Clause {link.identity.split('~')[0]}", "cb_link": link},
+                "clausebook/clause-link.html",
+            )
+
+
+def setup_history(app: Sphinx) -> None:
+    app.connect("html-collect-pages", collect_pages)
