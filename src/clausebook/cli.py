@@ -9,16 +9,20 @@ from pathlib import Path
 from clausebook import __version__
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, str]:
+    return {"clausebook_today": args.today} if args.today else {}
+
+
 def _build(args: argparse.Namespace) -> int:
     from clausebook.build import build
 
-    return build(args.root, publish_site=True, jobs=args.jobs, quiet=args.quiet)
+    return build(args.root, publish_site=True, jobs=args.jobs, quiet=args.quiet, overrides=_overrides(args))
 
 
 def _check(args: argparse.Namespace) -> int:
     from clausebook.build import build
 
-    return build(args.root, publish_site=False, jobs=args.jobs, quiet=args.quiet)
+    return build(args.root, publish_site=False, jobs=args.jobs, quiet=args.quiet, overrides=_overrides(args))
 
 
 def _pdf(args: argparse.Namespace) -> int:
@@ -66,6 +70,9 @@ def parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("-j", "--jobs", type=int, default=1, help="processes for reading and writing")
         command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+        command.add_argument(
+            "--today", default="", help="build the site as of this date (YYYY-MM-DD), to preview"
+        )
         command.set_defaults(func=func)
 
     pdf = commands.add_parser("pdf", help="build only the PDFs, into _build/pdf/")
@@ -81,6 +88,9 @@ def parser() -> argparse.ArgumentParser:
         "--editorial",
         default="",
         help="changed clauses that are wording only (like '4.4 6.2'); others are substantive",
+    )
+    release.add_argument(
+        "-q", "--quiet", action="store_true", help="(accepted for symmetry; problems always print)"
     )
     release.set_defaults(func=_release)
 

@@ -153,28 +153,38 @@ def cache_templates(app: Sphinx) -> None:
         environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
 
 
-def navigation(domain: ClausebookDomain) -> dict[str, list[tuple[str, str]]]:
-    """Each policy version's contents as its pages' sidebars show them."""
+def navigation(app: Sphinx, domain: ClausebookDomain) -> dict[str, Any]:
+    """What every page of a policy version shows besides its own text: the sidebar's contents,
+    and the policy's versions with their status (for the banner and the version menu)."""
+    versions = {
+        policy: [(v.index, v.model.version, v.model.effective, v.status) for v in entries]
+        for policy, entries in version_entries(app).items()
+    }
     return {
-        index: [
-            (doc, domain.data["sections"].get(doc, ("", 0, ""))[0])
-            for doc in domain.env.toctree_includes.get(index, [])
-        ]
-        for index in domain.data["policies"]
+        index: (
+            [
+                (doc, domain.data["sections"].get(doc, ("", 0, ""))[0])
+                for doc in domain.env.toctree_includes.get(index, [])
+            ],
+            versions.get(meta.get("id", ""), []),
+        )
+        for index, meta in domain.data["policies"].items()
     }
 
 
 def rewrite_changed_navigation(app: Sphinx, env: Any) -> list[str]:
-    """When a policy's contents or a section's heading change, every page of it shows the change."""
+    """When a policy's contents, a heading or its versions change, rewrite every page showing them."""
     domain: ClausebookDomain = env.domains["cb"]
-    now = navigation(domain)
-    before = domain.data.setdefault("navigation", {})
-    stale = []
-    for index, entries in now.items():
-        if before.get(index) != entries:
+    now = navigation(app, domain)
+    before = domain.data.get("navigation", {})
+    stale: list[str] = []
+    for index, (entries, versions) in now.items():
+        if before.get(index) != (entries, versions):
             stale += [index, *(doc for doc, _ in entries if doc in env.all_docs)]
+            if before.get(index, (None, None))[1] != versions:
+                stale += [doc for doc, scope in domain.data["citing"].items() if scope == "everywhere"]
     domain.data["navigation"] = now
-    return stale
+    return sorted(set(stale))
 
 
 def add_paths(app: Sphinx, config: Any) -> None:

@@ -1,0 +1,215 @@
+"""Versions end to end: amend, release, build, through the real commands on a copy of the repository."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build, tree_digest
+from sitetext import page_text
+
+POLICY = "social-media"
+TODAY = dt.date.today()
+
+
+def manifest(root: Path) -> dict:
+    data = json.loads((root / "_build" / "html" / "clausebook.json").read_text(encoding="utf-8"))
+    return next(p for p in data["policies"] if p["id"] == POLICY)
+
+
+def clause_file(root: Path, number: str) -> Path:
+    for path in sorted((root / "handbook" / POLICY).glob("*.md")):
+        if f"{{clause}} {number}\n" in path.read_text(encoding="utf-8"):
+            return path
+    raise AssertionError(f"no clause {number}")
+
+
+def amend(root: Path, number: str, word: str = "always") -> None:
+    """Insert a word into a clause's text (its words are the Trust's: only the test amends them)."""
+    path = clause_file(root, number)
+    text, count = re.subn(
+        rf"(:::\{{clause\}} {re.escape(number)}\n\S+)", rf"\1 {word}", path.read_text("utf-8")
+    )
+    assert count == 1
+    path.write_text(text, encoding="utf-8")
+
+
+def release(root: Path, version: str, effective: str, *extra: str):
+    args = ["--policy", POLICY, "--version", version, "--effective", effective, *extra]
+    return run_build(root, "release", *args)
+
+
+def built_clauses(root: Path, entry: dict) -> list[dict]:
+    return json.loads((root / "_build" / "html" / entry["clauses"]).read_text(encoding="utf-8"))["clauses"]
+
+
+def test_amend_release_build(handbook: Path) -> None:
+    site = handbook / "_build" / "html"
+    first = manifest(handbook)["versions"][0]
+    before = (site / first["clauses"]).read_text(encoding="utf-8")
+    amend(handbook, "4.4")
+    done = release(handbook, "1.1", TODAY.isoformat())
+    assert done.returncode == 0, done.stderr
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr
+
+    policy = manifest(handbook)
+    old, new = policy["versions"]
+    assert (old["status"], new["status"], policy["current"]) == ("superseded", "current", "1.1")
+    assert new["effective"] == TODAY.isoformat() and new["changes"] and old["changes"] is None
+    # The old version is word for word as it was, with a banner.
+    assert (site / old["clauses"]).read_text(encoding="utf-8") == before
+    assert "This version was superseded on" in (site / old["url"]).read_text(encoding="utf-8")
+    # The redline names only the changed clause, and links it in both versions.
+    changes = (site / new["changes"]).read_text(encoding="utf-8")
+    assert re.findall(r"<strong>(?:Changed|Added|Removed|Renumbered)[^<]*</strong>", changes) == [
+        "<strong>Changed: clause 4.4</strong>"
+    ]
+    assert '<ins><span class="cb-visually-hidden">[inserted: </span>always' in changes
+    # Both versions' permanent links resolve.
+    for entry in (old, new):
+        for clause in built_clauses(handbook, entry):
+            page, fragment = clause["url"].split("#")
+            assert fragment in page_text(site / page)[1]
+    # The stable address shows 1.1; the current link of 4.4 leads to 1.1's 4.4.
+    assert "Version 1.1, in force from" in (site / policy["stable"]).read_text(encoding="utf-8")
+    link = (site / POLICY / "clause" / "4.4.html").read_text(encoding="utf-8")
+    assert 'url=../1.1/04-prohibited-use.html#clause-4-4"' in link
+
+
+def test_in_force_page_answers_before_on_and_after(handbook: Path) -> None:
+    amend(handbook, "4.4")
+    assert release(handbook, "1.1", TODAY.isoformat()).returncode == 0
+    assert run_build(handbook).returncode == 0
+    policy = manifest(handbook)
+    html = (handbook / "_build" / "html" / policy["in_force"]).read_text(encoding="utf-8")
+    rows = re.findall(r'data-start="([\d-]*)" data-end="([\d-]*)">.*?Version ([\d.]+)', html, re.S)
+
+    def answer(day: dt.date) -> str | None:
+        return next((v for s, e, v in rows if s <= day.isoformat() and (not e or day.isoformat() <= e)), None)
+
+    first = dt.date.fromisoformat(policy["versions"][0]["effective"])
+    assert answer(first - dt.timedelta(days=1)) is None
+    assert answer(TODAY - dt.timedelta(days=1)) == "1.0"
+    assert answer(TODAY) == "1.1"
+    assert answer(TODAY + dt.timedelta(days=400)) == "1.1"
+
+
+def test_a_future_version_comes_into_force_on_its_date(handbook: Path) -> None:
+    later = TODAY + dt.timedelta(days=30)
+    amend(handbook, "6.4")
+    assert release(handbook, "1.1", later.isoformat()).returncode == 0
+    assert run_build(handbook).returncode == 0
+    policy = manifest(handbook)
+    assert policy["current"] == "1.0" and [v["status"] for v in policy["versions"]] == ["current", "future"]
+    stable = (handbook / "_build" / "html" / policy["stable"]).read_text(encoding="utf-8")
+    assert "Version 1.1 comes into force on" in stable and "Version 1.0, in force from" in stable
+    # The first build on or after the date makes it current.
+    assert run_build(handbook, "build", "--today", later.isoformat()).returncode == 0
+    assert manifest(handbook)["current"] == "1.1"
+
+
+def test_renumbered_and_removed_clauses_keep_their_links(handbook: Path) -> None:
+    page = clause_file(handbook, "7.2")
+    text = page.read_text(encoding="utf-8")
+    # Remove 7.2, and insert a new clause before 4.4, renumbering 4.4 and 4.5.
+    page.write_text(re.sub(r"\n:::\{clause\} 7\.2\n.*?:::\n", "\n", text, flags=re.S), encoding="utf-8")
+    four = clause_file(handbook, "4.4")
+    text = (
+        four.read_text(encoding="utf-8")
+        .replace("{clause} 4.5\n", "{clause} 4.6\n")
+        .replace("{clause} 4.4\n", "{clause} 4.5\n")
+    )
+    text = text.replace(
+        ":::{clause} 4.5\n", ":::{clause} 4.4\nA new clause added by this test.\n:::\n\n:::{clause} 4.5\n", 1
+    )
+    four.write_text(text, encoding="utf-8")
+    done = release(handbook, "2.0", TODAY.isoformat(), "--editorial", "4.6")
+    assert done.returncode == 0, done.stderr
+    assert run_build(handbook).returncode == 0
+    links = handbook / "_build" / "html" / POLICY / "clause"
+    moved = (links / "4.4.html").read_text(encoding="utf-8")
+    assert "4.4 is 4.5 since version 2.0" in moved and "../2.0/04-prohibited-use.html#clause-4-5" in moved
+    assert "4.5 is 4.6 since version 2.0" in (links / "4.5.html").read_text(encoding="utf-8")
+    assert (links / "4.4~2.0.html").is_file()
+    assert "Clause 7.2 was removed in version 2.0" in (links / "7.2.html").read_text(encoding="utf-8")
+    changes = (handbook / "_build" / "html" / manifest(handbook)["versions"][-1]["changes"]).read_text(
+        "utf-8"
+    )
+    # Substantive changes lead; 4.5 -> 4.6 (same words) was marked editorial.
+    assert changes.index("Substantive changes") < changes.index("Editorial changes")
+    assert changes.index("Renumbered: 4.5 is now 4.6") > changes.index("Editorial changes")
+
+
+@pytest.mark.parametrize(
+    ("version", "effective", "words"),
+    [
+        ("1.0", None, "already released"),
+        ("0.9", None, "not after the last release"),
+        ("1.x", None, "not a version number"),
+        ("1.1", "2026-13-01", "not a date"),
+        ("1.1", "next week", "not a date"),
+        ("1.1", "2020-01-01", "before"),
+    ],
+)
+def test_release_refused_and_nothing_written(
+    handbook: Path, version: str, effective: str | None, words: str
+) -> None:
+    amend(handbook, "4.4")
+    before = tree_digest(handbook / "handbook")
+    result = release(handbook, version, effective or TODAY.isoformat())
+    assert result.returncode != 0 and words in result.stderr and "Nothing was released" in result.stderr
+    assert tree_digest(handbook / "handbook") == before
+
+
+def test_release_with_no_change_is_refused(handbook: Path) -> None:
+    before = tree_digest(handbook / "handbook")
+    result = release(handbook, "1.1", TODAY.isoformat())
+    assert result.returncode != 0 and "nothing to release" in result.stderr
+    assert tree_digest(handbook / "handbook") == before
+
+
+def test_release_of_unknown_policy_is_refused(handbook: Path) -> None:
+    result = run_build(
+        handbook, "release", "--policy", "no-such", "--version", "1.0", "--effective", "2026-01-01"
+    )
+    assert result.returncode != 0 and "there is no policy 'no-such'" in result.stderr
+
+
+def test_release_of_sources_with_a_problem_is_refused(handbook: Path) -> None:
+    page = clause_file(handbook, "4.4")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("{clause} 4.4", "{clause} 4.9"), encoding="utf-8"
+    )
+    before = tree_digest(handbook / "handbook")
+    result = release(handbook, "1.1", TODAY.isoformat())
+    assert result.returncode != 0 and "04-prohibited-use.md" in result.stderr
+    assert tree_digest(handbook / "handbook") == before
+
+
+def test_an_edit_to_a_released_file_is_refused(handbook: Path) -> None:
+    frozen = handbook / "handbook" / "_versions" / POLICY / "1.0" / "04-prohibited-use.md"
+    frozen.chmod(0o644)
+    frozen.write_text(frozen.read_text(encoding="utf-8").replace("must not", "may"), encoding="utf-8")
+    published = tree_digest(handbook / "_build" / "html")
+    result = run_build(handbook)
+    assert result.returncode != 0
+    assert "handbook/_versions/social-media/1.0/04-prohibited-use.md:1: error:" in result.stderr
+    assert "handbook/social-media/04-prohibited-use.md" in result.stderr and "make release" in result.stderr
+    assert tree_digest(handbook / "_build" / "html") == published
+
+
+def test_unreleased_changes_show_as_a_draft_not_as_the_policy(handbook: Path) -> None:
+    amend(handbook, "4.4")
+    assert run_build(handbook).returncode == 0
+    policy = manifest(handbook)
+    assert [v["version"] for v in policy["versions"]] == ["1.0"] and policy["current"] == "1.0"
+    draft = handbook / "_build" / "html" / POLICY / "draft"
+    assert "Draft: these are changes not yet released" in (draft / "04-prohibited-use.html").read_text(
+        "utf-8"
+    )
+    assert "Changed: clause 4.4" in (draft / "changes.html").read_text("utf-8")
