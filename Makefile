@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 JOBS ?= 2
 
-.PHONY: html check pdf release test lint typecheck pytest browser serve clean lock help tree-record
+.PHONY: html check pdf release pins test lint typecheck pytest browser serve clean lock help tree-record
 
 help:
 	@echo "make html    build the site into _build/html (nothing changes if a source has a problem)"
@@ -89,6 +89,12 @@ release: $(STAMP) $(NODE_STAMP) pdf-libraries
 	  echo 'Say which policy, version and date: make release POLICY=social-media VERSION=1.1 EFFECTIVE=YYYY-MM-DD'; exit 2; }
 	$(BIN)/python -m clausebook release --policy "$(POLICY)" --version "$(VERSION)" \
 	  --effective "$(EFFECTIVE)" --editorial "$(EDITORIAL)"
+
+# Confirm guidance against the clauses as they now read (new items, or ITEMS after an amendment):
+#   make pins POLICY=social-media [ITEMS="quiz:logo tree:remove-logo"]
+pins: $(STAMP) $(NODE_STAMP) pdf-libraries
+	@test -n "$(POLICY)" || { echo 'Say which policy: make pins POLICY=social-media'; exit 2; }
+	$(BIN)/python -m clausebook pins --policy "$(POLICY)" --items "$(ITEMS)"
 
 # After changing a decision tree: rewrite the record of its paths, then review the diff.
 tree-record: html

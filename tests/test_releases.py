@@ -213,3 +213,54 @@ def test_unreleased_changes_show_as_a_draft_not_as_the_policy(handbook: Path) ->
         "utf-8"
     )
     assert "Changed: clause 4.4" in (draft / "changes.html").read_text("utf-8")
+
+
+def guidance(root: Path, entry: dict) -> dict:
+    bundle = root / "_build" / "html" / Path(entry["url"]).parent / "guidance.json"
+    return json.loads(bundle.read_text(encoding="utf-8"))
+
+
+def citing(data: dict, number: str) -> tuple[set[str], set[str]]:
+    questions = {q["id"] for q in data["quiz"]["questions"] if number in q["cites"]}
+    verdicts = {n["id"] for n in data["tree"]["nodes"] if number in n.get("verdict", {}).get("cites", [])}
+    return questions, verdicts
+
+
+def test_guidance_on_an_amended_clause_is_held_back_until_re_confirmed(handbook: Path) -> None:
+    before_questions, before_verdicts = citing(guidance(handbook, manifest(handbook)["versions"][0]), "4.4")
+    assert before_questions and before_verdicts
+    amend(handbook, "4.4")
+    done = release(handbook, "1.1", TODAY.isoformat())
+    assert done.returncode == 0 and "is held back" in done.stderr  # the amendment publishes anyway
+    result = run_build(handbook)
+    assert result.returncode == 0
+    for question in before_questions:
+        assert f"question '{question}' is held back from version 1.1" in result.stderr
+    old, new = manifest(handbook)["versions"]
+    assert citing(guidance(handbook, new), "4.4")[0] == set()  # those questions left 1.1's quiz
+    assert citing(guidance(handbook, old), "4.4")[0] == before_questions  # 1.0 keeps them
+    reviewed = {
+        n["id"] for n in guidance(handbook, new)["tree"]["nodes"] if n.get("verdict", {}).get("under_review")
+    }
+    assert reviewed == before_verdicts
+    # An editor checks one question and re-confirms it.
+    one = sorted(before_questions)[0]
+    confirmed = run_build(handbook, "pins", "--policy", POLICY, "--items", f"quiz:{one}")
+    assert confirmed.returncode == 0, confirmed.stderr
+    result = run_build(handbook)
+    assert f"question '{one}' is held back" not in result.stderr
+    assert one in citing(guidance(handbook, new), "4.4")[0]
+    assert one in citing(guidance(handbook, old), "4.4")[0]
+
+
+def test_notices_for_a_passed_review_date_and_unreleased_changes(handbook: Path) -> None:
+    index = handbook / "handbook" / POLICY / "index.md"
+    review = re.search(r"review: (\d{4}-\d{2}-\d{2})", index.read_text(encoding="utf-8"))[1]
+    after = (dt.date.fromisoformat(review) + dt.timedelta(days=1)).isoformat()
+    result = run_build(handbook, "build", "--today", after)
+    assert result.returncode == 0  # a notice, not a failure
+    assert f"handbook/{POLICY}/index.md:1: notice:" in result.stderr and "was due for review" in result.stderr
+    amend(handbook, "6.1")
+    result = run_build(handbook)
+    assert result.returncode == 0
+    assert "has changes not yet released (6.1 changed)" in result.stderr and "make release" in result.stderr

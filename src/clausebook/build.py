@@ -85,6 +85,10 @@ class Report:
         self.problems.append(line)
         print(line, file=self.out, flush=True)
 
+    def notice(self, line: str) -> None:
+        """Printed, but not a problem: the build still succeeds."""
+        print(line, file=self.out, flush=True)
+
 
 class WarningStream(io.TextIOBase):
     """Sphinx's warning stream, rewritten for editors as lines arrive."""
@@ -97,16 +101,20 @@ class WarningStream(io.TextIOBase):
         self.pending += text
         while "\n" in self.pending:
             line, self.pending = self.pending.split("\n", 1)
-            if line.strip():
+            if not line.strip():
+                continue
+            if line.rstrip().endswith("[clausebook.notice]"):
+                self.report.notice(self.translate(line, "notice"))
+            else:
                 self.report.add(self.translate(line))
         return len(text)
 
-    def translate(self, line: str) -> str:
+    def translate(self, line: str, label: str = "error") -> str:
         match = WARNING_LINE.match(line)
         if not match:
             # A problem with no place in the sources (a missing package, a wrong setting).
             bare = re.match(r"^(?:WARNING|ERROR): (?P<message>.*?)(?:\s*\[[\w.-]+\])?$", line)
-            return f"error: {bare['message']}" if bare else line
+            return f"{label}: {bare['message']}" if bare else line
         decoded = Paths(self.report.root).decoded
         path = editor_path(match["path"], self.report.root, decoded)
         # Every problem names a line: a whole-file problem points at the file's first line.
@@ -114,7 +122,7 @@ class WarningStream(io.TextIOBase):
         message = re.sub(r"\s*\[[\w.-]+\]$", "", match["message"])
         # Messages may mention another place in the sources ("first at ..."): name the editor's file.
         message = STAGED_PATH.sub(lambda m: editor_path(m[0], self.report.root, decoded), message)
-        return f"{where}: error: {explain(message)}"
+        return f"{where}: {label}: {explain(message)}"
 
 
 STAGED_PATH = re.compile(r"/[^\s:()'\"]+\.md")

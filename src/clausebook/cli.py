@@ -45,6 +45,14 @@ def _release(args: argparse.Namespace) -> int:
     return release(args.root, args.policy, args.version, args.effective, editorial, dt.date.today())
 
 
+def _pins(args: argparse.Namespace) -> int:
+    from clausebook.pinning import confirm_pins
+
+    return confirm_pins(
+        args.root, args.policy, {part for part in args.items.replace(",", " ").split() if part}
+    )
+
+
 def _tree_record(args: argparse.Namespace) -> int:
     from clausebook.records import write_tree_records
 
@@ -93,6 +101,12 @@ def parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="(accepted for symmetry; problems always print)"
     )
     release.set_defaults(func=_release)
+
+    pins = commands.add_parser("pins", help="confirm guidance items against the clauses as they now read")
+    pins.add_argument("--policy", required=True)
+    pins.add_argument("--items", default="", help="items to re-confirm, like 'quiz:logo tree:remove-logo'")
+    pins.add_argument("-q", "--quiet", action="store_true", help="(accepted for symmetry)")
+    pins.set_defaults(func=_pins)
 
     record = commands.add_parser(
         "tree-record", help="rewrite quizzes/<policy>.tree-paths.md from the built site (after 'build')"

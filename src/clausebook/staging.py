@@ -136,12 +136,15 @@ def policy_plan(source: PolicySource, handbook: Path) -> dict[str, Path]:
     if folder:
         for path in _files(source.folder):
             plan[f"{folder}/{path.relative_to(source.folder).as_posix()}"] = path.resolve()
-    # Every version reads the policy's guidance (quiz.yaml, tree.yaml) from its own folder.
+    # Every version reads the policy's guidance (quiz.yaml, tree.yaml, pins.json) from its own folder.
     guidance = guidance_files(handbook.parent / "quizzes")
+    pins = handbook.parent / "quizzes" / f"{source.policy}.pins.json"
     for version_folder in {key.rsplit("/", 1)[0] for key in plan if key.count("/") == 2}:
         for kind in GUIDANCE_KINDS:
             if (source.policy, kind) in guidance:
                 plan[f"{version_folder}/{kind}.yaml"] = guidance[(source.policy, kind)].resolve()
+        if pins.is_file():
+            plan[f"{version_folder}/pins.json"] = pins.resolve()
     return plan
 
 

@@ -77,6 +77,9 @@ class Verdict:
     title: str
     text: str
     cites: tuple[str, ...]
+    # The policy was amended since this verdict was checked: it shows the clauses as they
+    # are now, with a note that its guidance is being reviewed.
+    under_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,11 +258,13 @@ def _read_node(
                 (*verdict_path, "kind"),
                 f"'{kind}' is not a kind of verdict: use one of {', '.join(VERDICT_KINDS)}",
             )
+        under_review = verdict_data.get("under_review") is True
         verdict = Verdict(
             kind,
             reader.text(verdict_data, "title", verdict_path, required=False) or VERDICT_KINDS.get(kind, ""),
             reader.text(verdict_data, "text", verdict_path),
-            reader.cites(verdict_data, verdict_path, clauses, required=True),
+            reader.cites(verdict_data, verdict_path, clauses, required=not under_review),
+            under_review,
         )
         return Node(node_id, verdict=verdict)
     answers = []

@@ -17,6 +17,11 @@ from clausebook.interactive.guidance import VERDICT_KINDS, Quiz, Tree, load_quiz
 from clausebook.interactive.quiz import score
 from clausebook.interactive.walk import Walk
 
+REVIEW_NOTE = (
+    "The policy was amended after this guidance was written, and the guidance is being reviewed. "
+    "The clauses below are the policy as it is now: they are what counts."
+)
+
 
 @dataclass(frozen=True)
 class Guidance:
@@ -65,6 +70,7 @@ class Guidance:
                 "title": verdict.title,
                 "text": verdict.text,
                 "clauses": self.cite(verdict.cites),
+                "review": REVIEW_NOTE if verdict.under_review else "",
             }
         else:
             view["question"] = node.question

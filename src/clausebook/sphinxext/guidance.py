@@ -8,8 +8,10 @@ two pages rendered from Jinja2 templates.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +30,14 @@ from clausebook.interactive.guidance import (
     paths,
 )
 from clausebook.interactive.views import Guidance
+from clausebook.pins import changed_since_pinned
+from clausebook.pins import items as pin_items
+from clausebook.pins import load as load_pins
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
 from clausebook.sphinxext.fingerprints import code_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.outputs import page_url, version_entries, write_json
-from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
+from clausebook.sphinxext.warnings_ import ClausebookWarning, notice, warn
+from clausebook.versions import version_key
 from clausebook.yamlsource import YamlSource, YamlSyntaxError, parse_yaml
 
 KINDS = ("quiz", "tree")
@@ -75,6 +81,10 @@ def read_guidance(app: Sphinx, doctree: nodes.document) -> None:
             )
             continue
         found[kind] = (source.path, source.data, source.lines)
+    pins = folder / "pins.json"
+    if pins.is_file() and found:
+        env.note_dependency(str(pins))
+        found["pins"] = (str(pins), load_pins(pins), {})
     domain.data["guidance"][env.docname] = found
 
 
@@ -97,47 +107,160 @@ def forget_loaded(app: Sphinx, env: BuildEnvironment) -> None:
     env.__dict__.pop("_cb_guidance", None)
 
 
-def _load(domain: ClausebookDomain, index: str) -> tuple[Quiz | None, Tree | None]:
+@dataclass(frozen=True)
+class HeldBack:
+    key: str  # "quiz:<id>" or "tree:<id>"
+    source: str  # the YAML file
+    path: tuple[str | int, ...]  # the item in it
+    numbers: tuple[str, ...]  # the clauses that changed (or are missing) in this version
+
+
+def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldBack]]:
+    """The version's quiz and tree data as staff will see them, and the items held back.
+
+    A quiz question whose clauses changed since it was pinned, or which cites a clause
+    this version does not have, leaves this version's quiz. A verdict in that case stays
+    (the tree must still lead somewhere) with the version's clauses and a note that its
+    guidance is being reviewed after the amendment.
+    """
     files = domain.data["guidance"].get(index, {})
+    texts = {number: item.text for number, item in domain.citable(index).items()}
+    pins = files["pins"][1] if "pins" in files else {}
+    held: list[HeldBack] = []
+
+    def check(key: str, cites: list[str], source: str, path: tuple[str | int, ...]) -> bool:
+        numbers = [str(n) for n in cites]
+        gone = [n for n in numbers if n not in texts]
+        changed = changed_since_pinned(key, numbers, texts, pins) + gone
+        if changed:
+            held.append(HeldBack(key, source, path, tuple(changed)))
+        return not changed
+
+    quiz = tree = None
+    if "quiz" in files:
+        source, data = files["quiz"][0], files["quiz"][1]
+        questions = [
+            q
+            for i, q in enumerate(data.get("questions") or [])
+            if not isinstance(q, dict)
+            or check(f"quiz:{q.get('id')}", q.get("cites") or [], source, ("questions", i, "id"))
+        ]
+        quiz = {**data, "questions": questions} if questions else None
+    if "tree" in files:
+        source, data = files["tree"][0], files["tree"][1]
+        nodes = []
+        for i, node in enumerate(data.get("nodes") or []):
+            verdict = node.get("verdict") if isinstance(node, dict) else None
+            if isinstance(verdict, dict) and not check(
+                f"tree:{node.get('id')}", verdict.get("cites") or [], source, ("nodes", i, "id")
+            ):
+                cites = [c for c in verdict.get("cites") or [] if str(c) in texts]
+                node = {**node, "verdict": {**verdict, "cites": cites, "under_review": True}}
+            nodes.append(node)
+        tree = {**data, "nodes": nodes}
+    return quiz, tree, held
+
+
+def _load(domain: ClausebookDomain, index: str) -> tuple[Quiz | None, Tree | None]:
+    quiz_data, tree_data, _held = prepared(domain, index)
     citable = domain.citable(index)
     result: dict[str, Any] = {}
-    for kind, load in (("quiz", load_quiz), ("tree", load_tree)):
-        if kind in files:
+    for kind, data, load in (("quiz", quiz_data, load_quiz), ("tree", tree_data, load_tree)):
+        if data is not None:
             try:
-                result[kind] = load(files[kind][1], citable)
+                result[kind] = load(data, citable)
             except GuidanceError:
-                result[kind] = None
+                result[kind] = None  # reported by check_guidance for the newest version
     return result.get("quiz"), result.get("tree")
+
+
+def newest_versions(domain: ClausebookDomain) -> set[str]:
+    """Each policy's newest version (a draft, or else the highest version): its guidance must
+    be right, as written; older versions keep what still fits them."""
+    newest: dict[str, tuple[Any, str]] = {}
+    for index, meta in domain.data["policies"].items():
+        if "invalid" in meta:
+            continue
+        key = (1 if "draft" in meta else 0, version_key(meta["version"]))
+        if meta["id"] not in newest or key > newest[meta["id"]][0]:
+            newest[meta["id"]] = (key, index)
+    return {index for _, index in newest.values()}
 
 
 def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
     domain = _domain(env)
+    newest = newest_versions(domain)
+    today = app.config.clausebook_today or dt.date.today().isoformat()
     for index, files in sorted(domain.data["guidance"].items()):
-        if index not in domain.data["policies"]:
+        meta = domain.data["policies"].get(index)
+        if meta is None or "invalid" in meta:
             continue
         citable = domain.citable(index)
-        for kind, load in (("quiz", load_quiz), ("tree", load_tree)):
-            if kind not in files:
-                continue
-            source = _source(files[kind])
-            try:
-                load(source.data, citable)
-            except GuidanceError as error:
-                for problem in error.problems:
-                    warn(
-                        ClausebookWarning.GUIDANCE,
-                        problem.message,
-                        f"{source.path}:{source.line(problem.path)}",
-                    )
+        if index in newest:
+            for kind, load in (("quiz", load_quiz), ("tree", load_tree)):
+                if kind not in files:
+                    continue
+                source = _source(files[kind])
+                try:
+                    load(source.data, citable)
+                except GuidanceError as error:
+                    for problem in error.problems:
+                        warn(
+                            ClausebookWarning.GUIDANCE,
+                            problem.message,
+                            f"{source.path}:{source.line(problem.path)}",
+                        )
+        superseded = "draft" not in meta and any(
+            other["id"] == meta["id"]
+            and "draft" not in other
+            and today >= other["effective"] > meta["effective"]
+            for other in domain.data["policies"].values()
+            if "invalid" not in other
+        )
+        if superseded:
+            continue
+        where = "the draft" if "draft" in meta else f"version {meta['version']}"
+        for item in prepared(domain, index)[2]:
+            kind, _, item_id = item.key.partition(":")
+            what = "question" if kind == "quiz" else "verdict"
+            effect = "is held back from" if kind == "quiz" else "shows a 'being reviewed' note in"
+            lines = _source(files[kind]).line(item.path)
+            notice(
+                f"the {what} '{item_id}' {effect} {where}: clause {', '.join(item.numbers)} "
+                "changed since it was "
+                f"checked. Check it still fits, then run: make pins POLICY={meta['id']} ITEMS={item.key}",
+                f"{item.source}:{lines}",
+            )
+        if index in newest and files.get("quiz", files.get("tree")):
+            unpinned = [
+                key
+                for key, _ in pin_items(_data(files, "quiz"), _data(files, "tree"))
+                if key not in _pins(files)
+            ]
+            if unpinned:
+                notice(
+                    f"{len(unpinned)} guidance items of {meta['id']} are not pinned "
+                    "to the clause words they were "
+                    f"written against ({', '.join(unpinned[:3])}{'...' if len(unpinned) > 3 else ''}): "
+                    f"run make pins POLICY={meta['id']}"
+                )
+
+
+def _data(files: dict[str, Any], kind: str) -> Any:
+    return files[kind][1] if kind in files else None
+
+
+def _pins(files: dict[str, Any]) -> Any:
+    return files["pins"][1] if "pins" in files else {}
 
 
 def bundle(app: Sphinx, index: str) -> dict[str, Any] | None:
     """What the browser's engine reads: the quiz, the tree, and the words and links of what they cite."""
     domain = _domain(app.env)
-    files = domain.data["guidance"].get(index, {})
     quiz, tree = loaded(domain, index)
     if quiz is None and tree is None:
         return None
+    quiz_data, tree_data, _held = prepared(domain, index)
     citable = domain.citable(index)
     folder = posixpath.dirname(index)
     cited = {number for q in quiz.questions for number in q.cites} if quiz else set()
@@ -148,8 +271,8 @@ def bundle(app: Sphinx, index: str) -> dict[str, Any] | None:
         "policy": meta["id"],
         "version": meta["version"],
         "title": meta["title"],
-        "quiz": files["quiz"][1] if quiz else None,
-        "tree": files["tree"][1] if tree else None,
+        "quiz": quiz_data if quiz else None,
+        "tree": tree_data if tree else None,
         "clauses": {
             number: {
                 "label": citable[number].label,

@@ -11,12 +11,14 @@ import datetime as dt
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
 from clausebook.sphinxext.outputs import VersionEntry, page_url, released, shown, version_entries
+from clausebook.sphinxext.warnings_ import notice
 from clausebook.versions import Clause, compare, periods, redline
 
 CHANGES = "changes"
@@ -263,5 +265,42 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             )
 
 
+def next_version(version: str) -> str:
+    parts = version.split(".")
+    return ".".join([*parts[:-1], str(int(parts[-1]) + 1)]) if parts[-1].isdigit() else f"{version}.1"
+
+
+def notices(app: Sphinx, env: Any) -> None:
+    """Tell editors what needs them without failing the build: a review date passed, changes not released."""
+    domain = _domain(app)
+    today = (
+        dt.date.fromisoformat(app.config.clausebook_today) if app.config.clausebook_today else dt.date.today()
+    )
+    handbook = Path(app.confdir)
+    for policy, versions in version_entries(app).items():
+        working = f"{handbook / policy / 'index.md'}:1"
+        current = shown(versions)
+        review = domain.data["policies"][current.index].get("review") if current else None
+        if current is not None and current.status == "current" and review and review < today.isoformat():
+            notice(
+                f"the {current.model.title} was due for review on {format_date(review)}: review it, set the "
+                "next review date in this file, and publish the result with make release",
+                working,
+            )
+        draft = next((v for v in versions if v.status == "draft"), None)
+        before = previous_of(app, draft) if draft else None
+        if draft is not None and before is not None:
+            changes = compare(clauses_of(app, before), clauses_of(app, draft)).changes
+            what = ", ".join(f"{c.number} {c.kind}" for c in changes[:6]) or "no clause, only other text"
+            notice(
+                f"handbook/{policy}/ has changes not yet released ({what}): the site still shows version "
+                f"{before.model.version}, and the draft is at {policy}/draft/. To publish them: make release "
+                f"POLICY={policy} VERSION={next_version(released(versions)[-1].model.version)} "
+                "EFFECTIVE=YYYY-MM-DD",
+                working,
+            )
+
+
 def setup_history(app: Sphinx) -> None:
     app.connect("html-collect-pages", collect_pages)
+    app.connect("env-check-consistency", notices)

@@ -59,6 +59,15 @@ class ClausebookWarning(Enum):
     )
 
 
+def notice(message: str, location: str | tuple[str, int | None] | None = None) -> None:
+    """Tell the editor something that does not stop the build (a review date passed, changes
+    not yet released, guidance held back after an amendment)."""
+    LOGGER.warning(message, type="clausebook", subtype=NOTICE, location=location)
+
+
+NOTICE = "notice"
+
+
 def warn(
     kind: ClausebookWarning,
     message: str,

@@ -86,6 +86,9 @@ function treeWidget(region, guidance) {
         view.verdict.label ? element("p", { class: "cb-verdict-kind" }, view.verdict.label) : null,
         heading,
         element("p", {}, view.verdict.text),
+        view.verdict.review
+          ? element("p", { class: "cb-review-note", role: "note" }, element("strong", {}, "Being reviewed: "), view.verdict.review)
+          : null,
         element("h3", {}, "What the policy says"),
         ...view.verdict.clauses.map(quote)));
     } else {

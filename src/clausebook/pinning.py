@@ -1,0 +1,62 @@
+"""``make pins``: record that guidance items fit the clauses as they now read.
+
+Items never pinned are pinned to the newest version's words; items named in
+ITEMS are re-confirmed after an amendment (their older pins stay, so earlier
+versions keep them too).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from clausebook.build import Paths, build
+from clausebook.pins import confirm, items, load, pins_path, save
+from clausebook.releasing import built_clauses
+from clausebook.yamlsource import read_yaml
+
+
+def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
+    paths = Paths(root.resolve())
+    if build(paths.root, publish_site=False, quiet=True) != 0:
+        print("error: fix the problems above first. No pin was changed.", file=sys.stderr)
+        return 1
+    manifest = json.loads((paths.outdir / "clausebook.json").read_text(encoding="utf-8"))
+    entry = next((p for p in manifest["policies"] if p["id"] == policy), None)
+    if entry is None:
+        known = ", ".join(p["id"] for p in manifest["policies"])
+        print(
+            f"error: there is no policy '{policy}' (policies: {known}). No pin was changed.", file=sys.stderr
+        )
+        return 1
+    newest = entry["versions"][-1]
+    texts = {c.number: c.text for c in built_clauses(paths, str(Path(newest["clauses"]).parent))}
+    quizzes = paths.root / "quizzes"
+    data = {
+        kind: read_yaml(quizzes / f"{policy}.{kind}.yaml").data
+        if (quizzes / f"{policy}.{kind}.yaml").is_file()
+        else None
+        for kind in ("quiz", "tree")
+    }
+    found = items(data["quiz"], data["tree"])
+    unknown = sorted(only - {key for key, _ in found})
+    if unknown:
+        print(
+            f"error: no guidance item {', '.join(unknown)}: "
+            "name items as quiz:<question id> or tree:<verdict id>. "
+            "No pin was changed.",
+            file=sys.stderr,
+        )
+        return 1
+    path = pins_path(quizzes, policy)
+    pins = load(path)
+    updated = confirm(pins, found, texts, only)
+    save(path, pins)
+    print(
+        f"Pinned {len(updated)} item(s) of {policy} to the words of version {newest['version']}: "
+        f"{path.relative_to(paths.root)}"
+    )
+    for key in updated:
+        print(f"  {key}")
+    return 0

@@ -1,0 +1,80 @@
+"""Pins: the words each guidance item was written against, so an amendment can hold it back.
+
+``quizzes/<policy>.pins.json`` maps each item (``quiz:<id>``, ``tree:<id>``) to the
+clauses it cites, each with the fingerprints of the words it has been confirmed
+against. A fingerprint, not the words: clause text is never copied into quizzes/.
+When a version's clause has words no pin lists, the item is held back from that
+version until an editor checks it and runs ``make pins``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from clausebook.versions import normalise
+
+Pins = dict[str, dict[str, list[str]]]
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:16]
+
+
+def pins_path(quizzes: Path, policy: str) -> Path:
+    return quizzes / f"{policy}.pins.json"
+
+
+def load(path: Path) -> Pins:
+    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
+def items(quiz: Mapping[str, Any] | None, tree: Mapping[str, Any] | None) -> list[tuple[str, list[str]]]:
+    """Every pinnable item of the guidance data: (key, the clause numbers it cites)."""
+    found = []
+    for question in (quiz or {}).get("questions", []) or []:
+        if isinstance(question, Mapping) and question.get("id"):
+            found.append((f"quiz:{question['id']}", [str(c) for c in question.get("cites") or []]))
+    for node in (tree or {}).get("nodes", []) or []:
+        verdict = node.get("verdict") if isinstance(node, Mapping) else None
+        if isinstance(verdict, Mapping) and node.get("id"):
+            found.append((f"tree:{node['id']}", [str(c) for c in verdict.get("cites") or []]))
+    return found
+
+
+def changed_since_pinned(key: str, cites: Iterable[str], texts: Mapping[str, str], pins: Pins) -> list[str]:
+    """The cited clauses whose words in this version were never confirmed for this item."""
+    pinned = pins.get(key)
+    if pinned is None:
+        return []  # not pinned yet: nothing to compare with (the build says so)
+    return [n for n in cites if n in texts and fingerprint(texts[n]) not in pinned.get(n, [])]
+
+
+def confirm(
+    pins: Pins, found: Iterable[tuple[str, list[str]]], texts: Mapping[str, str], only: set[str]
+) -> list[str]:
+    """Record the current words for unpinned items and for the items in ``only``; return those updated."""
+    updated = []
+    for key, cites in found:
+        if key in pins and key not in only:
+            continue
+        record = pins.setdefault(key, {})
+        for number in cites:
+            if number in texts:
+                prints = record.setdefault(number, [])
+                if fingerprint(texts[number]) not in prints:
+                    prints.append(fingerprint(texts[number]))
+        updated.append(key)
+    return updated
+
+
+def save(path: Path, pins: Pins) -> None:
+    header = {
+        "_note": "Written by 'make pins' (Clausebook): "
+        "the clause words each guidance item was checked against."
+    }
+    path.write_text(json.dumps({**header, **dict(sorted(pins.items()))}, indent=1) + "\n", encoding="utf-8")
