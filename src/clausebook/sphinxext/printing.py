@@ -23,7 +23,7 @@ from clausebook.interactive.paper import on_paper
 from clausebook.sphinxext.domain import LABELS, ClausebookDomain, format_date, format_value
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.guidance import loaded
-from clausebook.sphinxext.outputs import VersionEntry, page_url, version_entries
+from clausebook.sphinxext.outputs import VersionEntry, page_url, released, version_entries
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 
 LOGGER = logging.getLogger(__name__)
@@ -137,7 +137,8 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
             "use a school's name exactly as listed there",
         )
         return
-    entries = [entry for versions in version_entries(app).values() for entry in versions]
+    # Drafts are previews on the site, never printed.
+    entries = [entry for versions in version_entries(app).values() for entry in released(versions)]
     if not entries:
         return
     try:
@@ -189,7 +190,7 @@ def page_context(
     if index is None:
         return
     for versions in version_entries(app).values():
-        for entry in versions:
+        for entry in released(versions):
             if entry.index == index:
                 context["cb_pdf"] = posixpath.relpath(pdf_url(entry), posixpath.dirname(pagename) or ".")
 

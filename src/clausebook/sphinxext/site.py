@@ -156,8 +156,9 @@ def cache_templates(app: Sphinx) -> None:
 def navigation(app: Sphinx, domain: ClausebookDomain) -> dict[str, Any]:
     """What every page of a policy version shows besides its own text: the sidebar's contents,
     and the policy's versions with their status (for the banner and the version menu)."""
+    # A draft appearing or changing shows only on its own pages, not on every version's.
     versions = {
-        policy: [(v.index, v.model.version, v.model.effective, v.status) for v in entries]
+        policy: [(v.index, v.model.version, v.model.effective, v.status) for v in released(entries)]
         for policy, entries in version_entries(app).items()
     }
     return {
