@@ -26,7 +26,9 @@ PACKAGE = Path(__file__).resolve().parent
 ENGINE = PACKAGE / "interactive"
 DISTRIBUTION = "clausebook-interactive"
 WHEEL = f"clausebook_interactive-{__version__}-py3-none-any.whl"
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+STDLIB = "python_stdlib.zip"
+TRIM_SCRIPT = PACKAGE / "web" / "trim_stdlib.mjs"
 LOCK = "pyodide-lock.json"
 # Wheels are zip files with dates in them; a fixed date makes the same sources give the same bytes.
 REPRODUCIBLE_DATE = "315532800"  # 1980-01-01, the earliest date a zip file can hold
@@ -135,22 +137,57 @@ def lock_file(runtime: Path, wheel: Path) -> dict[str, object]:
     }
 
 
-def copy_if_changed(source: Path, target: Path) -> None:
-    same_size = target.is_file() and target.stat().st_size == source.stat().st_size
-    if same_size and target.stat().st_mtime >= source.stat().st_mtime:
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, target)
-    os.chmod(target, 0o644)
+def trimmed_stdlib(runtime: Path, wheel: Path, bundles: list[Path], cache: Path) -> Path:
+    """The standard library cut down to what the engine loads, as .pyc from Pyodide's own compiler.
+
+    Made by running the engine under Pyodide (Node) over the bundles; cached by the hashes
+    of the runtime, the wheel and the script, since the engine's imports change only with them.
+    """
+    key = hashlib.sha256()
+    for path in (runtime / STDLIB, runtime / "pyodide.asm.wasm", wheel, TRIM_SCRIPT):
+        key.update(sha256(path).encode())
+    target = cache / f"stdlib-{key.hexdigest()[:16]}.zip"
+    if target.is_file():
+        return target
+    node = shutil.which("node")
+    if node is None:
+        raise AssetError("Node.js is needed to prepare the guidance engine: install Node 20 or later")
+    partial = target.with_suffix(".tmp")
+    done = subprocess.run(
+        [node, str(TRIM_SCRIPT), str(runtime), str(wheel), str(partial), *map(str, bundles)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not partial.is_file():
+        raise AssetError(f"preparing Python for the browser failed: {done.stderr.strip()[-600:]}")
+    os.replace(partial, target)
+    return target
 
 
-def install(outdir: Path, runtime: Path, cache: Path) -> Path:
-    """Put the runtime, the wheel and the lock file in ``outdir``; return that folder."""
+def install(engine_root: Path, runtime: Path, cache: Path, bundles: list[Path]) -> Path:
+    """Put the runtime, the trimmed standard library, the wheel and the lock file in a folder named
+    by the hash of its contents (so a server may cache it for a year); return that folder."""
+    cache.mkdir(parents=True, exist_ok=True)
     wheel = build_wheel(cache)
-    for name in RUNTIME_FILES:
-        copy_if_changed(runtime / name, outdir / name)
-    copy_if_changed(wheel, outdir / wheel.name)
-    lock = json.dumps(lock_file(runtime, wheel), indent=1)
-    if not (outdir / LOCK).is_file() or (outdir / LOCK).read_text(encoding="utf-8") != lock:
-        (outdir / LOCK).write_text(lock, encoding="utf-8")
-    return outdir
+    files = {name: runtime / name for name in RUNTIME_FILES}
+    files[STDLIB] = trimmed_stdlib(runtime, wheel, bundles, cache)
+    files[wheel.name] = wheel
+    lock = json.dumps(lock_file(runtime, wheel), indent=1).encode("utf-8")
+    digest = hashlib.sha256(lock)
+    for name in sorted(files):
+        digest.update(name.encode() + sha256(files[name]).encode())
+    folder = engine_root / digest.hexdigest()[:16]
+    if not (folder / LOCK).is_file():
+        partial = engine_root / f".{folder.name}.tmp"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        for name, source in files.items():
+            shutil.copyfile(source, partial / name)
+            os.chmod(partial / name, 0o644)
+        (partial / LOCK).write_bytes(lock)
+        os.replace(partial, folder)
+    for old in engine_root.iterdir():
+        if old != folder:  # an earlier build's runtime: nothing links to it any more
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+    return folder

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -20,7 +21,8 @@ from pathlib import Path
 from clausebook.build import build
 
 WATCHED = ("handbook", "quizzes", "templates", "src/clausebook")
-IMMUTABLE_PREFIX = "/_static/pyodide/"  # content-hashed files: safe to cache for a year
+# The runtime lives in a folder named by the hash of its contents: safe to cache for a year.
+IMMUTABLE = re.compile(r"^/_static/pyodide/[0-9a-f]{16}/")
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -34,7 +36,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     }
 
     def end_headers(self) -> None:
-        if self.path.startswith(IMMUTABLE_PREFIX):
+        if IMMUTABLE.match(self.path):
             self.send_header("Cache-Control", "public, max-age=31536000, immutable")
         else:
             self.send_header("Cache-Control", "no-cache")

@@ -1,5 +1,7 @@
-// The guidance engine in real Pyodide (the npm package, in Node) against the same test vectors
-// as tests/test_guidance_vectors.py, using the wheel and the bundle of the site `make html` built.
+// The guidance engine in real Pyodide (in Node) against the same test vectors as
+// tests/test_guidance_vectors.py, using the wheel and the bundle of the site `make html` built,
+// on the runtime as the npm package ships it and on the trimmed one the site ships: trimming
+// must never change an answer.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -8,24 +10,30 @@ import { loadPyodide } from "pyodide";
 
 const SITE = resolve(process.env.CLAUSEBOOK_SITE ?? "_build/html");
 const VECTORS = JSON.parse(readFileSync("tests/vectors/social-media.json", "utf8"));
-let guidance;
+const manifest = JSON.parse(readFileSync(join(SITE, "clausebook.json"), "utf8"));
+const policy = manifest.policies.find((p) => p.id === VECTORS.policy);
+const html = readFileSync(join(SITE, policy.tree), "utf8");
+const engineDir = resolve(join(SITE, policy.tree, ".."), html.match(/data-engine-dir="([^"]+)"/)[1]);
+const RUNTIMES = {
+  "as shipped by npm": {},
+  trimmed: { stdLibURL: join(engineDir, "python_stdlib.zip") },
+};
+const engines = {};
 
 before(async () => {
-  const pyodide = await loadPyodide({ indexURL: resolve("node_modules/pyodide") + "/" });
-  const engineDir = join(SITE, "_static", "pyodide");
   const wheel = readdirSync(engineDir).find((name) => name.endsWith("-py3-none-any.whl"));
-  pyodide.unpackArchive(new Uint8Array(readFileSync(join(engineDir, wheel))), "wheel");
-  const manifest = JSON.parse(readFileSync(join(SITE, "clausebook.json"), "utf8"));
-  const policy = manifest.policies.find((p) => p.id === VECTORS.policy);
   const bundle = readFileSync(join(SITE, policy.tree, "..", "guidance.json"), "utf8");
-  const version = pyodide.runPython("import sys; sys.version.split()[0]");
-  console.log(`# engine on Pyodide's CPython ${version}`);
-  guidance = pyodide.pyimport("clausebook.interactive.views").Guidance.from_json(bundle);
+  for (const [name, options] of Object.entries(RUNTIMES)) {
+    const pyodide = await loadPyodide({ indexURL: resolve("node_modules/pyodide") + "/", ...options });
+    pyodide.unpackArchive(new Uint8Array(readFileSync(join(engineDir, wheel))), "wheel");
+    const version = pyodide.runPython("import sys; sys.version.split()[0]");
+    console.log(`# engine on Pyodide's CPython ${version}, standard library ${name}`);
+    engines[name] = pyodide.pyimport("clausebook.interactive.views").Guidance.from_json(bundle);
+  }
 });
 
-const view = (walk) => JSON.parse(guidance.tree_view_json(walk));
-
-function walk(labels) {
+function walk(guidance, labels) {
+  const view = (walked) => JSON.parse(guidance.tree_view_json(walked));
   let current = view("");
   for (const label of labels) {
     const chosen = (current.answers ?? []).find((answer) => answer.label === label);
@@ -35,17 +43,18 @@ function walk(labels) {
   return current;
 }
 
-for (const vector of VECTORS.walks) {
-  test(`walk: ${vector.name}`, () => {
-    const end = walk(vector.answers);
+for (const [runtime, vector] of Object.keys(RUNTIMES).flatMap((r) => VECTORS.walks.map((v) => [r, v]))) {
+  test(`walk (${runtime}): ${vector.name}`, () => {
+    const end = walk(engines[runtime], vector.answers);
     assert.equal(end.node, vector.verdict);
     assert.equal(end.verdict.kind, vector.kind);
     assert.deepEqual(end.verdict.clauses.map((clause) => clause.number), vector.clauses);
   });
 }
 
-for (const vector of VECTORS.answer_sets) {
-  test(`score: ${vector.name}`, () => {
+for (const [runtime, vector] of Object.keys(RUNTIMES).flatMap((r) => VECTORS.answer_sets.map((v) => [r, v]))) {
+  test(`score (${runtime}): ${vector.name}`, () => {
+    const guidance = engines[runtime];
     let answers = vector.answers;
     if (answers === "all-correct") {
       // The right answers, read from the engine's own quiz rather than copied here.

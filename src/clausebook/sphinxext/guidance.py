@@ -304,11 +304,39 @@ def tool_pages(app: Sphinx, index: str) -> dict[str, str]:
     return pages
 
 
+def publish_engine(app: Sphinx) -> str | None:
+    """Write every version's bundle and the engine the pages load; return the engine's folder,
+    relative to the site, or None when no policy has guidance."""
+    outdir = Path(app.outdir)
+    bundles = []
+    for versions in version_entries(app).values():
+        for entry in versions:
+            data = bundle(app, entry.index)
+            if data is not None:
+                path = outdir / entry.folder / BUNDLE
+                write_json(path, data)
+                bundles.append(path)
+    if not bundles:
+        return None
+    try:
+        runtime = engine_assets.find_runtime(Path(app.confdir))
+        folder = engine_assets.install(
+            outdir / ENGINE_DIR, runtime, Path(app.doctreedir).parent / "engine-cache", bundles
+        )
+    except engine_assets.AssetError as error:
+        warn(ClausebookWarning.SOURCE, str(error))
+        return None
+    return folder.relative_to(outdir).as_posix()
+
+
 def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if app.builder.format != "html":
         return
+    engine = publish_engine(app)
+    if engine is None:
+        return
     record = fingerprints(app)
-    stamp = code_stamp(app)
+    stamp = [*code_stamp(app), engine]
     for versions in version_entries(app).values():
         for entry in versions:
             data = bundle(app, entry.index)
@@ -326,7 +354,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 "cb_bundle": data,
                 "cb_guidance": guidance,
                 "cb_verdict_kinds": VERDICT_KINDS,
-                "cb_engine_dir": ENGINE_DIR,
+                "cb_engine_dir": engine,
                 "cb_effective": format_date(entry.model.effective),
                 "cb_policy_title": entry.model.title,
                 "cb_policy_version": entry.model.version,
@@ -349,26 +377,6 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 )
             if guidance.quiz is not None:
                 yield pages["quiz"], {**common, "title": guidance.quiz.title}, "clausebook/quiz.html"
-
-
-def write_guidance(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    outdir = Path(app.outdir)
-    needed = False
-    for versions in version_entries(app).values():
-        for entry in versions:
-            data = bundle(app, entry.index)
-            if data is not None:
-                needed = True
-                write_json(outdir / entry.folder / BUNDLE, data)
-    if needed:
-        try:
-            runtime = engine_assets.find_runtime(Path(app.confdir))
-        except engine_assets.AssetError as error:
-            warn(ClausebookWarning.SOURCE, str(error))
-            return
-        engine_assets.install(outdir / ENGINE_DIR, runtime, Path(app.doctreedir).parent / "engine-cache")
 
 
 def page_context(
@@ -403,4 +411,3 @@ def setup_guidance(app: Sphinx) -> None:
     app.connect("html-collect-pages", collect_pages)
     # Before the site's own handler, which renders the links into the policy's index.
     app.connect("html-page-context", page_context, priority=400)
-    app.connect("build-finished", write_guidance)

@@ -1,0 +1,156 @@
+// Benchmark the "Should I post this?" widget (not a test): `node tools/bench_widget.mjs` after `make html`.
+//
+// Headless Chromium on loopback, three cold runs (a new profile each) and three warm runs (the same
+// profile again), measuring: the first question visible; the widget's data-engine "ready"; the first
+// answer handled by Python; and, as yardsticks in the same run, (a) the bare runtime's own start (a
+// page that only runs 1+1 on the same Pyodide), (b) our engine on Pyodide exactly as the npm package
+// ships it, and (c) a no-Python floor (the first question only). Bytes are counted at the server,
+// which sends the cache headers the README recommends (immutable for content-hashed files, ETag and
+// 304 for the rest).
+import { createServer } from "node:http";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
+import { extname, join, normalize, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { chromium } from "playwright-core";
+
+const SITE = resolve(process.env.CLAUSEBOOK_SITE ?? "_build/html");
+const RUNS = Number(process.env.RUNS ?? 3);
+const manifest = JSON.parse(readFileSync(join(SITE, "clausebook.json"), "utf8"));
+const policy = manifest.policies.find((p) => p.tree);
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm", ".zip": "application/zip",
+  ".whl": "application/zip", ".svg": "image/svg+xml", ".pdf": "application/pdf", ".tar": "application/x-tar" };
+
+// A copy of the site with the yardstick pages beside it, on one origin.
+const root = mkdtempSync(join(tmpdir(), "bench-widget-"));
+cpSync(SITE, root, { recursive: true });
+const engineDir = readdirSync(join(root, "_static"), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name === "pyodide").map((d) => "_static/pyodide")[0];
+const runtimeDir = findRuntime(join(root, engineDir));
+mkdirSync(join(root, "bench", "shipped"), { recursive: true });
+cpSync("node_modules/pyodide", join(root, "bench", "shipped"), { recursive: true });
+const wheel = readdirSync(join(root, runtimeDir)).find((f) => f.endsWith(".whl"));
+cpSync(join(root, runtimeDir, wheel), join(root, "bench", "shipped", wheel));
+const bundle = `/${policy.tree.replace(/[^/]*$/, "")}guidance.json`;
+const firstWalk = "0";
+
+const timing = `<script>window.benchStart = performance.timeOrigin;</script>`;
+writeFileSync(join(root, "bench", "bare.html"), `<!doctype html><meta charset=utf-8><title>bare</title>
+<p>bare runtime</p><script type="module">
+import { loadPyodide } from "/${runtimeDir}/pyodide.mjs";
+const py = await loadPyodide({ indexURL: new URL("/${runtimeDir}/", location.href).href, lockFileURL: new URL("/${runtimeDir}/pyodide-lock.json", location.href).href });
+py.runPython("1+1"); window.done = performance.now();
+</script>`);
+writeFileSync(join(root, "bench", "shipped.html"), `<!doctype html><meta charset=utf-8><title>shipped</title>
+<p>engine on Pyodide as shipped</p><script type="module">
+import { loadPyodide } from "/bench/shipped/pyodide.mjs";
+const py = await loadPyodide({ indexURL: new URL("/bench/shipped/", location.href).href });
+await py.loadPackage(new URL("/bench/shipped/${wheel}", location.href).href);
+const bundle = await (await fetch("${bundle}")).text();
+const g = py.pyimport("clausebook.interactive.views").Guidance.from_json(bundle);
+JSON.parse(g.tree_view_json("${firstWalk}")); window.done = performance.now();
+</script>`);
+writeFileSync(join(root, "bench", "floor.html"), `<!doctype html><meta charset=utf-8><title>floor</title>
+<h2 id=q>What would you like to do?</h2><ul><li><a href="#x">An answer</a></li></ul>`);
+
+function findRuntime(dir) {
+  if (existsSync(join(dir, "pyodide.mjs"))) return dir.slice(root.length + 1);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && existsSync(join(dir, entry.name, "pyodide.mjs"))) return join(dir, entry.name).slice(root.length + 1);
+  }
+  throw new Error("no Pyodide in the built site");
+}
+
+let bytes = 0;
+const server = createServer((request, response) => {
+  const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+  let file = normalize(join(root, path));
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+  if (!file.startsWith(root) || !existsSync(file)) { response.writeHead(404).end(); return; }
+  const body = readFileSync(file);
+  const etag = `"${createHash("sha1").update(body).digest("hex")}"`;
+  const immutable = /\/_static\/pyodide\/[0-9a-f]{16}\//.test(path);
+  const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream", etag,
+    "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache" };
+  if (request.headers["if-none-match"] === etag) { response.writeHead(304, headers).end(); return; }
+  bytes += body.length;
+  response.writeHead(200, headers).end(body);
+});
+await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"];
+
+async function visit(context, url, measure) {
+  const page = await context.newPage();
+  const before = bytes;
+  await page.goto(base + url);
+  const result = await measure(page);
+  await page.close();
+  return { ...result, bytes: bytes - before };
+}
+
+const measures = {
+  widget: async (page) => {
+    const question = await page.evaluate(() => new Promise((done) => {
+      const paint = performance.getEntriesByName("first-contentful-paint")[0];
+      if (paint) done(paint.startTime);
+      else new PerformanceObserver((list) => done(list.getEntries()[0].startTime)).observe({ type: "paint", buffered: true });
+    }));
+    await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 30000 });
+    const ready = await page.evaluate(() => window.cbEngineReadyAt ?? performance.now());
+    const first = await page.locator(".cb-live .cb-answer").first();
+    const clicked = await page.evaluate(() => performance.now());
+    await first.click();
+    await page.waitForFunction(() => document.querySelector('[data-cb-widget]').dataset.node !== undefined
+      && location.hash.startsWith("#walk=0"));
+    const handled = await page.evaluate(() => performance.now());
+    return { question, ready, answer: ready + (handled - clicked) };
+  },
+  bare: async (page) => ({ done: await page.waitForFunction(() => window.done).then((h) => h.jsonValue()) }),
+  shipped: async (page) => ({ done: await page.waitForFunction(() => window.done, null, { timeout: 60000 }).then((h) => h.jsonValue()) }),
+  floor: async (page) => ({ done: await page.evaluate(() => new Promise((done) => {
+    new PerformanceObserver((list) => done(list.getEntries()[0].startTime)).observe({ type: "paint", buffered: true });
+  })) }),
+};
+
+const pages = { widget: `/${policy.tree}`, bare: "/bench/bare.html", shipped: "/bench/shipped.html", floor: "/bench/floor.html" };
+const results = {};
+for (const [name, url] of Object.entries(pages)) {
+  results[name] = { cold: [], warm: [] };
+  for (let run = 0; run < RUNS; run++) {
+    const profile = mkdtempSync(join(tmpdir(), "bench-profile-"));
+    const context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", args: ARGS });
+    results[name].cold.push(await visit(context, url, measures[name]));
+    results[name].warm.push(await visit(context, url, measures[name]));
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+server.close();
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+const pick = (name, when, key) => median(results[name][when].map((r) => r[key]));
+
+console.log(`widget (${RUNS} runs each, median; Chromium headless, loopback)`);
+for (const when of ["cold", "warm"]) {
+  const answer = pick("widget", when, "answer");
+  const bare = pick("bare", when, "done");
+  const shipped = pick("shipped", when, "done");
+  console.log(`  ${when}: first question ${s(pick("widget", when, "question"))} (target < 0.2 s; no-Python floor ${s(pick("floor", when, "done"))}),` +
+    ` engine ready ${s(pick("widget", when, "ready"))}, first Python answer ${s(answer)}` +
+    ` (target ${when === "cold" ? "1.5" : "0.8"} s)`);
+  console.log(`        yardsticks: (a) bare runtime 1+1 ${s(bare)}, (b) engine on Pyodide as shipped ${s(shipped)};` +
+    ` answer/(a) = ${(answer / bare).toFixed(2)} (target <= 1.2), answer/(b) = ${(answer / shipped).toFixed(2)} (target <= 0.5)`);
+  console.log(`        bytes: widget ${kb(pick("widget", when, "bytes"))}${when === "warm" ? " (target < 100 KB)" : ""},` +
+    ` (a) ${kb(pick("bare", when, "bytes"))}, (b) ${kb(pick("shipped", when, "bytes"))}`);
+}
+const shippedZip = statSync("node_modules/pyodide/python_stdlib.zip").size;
+const ours = readdirSync(join(root, runtimeDir)).filter((f) => f.endsWith(".zip"))
+  .reduce((sum, f) => sum + statSync(join(root, runtimeDir, f)).size, 0);
+console.log(`standard library shipped: ${kb(ours)} = ${((100 * ours) / shippedZip).toFixed(1)}% of python_stdlib.zip (${kb(shippedZip)}; target < 25%)`);
+rmSync(root, { recursive: true, force: true });
