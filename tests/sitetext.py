@@ -53,3 +53,25 @@ def page_text(path: Path) -> tuple[str, set[str]]:
 
 def words(text: str) -> list[str]:
     return WORD.findall(text.replace("’", "'"))
+
+
+ORIGINAL_FOOTER = re.compile(r"^\s*AGORA LEARNING PARTNERSHIP \| Social media policy\s+\d+\s*$", re.MULTILINE)
+
+
+def original_words(original: Path) -> list[str]:
+    """The original's words, without the page footers the PDF extraction left in."""
+    return words(ORIGINAL_FOOTER.sub(" ", original.read_text(encoding="utf-8")))
+
+
+def in_order(expected: list[str], found: list[str]) -> tuple[float, list[str]]:
+    """The share of ``expected`` found in order in ``found``, and the runs of words that were not."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(a=expected, b=found, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    missing = [
+        " ".join(expected[i1:i2])
+        for tag, i1, i2, _, _ in matcher.get_opcodes()
+        if tag in ("delete", "replace")
+    ]
+    return matched / len(expected), missing

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from pathlib import Path
@@ -10,13 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ORIGINAL
-from sitetext import page_text, words
-
-FOOTER = re.compile(r"^\s*AGORA LEARNING PARTNERSHIP \| Social media policy\s+\d+\s*$", re.MULTILINE)
-
-
-def original_words() -> list[str]:
-    return words(FOOTER.sub(" ", ORIGINAL.read_text(encoding="utf-8")))
+from sitetext import ORIGINAL_FOOTER, in_order, original_words, page_text, words
 
 
 def manifest(site: Path) -> dict:
@@ -41,21 +34,14 @@ def test_first_version_carries_the_originals_words_in_order(site: Path) -> None:
     rendered = []
     for page in version_pages(site, first):
         rendered += words(page_text(page)[0])
-    expected = original_words()
-    matcher = difflib.SequenceMatcher(a=expected, b=rendered, autojunk=False)
-    matched = sum(block.size for block in matcher.get_matching_blocks())
-    missing = [
-        " ".join(expected[i1:i2])
-        for tag, i1, i2, _, _ in matcher.get_opcodes()
-        if tag in ("delete", "replace")
-    ]
-    print(f"{matched} of {len(expected)} words of the original in order; missing runs: {missing}")
-    assert matched / len(expected) >= 0.999, missing
+    share, missing = in_order(original_words(ORIGINAL), rendered)
+    print(f"{share:.2%} of the original's words in order on the site; missing runs: {missing}")
+    assert share >= 0.999, missing
 
 
 def test_every_clause_of_the_original_is_in_clauses_json(site: Path) -> None:
     numbers = re.findall(
-        r"^\s*(\d+\.\d+) ", FOOTER.sub("", ORIGINAL.read_text(encoding="utf-8")), re.MULTILINE
+        r"^\s*(\d+\.\d+) ", ORIGINAL_FOOTER.sub("", ORIGINAL.read_text(encoding="utf-8")), re.MULTILINE
     )
     first = policy(site)["versions"][0]
     data = json.loads((site / first["clauses"]).read_text(encoding="utf-8"))

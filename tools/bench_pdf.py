@@ -17,23 +17,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from clausebook.build import build
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_build import copy_handbook  # noqa: E402 (a sibling tool)
+from bench_build import timed_build as timed  # noqa: E402
 
 
 def pages(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1])  # type: ignore[index]
-
-
-def timed(root: Path) -> float:
-    started = time.perf_counter()
-    if build(root, quiet=True) != 0:
-        sys.exit(f"the build failed in {root}")
-    return time.perf_counter() - started
 
 
 def ten_versions(root: Path) -> int:

@@ -19,14 +19,13 @@ import datetime as dt
 import re
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from clausebook.build import build
 from clausebook.releases import freeze, releases
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_build import copy_handbook
+from bench_build import timed_build as timed
 
 POLICY = "social-media"
 
@@ -63,13 +62,6 @@ def with_versions(root: Path, count: int) -> Path:
             dt.date.today(),
         )
     return root
-
-
-def timed(root: Path) -> float:
-    started = time.perf_counter()
-    if build(root, quiet=True) != 0:
-        sys.exit(f"the build failed in {root}")
-    return time.perf_counter() - started
 
 
 def main() -> None:

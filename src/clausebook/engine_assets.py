@@ -104,6 +104,22 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def file_hash(path: Path, cache: Path) -> str:
+    """The content hash of a large file, remembered while its size and time stay the same
+    (hashing the 12 MB runtime on every build was most of a build with nothing to do)."""
+    info = path.stat()
+    memo = cache / "hashes.json"
+    try:
+        known: dict[str, str] = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    key = f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}"
+    if key not in known:
+        known[key] = sha256(path)
+        memo.write_text(json.dumps(known), encoding="utf-8")
+    return known[key]
+
+
 def find_runtime(start: Path) -> Path:
     """The npm package ``pyodide`` in the nearest ``node_modules`` above ``start`` (or here)."""
     for folder in (start, *start.parents, Path.cwd()):
@@ -145,7 +161,7 @@ def trimmed_stdlib(runtime: Path, wheel: Path, bundles: list[Path], cache: Path)
     """
     key = hashlib.sha256()
     for path in (runtime / STDLIB, runtime / "pyodide.asm.wasm", wheel, TRIM_SCRIPT):
-        key.update(sha256(path).encode())
+        key.update(file_hash(path, cache).encode())
     target = cache / f"stdlib-{key.hexdigest()[:16]}.zip"
     if target.is_file():
         return target
@@ -176,7 +192,7 @@ def install(engine_root: Path, runtime: Path, cache: Path, bundles: list[Path]) 
     lock = json.dumps(lock_file(runtime, wheel), indent=1).encode("utf-8")
     digest = hashlib.sha256(lock)
     for name in sorted(files):
-        digest.update(name.encode() + sha256(files[name]).encode())
+        digest.update(name.encode() + file_hash(files[name], cache).encode())
     folder = engine_root / digest.hexdigest()[:16]
     if not (folder / LOCK).is_file():
         partial = engine_root / f".{folder.name}.tmp"

@@ -17,23 +17,18 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
-from clausebook.sphinxext.outputs import VersionEntry, page_url, released, shown, version_entries
+from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
+from clausebook.sphinxext.outputs import VersionEntry, page_url, released, shown, stable_page, version_entries
 from clausebook.sphinxext.warnings_ import notice
 from clausebook.versions import Clause, compare, periods, redline
 
 CHANGES = "changes"
 IN_FORCE = "in-force"
 CLAUSE_LINKS = "clause"
-STATUS_WORDS = {
-    "current": "in force",
-    "superseded": "superseded",
-    "future": "comes into force",
-    "draft": "draft",
-}
 
 
 def stable_url(policy: str) -> str:
-    return f"{policy}/index.html"
+    return f"{stable_page(policy)}.html"
 
 
 def in_force_url(policy: str) -> str:
@@ -181,10 +176,26 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     today = (
         dt.date.fromisoformat(app.config.clausebook_today) if app.config.clausebook_today else dt.date.today()
     )
+    record = fingerprints(app)
+    stamp = code_stamp(app)
+    domain = _domain(app)
     for policy, versions in version_entries(app).items():
         published = released(versions)
         current = shown(versions)
         if current is None:
+            continue
+        # These pages show the versions, their clauses' numbers and places, and the release records.
+        key = fingerprint(
+            stamp,
+            today.isoformat(),
+            [(v.index, v.model.version, v.model.effective, v.status) for v in versions],
+            [domain.data.get("navigation", {}).get(v.index) for v in versions],
+            [domain.data["releases"].get(v.index) for v in versions],
+            [sorted(domain.citable(v.index)) for v in versions],
+            [doctree_stamp(app, [s.page for s in v.model.sections]) for v in versions],
+        )
+        outputs = [Path(app.outdir) / stable_url(policy), Path(app.outdir) / in_force_url(policy)]
+        if record.unchanged(f"history:{policy}", key, *outputs):
             continue
         base = {"cb_policy_id": policy, "cb_title": current.model.title}
         listing = [
@@ -203,7 +214,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         ]
         upcoming = [v for v in published if v.status == "future" and v is not current]
         yield (
-            f"{policy}/index",
+            stable_page(policy),
             {
                 **base,
                 "title": current.model.title,

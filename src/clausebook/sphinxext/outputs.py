@@ -79,6 +79,11 @@ def _status(index: str, version: PolicyVersion, current: str | None, today: str,
     return "future" if version.effective > today else "superseded"
 
 
+def stable_page(policy: str) -> str:
+    """The page name of a policy's stable address, which always shows the version in force."""
+    return f"{policy}/index"
+
+
 def released(versions: list[VersionEntry]) -> list[VersionEntry]:
     """The versions that are published as versions: all but a draft of unreleased changes."""
     return [v for v in versions if v.status != "draft"]

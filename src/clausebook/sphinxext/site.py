@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
-from clausebook.sphinxext.outputs import released, shown, version_entries
+from clausebook.sphinxext.outputs import released, shown, stable_page, version_entries
 
 PACKAGE = Path(__file__).resolve().parent.parent
 WEB = PACKAGE / "web"
@@ -26,11 +26,6 @@ STATUS_WORDS = {
     "future": "not yet in force",
     "draft": "draft, not released",
 }
-
-
-def stable_page(policy: str) -> str:
-    """The page name of a policy's stable address, which always shows the version in force."""
-    return f"{policy}/index"
 
 
 class policy_list(nodes.General, nodes.Element):  # noqa: N801
