@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from pdfbytes import inflated
+
 
 def read(app: SphinxTestApp, page: str) -> str:
     return (Path(app.outdir) / page).read_text(encoding="utf-8")
@@ -88,3 +90,21 @@ def test_incremental_build_sees_a_removed_clause(app: SphinxTestApp) -> None:
     warnings = app.warning.getvalue()
     assert "01-scope.md" in warnings and "{clause}`2.1`" in warnings
     assert [c["number"] for c in clauses(app, "pay")] == ["1.1", "1.2"]
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="policy",
+    freshenv=True,
+    confoverrides={"clausebook_site_url": "https://intranet.example/policies"},
+)
+def test_pdf_clause_numbers_link_to_the_site_when_its_address_is_known(app: SphinxTestApp) -> None:
+    app.build()
+    pdf = inflated((Path(app.outdir) / "pay" / "pay-2.0.pdf").read_bytes())
+    assert b"/URI (https://intranet.example/policies/pay/01-scope.html#clause-1-2)" in pdf
+
+
+@pytest.mark.sphinx("html", testroot="policy", freshenv=True)
+def test_pdf_without_a_site_address_links_nowhere_outside(app: SphinxTestApp) -> None:
+    app.build()
+    assert b"/URI (http" not in inflated((Path(app.outdir) / "pay" / "pay-2.0.pdf").read_bytes())
