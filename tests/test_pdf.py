@@ -133,3 +133,12 @@ def test_schools_edition_names_the_school(built_handbook: Path) -> None:
 def test_unknown_school_is_refused(built_handbook: Path) -> None:
     result = run_build(built_handbook, "pdf", "--school", "Nowhere High")
     assert result.returncode != 0 and "not one of the schools" in result.stderr
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(policy_pdf: Path, site: Path) -> None:
+    clauses = json.loads((site / "social-media" / "1.0" / "clauses.json").read_text(encoding="utf-8"))
+    headings = {f"{s['number']}. {s['title']}" for s in clauses["sections"]} | {"Answers", "Verdicts"}
+    for page in range(2, page_count(policy_pdf) + 1):
+        lines = [line.strip() for line in page_text(policy_pdf, page).splitlines() if line.strip()]
+        body = [line for line in lines if not FOOTER_LINE.match(line) and "Page " not in line]
+        assert body and body[-1] not in headings, f"page {page} ends with the heading {body[-1]!r}"
