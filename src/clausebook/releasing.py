@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from clausebook.build import Paths, build
-from clausebook.releases import ReleaseError, check_new_release, freeze, releases
+from clausebook.releases import ReleaseError, check_new_release, freeze
 from clausebook.staging import DRAFT, declared_version
 from clausebook.versions import Clause, compare
 
@@ -90,7 +90,3 @@ def release(
         print("  No clause changed (headings or other text did).")
     print("Now run: make html")
     return 0
-
-
-def releases_of(root: Path, policy: str) -> list[str]:
-    return [r.version for r in releases(root / "handbook", policy)]

@@ -378,7 +378,7 @@ def _insert_policy_details(doctree: nodes.document, meta: dict[str, str]) -> Non
             )
     details += field_list
     details += nodes.paragraph(
-        text="The version, dates and owner are recorded by this handbook: "
+        text="The version, dates, owner and approval are recorded by this handbook: "
         "the Trust's original document does not state them.",
         classes=["cb-added-note"],
     )
