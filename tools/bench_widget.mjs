@@ -1,7 +1,9 @@
 // Benchmark the "Should I post this?" widget (not a test): `node tools/bench_widget.mjs` after `make html`.
 //
-// Headless Chromium on loopback, three cold runs (a new profile each) and three warm runs (the same
-// profile again), measuring: the first question visible; the widget's data-engine "ready"; the first
+// Headless Chromium on loopback, three cold runs (a new profile each) and three warm runs (a later
+// visit in the same browser), then, for the widget, a visit after the browser was closed and one with
+// Chromium's compiled-code cache emptied but its HTTP cache kept (what the code cache does for the
+// .wasm). Measured: the first question visible; the widget's data-engine "ready"; the first
 // answer handled by Python; and, as yardsticks in the same run, (a) the bare runtime's own start (a
 // page that only runs 1+1 on the same Pyodide), (b) our engine on Pyodide exactly as the npm package
 // ships it, and (c) a no-Python floor (the first question only). Bytes are counted at the server,
@@ -117,15 +119,27 @@ const measures = {
 };
 
 const pages = { widget: `/${policy.tree}`, bare: "/bench/bare.html", shipped: "/bench/shipped.html", floor: "/bench/floor.html" };
+const launch = (profile) => chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", args: ARGS });
 const results = {};
 for (const [name, url] of Object.entries(pages)) {
-  results[name] = { cold: [], warm: [] };
+  results[name] = { cold: [], warm: [], restarted: [], nocodecache: [] };
   for (let run = 0; run < RUNS; run++) {
     const profile = mkdtempSync(join(tmpdir(), "bench-profile-"));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", args: ARGS });
+    let context = await launch(profile);
     results[name].cold.push(await visit(context, url, measures[name]));
-    results[name].warm.push(await visit(context, url, measures[name]));
+    results[name].warm.push(await visit(context, url, measures[name])); // a later visit, same browser
     await context.close();
+    if (name === "widget") {
+      context = await launch(profile); // a later visit after the browser was closed
+      results[name].restarted.push(await visit(context, url, measures[name]));
+      await context.close();
+      // The same warm visit with Chromium's compiled-code cache emptied (the HTTP cache kept):
+      // what the code cache does for the .wasm.
+      rmSync(join(profile, "Default", "Code Cache"), { recursive: true, force: true });
+      context = await launch(profile);
+      results[name].nocodecache.push(await visit(context, url, measures[name]));
+      await context.close();
+    }
     rmSync(profile, { recursive: true, force: true });
   }
 }
@@ -149,6 +163,10 @@ for (const when of ["cold", "warm"]) {
   console.log(`        bytes: widget ${kb(pick("widget", when, "bytes"))}${when === "warm" ? " (target < 100 KB)" : ""},` +
     ` (a) ${kb(pick("bare", when, "bytes"))}, (b) ${kb(pick("shipped", when, "bytes"))}`);
 }
+console.log(`  warm after a browser restart: engine ready ${s(pick("widget", "restarted", "ready"))},` +
+  ` first Python answer ${s(pick("widget", "restarted", "answer"))}, ${kb(pick("widget", "restarted", "bytes"))} fetched`);
+console.log(`  the same without Chromium's code cache (HTTP cache kept): engine ready ${s(pick("widget", "nocodecache", "ready"))},` +
+  ` first Python answer ${s(pick("widget", "nocodecache", "answer"))}, ${kb(pick("widget", "nocodecache", "bytes"))} fetched`);
 const shippedZip = statSync("node_modules/pyodide/python_stdlib.zip").size;
 const ours = readdirSync(join(root, runtimeDir)).filter((f) => f.endsWith(".zip"))
   .reduce((sum, f) => sum + statSync(join(root, runtimeDir, f)).size, 0);
