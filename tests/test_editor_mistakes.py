@@ -272,3 +272,24 @@ def test_removed_clause_still_cited_by_the_guidance(handbook: Path) -> None:
         f"{TREE.as_posix()}:{line_of(handbook / TREE, '5.3')}: error: clause 5.3 does not exist"
         in result.stderr
     )
+
+
+def unclosed_clause(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 5)
+    text = page.read_text(encoding="utf-8")
+    first = re.search(r":::\{clause\} (\d+\.\d+)\n", text)
+    assert first
+    end = text.index("\n:::\n", first.end())
+    page.write_text(text[:end] + text[end + len("\n:::") :], encoding="utf-8")
+    return page, line_of(page, f"{{clause}} {first[1]}"), "is not closed"
+
+
+def test_unclosed_clause_is_refused(handbook: Path) -> None:
+    test_mistake_is_refused_with_file_and_line(handbook, unclosed_clause)
+
+
+def test_an_index_saved_with_a_bom_is_still_a_policy(handbook: Path) -> None:
+    index = handbook / "handbook" / "social-media" / "index.md"
+    index.write_bytes(b"\xef\xbb\xbf" + index.read_bytes())
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr

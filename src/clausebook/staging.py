@@ -37,7 +37,8 @@ class PolicySource:
 
 def front_matter(path: Path) -> dict[str, object] | None:
     """The YAML between the first two ``---`` lines of a Markdown file, if any."""
-    text = path.read_text(encoding="utf-8")
+    # utf-8-sig: Windows editors may save "UTF-8 with BOM", which Sphinx reads as UTF-8 too.
+    text = path.read_text(encoding="utf-8-sig")
     if not text.startswith("---"):
         return None
     end = text.find("\n---", 3)

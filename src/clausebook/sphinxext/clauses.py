@@ -48,8 +48,22 @@ class ClauseDirective(SphinxDirective):
             return []
         node = clause(number=str(number), ids=[number.anchor])
         self.set_source_info(node)
+        domain: ClausebookDomain = self.env.domains["cb"]  # type: ignore[assignment]
+        # Noted before its body is parsed, so a clause wrongly nested in it still comes after it.
+        place = domain.note_clause(self.env.docname, str(number), "", self.lineno)
         self.state.nested_parse(self.content, self.content_offset, node)
+        inner = next(iter(node.findall(clause, include_self=False)), None)
+        if inner is not None:
+            warn(
+                ClausebookWarning.CLAUSE_SYNTAX,
+                f"clause {number} is not closed, so clause {inner['number']} is inside it: "
+                f"add a line with ':::' where the words of {number} end",
+                location,
+            )
+            for nested in list(node.findall(clause, include_self=False)):
+                nested.parent.remove(nested)  # its words are the next clause's, not this one's
         text = plain_text(node.astext())
+        domain.set_clause_text(self.env.docname, place, text)
         if not text:
             warn(
                 ClausebookWarning.CLAUSE_SYNTAX,
@@ -57,8 +71,6 @@ class ClauseDirective(SphinxDirective):
                 f"':::{{clause}} {number}' and the closing ':::', or delete the empty clause",
                 location,
             )
-        domain: ClausebookDomain = self.env.domains["cb"]  # type: ignore[assignment]
-        domain.note_clause(self.env.docname, str(number), text, self.lineno)
         return [node]
 
 

@@ -88,8 +88,15 @@ class ClausebookDomain(Domain):
 
     # -- collecting ------------------------------------------------------------
 
-    def note_clause(self, docname: str, number: str, text: str, line: int) -> None:
-        self.data["clauses"].setdefault(docname, []).append((number, text, line))
+    def note_clause(self, docname: str, number: str, text: str, line: int) -> int:
+        """Record a clause in document order; returns its place, to give it its text later."""
+        found = self.data["clauses"].setdefault(docname, [])
+        found.append((number, text, line))
+        return len(found) - 1
+
+    def set_clause_text(self, docname: str, place: int, text: str) -> None:
+        number, _old, line = self.data["clauses"][docname][place]
+        self.data["clauses"][docname][place] = (number, text, line)
 
     def note_section(self, docname: str, title: str, line: int, text: str = "") -> None:
         self.data["sections"][docname] = (title, line, text)
