@@ -264,3 +264,14 @@ def test_notices_for_a_passed_review_date_and_unreleased_changes(handbook: Path)
     result = run_build(handbook)
     assert result.returncode == 0
     assert "has changes not yet released (6.1 changed)" in result.stderr and "make release" in result.stderr
+
+
+def test_a_rebuild_with_no_change_publishes_the_same_site(handbook: Path) -> None:
+    amend(handbook, "4.4")
+    assert release(handbook, "1.1", TODAY.isoformat()).returncode == 0
+    assert run_build(handbook).returncode == 0
+    site = handbook / "_build" / "html"
+    before = tree_digest(site)
+    assert (site / POLICY / "clause" / "4.4.html").is_file()
+    assert run_build(handbook).returncode == 0
+    assert tree_digest(site) == before

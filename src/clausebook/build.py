@@ -213,14 +213,17 @@ def remove_stale_output(paths: Paths) -> None:
     section). Remove output folders whose sources are gone, and pages with no source that the
     extension does not generate."""
     from clausebook.sphinxext.guidance import PAGES
-    from clausebook.sphinxext.history import CHANGES
+    from clausebook.sphinxext.history import CHANGES, CLAUSE_LINKS
 
     generated = {*PAGES.values(), CHANGES}
+    generated_folders = {CLAUSE_LINKS}  # pages the extension writes in a folder of their own
     if not paths.outdir.is_dir():
         return
     for page in sorted(paths.outdir.rglob("*.html")):
         relative = page.relative_to(paths.outdir)
         if relative.parts[0].startswith("_") or not page.exists():
+            continue
+        if relative.parent.name in generated_folders and (paths.srcdir / relative.parent.parent).is_dir():
             continue
         if len(relative.parts) > 1 and not (paths.srcdir / relative.parent).is_dir():
             shutil.rmtree(paths.outdir / relative.parent)  # a whole version gone; generated folders come back

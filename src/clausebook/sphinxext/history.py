@@ -194,7 +194,11 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             [sorted(domain.citable(v.index)) for v in versions],
             [doctree_stamp(app, [s.page for s in v.model.sections]) for v in versions],
         )
-        outputs = [Path(app.outdir) / stable_url(policy), Path(app.outdir) / in_force_url(policy)]
+        links = [
+            Path(app.outdir) / f"{policy}/{CLAUSE_LINKS}/{link.identity}.html"
+            for link in clause_links(app, policy)
+        ]
+        outputs = [Path(app.outdir) / stable_url(policy), Path(app.outdir) / in_force_url(policy), *links]
         if record.unchanged(f"history:{policy}", key, *outputs):
             continue
         base = {"cb_policy_id": policy, "cb_title": current.model.title}
