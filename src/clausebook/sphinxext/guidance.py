@@ -35,7 +35,7 @@ from clausebook.pins import items as pin_items
 from clausebook.pins import load as load_pins
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
 from clausebook.sphinxext.fingerprints import code_stamp, fingerprint, fingerprints
-from clausebook.sphinxext.outputs import page_url, version_entries, write_json
+from clausebook.sphinxext.outputs import entry_of_page, page_url, version_entries, write_json
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice, warn
 from clausebook.versions import version_key
 from clausebook.yamlsource import YamlSource, YamlSyntaxError, parse_yaml
@@ -383,14 +383,10 @@ def page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Links from every page of a policy version to its tools."""
-    domain = _domain(app.env)
-    index = domain.policy_index_of(pagename)
-    if index is None or "invalid" in domain.data["policies"].get(index, {"invalid": 1}):
-        context["cb_tools"] = {}
-        return
+    entry = entry_of_page(app, pagename)
     context["cb_tools"] = {
         kind: app.builder.get_relative_uri(pagename, page) if pagename != page else "#"
-        for kind, page in tool_pages(app, index).items()
+        for kind, page in (tool_pages(app, entry.index).items() if entry else ())
     }
 
 

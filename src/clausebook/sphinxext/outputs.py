@@ -79,6 +79,16 @@ def _status(index: str, version: PolicyVersion, current: str | None, today: str,
     return "future" if version.effective > today else "superseded"
 
 
+def entry_of_page(app: Sphinx, pagename: str) -> VersionEntry | None:
+    """The policy version a page belongs to (drafts included), or None outside a valid policy."""
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    index = domain.policy_index_of(pagename)
+    meta = domain.data["policies"].get(index, {}) if index else {}
+    if not meta or "invalid" in meta:
+        return None
+    return next((v for v in version_entries(app).get(meta["id"], []) if v.index == index), None)
+
+
 def stable_page(policy: str) -> str:
     """The page name of a policy's stable address, which always shows the version in force."""
     return f"{policy}/index"

@@ -23,7 +23,7 @@ from clausebook.interactive.paper import on_paper
 from clausebook.sphinxext.domain import LABELS, ClausebookDomain, format_date, format_value
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.guidance import loaded
-from clausebook.sphinxext.outputs import VersionEntry, page_url, released, version_entries
+from clausebook.sphinxext.outputs import VersionEntry, entry_of_page, page_url, released, version_entries
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 
 LOGGER = logging.getLogger(__name__)
@@ -183,16 +183,11 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
 def page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """The PDF link of the page's policy version, for the templates."""
-    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
-    index = domain.policy_index_of(pagename)
+    """The PDF link of the page's policy version (drafts are never printed), for the templates."""
+    entry = entry_of_page(app, pagename)
     context["cb_pdf"] = None
-    if index is None:
-        return
-    for versions in version_entries(app).values():
-        for entry in released(versions):
-            if entry.index == index:
-                context["cb_pdf"] = posixpath.relpath(pdf_url(entry), posixpath.dirname(pagename) or ".")
+    if entry is not None and entry.status != "draft":
+        context["cb_pdf"] = posixpath.relpath(pdf_url(entry), posixpath.dirname(pagename) or ".")
 
 
 def setup_printing(app: Sphinx) -> None:

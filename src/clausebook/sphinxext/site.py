@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
-from clausebook.sphinxext.outputs import released, shown, stable_page, version_entries
+from clausebook.sphinxext.outputs import entry_of_page, released, shown, stable_page, version_entries
 
 PACKAGE = Path(__file__).resolve().parent.parent
 WEB = PACKAGE / "web"
@@ -70,18 +70,13 @@ def page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Give templates the policy version of the page: sections for the sidebar, versions for the menu."""
-    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
-    index = domain.policy_index_of(pagename)
     context["cb_policy"] = None
     context["cb_organisation"] = app.config.clausebook_organisation
-    if index is None or "invalid" in domain.data["policies"].get(index, {"invalid": 1}):
-        return
-    entries = version_entries(app)
-    policy = domain.data["policies"][index]["id"]
-    every = entries.get(policy, [])
-    this = next((v for v in every if v.index == index), None)
+    this = entry_of_page(app, pagename)
     if this is None:
         return
+    index, policy = this.index, this.model.policy
+    every = version_entries(app)[policy]
     versions = released(every) if this.status != "draft" else every
     current = next((v for v in versions if v.status == "current"), None)
     later = [v for v in released(every) if v.model.effective > this.model.effective and v.status != "future"]
