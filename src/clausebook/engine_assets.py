@@ -1,7 +1,9 @@
 """What the browser needs to run the guidance engine: Pyodide, our wheel, a lock file naming it.
 
 - The engine (``clausebook.interactive``) ships as a pure-Python ``py3-none-any``
-  wheel built by setuptools' standard backend, cached by a hash of its sources.
+  wheel built by setuptools' standard backend, cached by a hash of its sources, then
+  byte-compiled by Pyodide's own interpreter (as ``pyodide py-compile`` does), so the
+  page compiles nothing.
 - Pyodide is self-hosted from the pinned npm package ``pyodide``: only the files a
   page loads are copied, never a CDN.
 - The lock file lists one package, our wheel, so the runtime fetches nothing else.
@@ -28,7 +30,7 @@ DISTRIBUTION = "clausebook-interactive"
 WHEEL = f"clausebook_interactive-{__version__}-py3-none-any.whl"
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 STDLIB = "python_stdlib.zip"
-TRIM_SCRIPT = PACKAGE / "web" / "trim_stdlib.mjs"
+PREPARE_SCRIPT = PACKAGE / "web" / "prepare_engine.mjs"
 LOCK = "pyodide-lock.json"
 # Wheels are zip files with dates in them; a fixed date makes the same sources give the same bytes.
 REPRODUCIBLE_DATE = "315532800"  # 1980-01-01, the earliest date a zip file can hold
@@ -153,30 +155,35 @@ def lock_file(runtime: Path, wheel: Path) -> dict[str, object]:
     }
 
 
-def trimmed_stdlib(runtime: Path, wheel: Path, bundles: list[Path], cache: Path) -> Path:
-    """The standard library cut down to what the engine loads, as .pyc from Pyodide's own compiler.
+def prepared(runtime: Path, wheel: Path, bundles: list[Path], cache: Path) -> Path:
+    """A folder with the standard library cut down to what the engine loads and the wheel
+    byte-compiled, both as .pyc from Pyodide's own compiler.
 
     Made by running the engine under Pyodide (Node) over the bundles; cached by the hashes
     of the runtime, the wheel and the script, since the engine's imports change only with them.
     """
     key = hashlib.sha256()
-    for path in (runtime / STDLIB, runtime / "pyodide.asm.wasm", wheel, TRIM_SCRIPT):
+    for path in (runtime / STDLIB, runtime / "pyodide.asm.wasm", wheel, PREPARE_SCRIPT):
         key.update(file_hash(path, cache).encode())
-    target = cache / f"stdlib-{key.hexdigest()[:16]}.zip"
-    if target.is_file():
+    target = cache / f"prepared-{key.hexdigest()[:16]}"
+    if (target / STDLIB).is_file() and (target / wheel.name).is_file():
         return target
     node = shutil.which("node")
     if node is None:
         raise AssetError("Node.js is needed to prepare the guidance engine: install Node 20 or later")
     partial = target.with_suffix(".tmp")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
     done = subprocess.run(
-        [node, str(TRIM_SCRIPT), str(runtime), str(wheel), str(partial), *map(str, bundles)],
+        [node, str(PREPARE_SCRIPT), str(runtime), str(wheel), str(partial), *map(str, bundles)],
         capture_output=True,
         text=True,
         check=False,
     )
-    if done.returncode != 0 or not partial.is_file():
+    if done.returncode != 0 or not (partial / STDLIB).is_file() or not (partial / wheel.name).is_file():
+        shutil.rmtree(partial, ignore_errors=True)
         raise AssetError(f"preparing Python for the browser failed: {done.stderr.strip()[-600:]}")
+    shutil.rmtree(target, ignore_errors=True)
     os.replace(partial, target)
     return target
 
@@ -185,9 +192,10 @@ def install(engine_root: Path, runtime: Path, cache: Path, bundles: list[Path]) 
     """Put the runtime, the trimmed standard library, the wheel and the lock file in a folder named
     by the hash of its contents (so a server may cache it for a year); return that folder."""
     cache.mkdir(parents=True, exist_ok=True)
-    wheel = build_wheel(cache)
+    ready = prepared(runtime, build_wheel(cache), bundles, cache)
+    wheel = ready / WHEEL
     files = {name: runtime / name for name in RUNTIME_FILES}
-    files[STDLIB] = trimmed_stdlib(runtime, wheel, bundles, cache)
+    files[STDLIB] = ready / STDLIB
     files[wheel.name] = wheel
     lock = json.dumps(lock_file(runtime, wheel), indent=1).encode("utf-8")
     digest = hashlib.sha256(lock)

@@ -18,6 +18,22 @@ function setEngine(regions, state, message = "") {
   }
 }
 
+// Marks for the browser's Performance panel and tools/bench_widget.mjs: when the engine was
+// ready, and how long Python took to handle an answer (from the click to the new view).
+const READY_MARK = "clausebook:engine-ready";
+const ANSWER_MEASURE = "clausebook:answer";
+let answeredAt = null;
+
+function answered() {
+  answeredAt = performance.now();
+}
+
+function measureAnswer() {
+  if (answeredAt === null) return;
+  performance.measure(ANSWER_MEASURE, { start: answeredAt, end: performance.now() });
+  answeredAt = null;
+}
+
 function withTimeout(promise, ms) {
   return Promise.race([
     promise,
@@ -96,7 +112,10 @@ function treeWidget(region, guidance) {
       const answers = element("ul", { class: "cb-answers" });
       for (const answer of view.answers) {
         const button = element("button", { type: "button", class: "cb-answer" }, answer.label);
-        button.addEventListener("click", () => go(answer.walk));
+        button.addEventListener("click", () => {
+          answered();
+          go(answer.walk);
+        });
         answers.append(element("li", {}, button));
       }
       body.push(element("p", { class: "cb-step" }, `Question ${view.step}`), heading,
@@ -117,6 +136,7 @@ function treeWidget(region, guidance) {
     live.replaceChildren(...body, controls);
     region.dataset.node = view.node;
     if (focus) heading.focus();
+    measureAnswer();
   }
 
   if (location.hash.startsWith("#node-")) {
@@ -139,6 +159,7 @@ function quizWidget(region, engine) {
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    answered();
     const answers = {};
     for (const fieldset of form.querySelectorAll("fieldset[data-question]")) {
       const chosen = fieldset.querySelector("input:checked");
@@ -168,6 +189,7 @@ function quizWidget(region, engine) {
     score.replaceChildren(element("p", { class: "cb-score-line", tabindex: "-1" },
       `You scored ${result.summary}.`));
     score.querySelector("p").focus();
+    measureAnswer();
   });
 }
 
@@ -184,6 +206,7 @@ if (regions.length) {
         if (region.dataset.cbWidget === "tree") treeWidget(region, guidance);
       }
       setEngine(regions, "ready");
+      performance.mark(READY_MARK);
     },
     (error) => {
       console.error("Clausebook: the guidance engine did not start:", error);
