@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { serveSite, launch, accessibilityProblems, manifest } from "./helpers.mjs";
+import { serveSite, serveLikeMakeServe, launch, accessibilityProblems, manifest } from "./helpers.mjs";
 
 const VECTORS = JSON.parse(readFileSync("tests/vectors/social-media.json", "utf8"));
 const policy = manifest().policies.find((p) => p.id === VECTORS.policy);
@@ -187,4 +187,31 @@ test("nothing the tools load comes from elsewhere, and nothing about the answers
   assert.deepEqual(browser.outside, []);
   assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0);
   await page.close();
+});
+
+test("the runtime is fetched once: the quiz after the tree, or the tree again, fetch nothing of it", async () => {
+  const site = await serveLikeMakeServe();
+  const fresh = await launch();
+  const engine = ([, path]) => path.startsWith("/_static/pyodide/");
+  try {
+    const visits = [];
+    for (const url of [policy.tree, policy.quiz, policy.tree]) {
+      const seen = site.requests.length;
+      const page = await fresh.context.newPage();
+      await page.goto(site.base + url);
+      await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 15000 });
+      await page.close();
+      visits.push(site.requests.slice(seen));
+    }
+    const [first, quiz, again] = visits;
+    const fetched = first.filter(engine).map(([, path]) => path.split("/").pop()).sort();
+    assert.ok(fetched.includes("pyodide.asm.wasm") && fetched.some((n) => n.endsWith(".whl")), `first visit: ${fetched}`);
+    assert.deepEqual(quiz.filter(engine), [], "the quiz page asks nothing of the runtime's folder");
+    assert.deepEqual(again.filter(engine), [], "a second visit asks nothing of the runtime's folder");
+    // The pages themselves are checked with the server (no-cache): unchanged, they come back as 304.
+    assert.ok(again.some(([status, path]) => status === 304 && path.endsWith(".html")), JSON.stringify(again));
+  } finally {
+    await fresh.close();
+    await site.close();
+  }
 });

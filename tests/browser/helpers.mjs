@@ -1,5 +1,7 @@
 // Shared by the browser tests: a static server for the built site and a headless Chromium.
 import { createServer } from "node:http";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { mkdtempSync, readFileSync, statSync, existsSync, rmSync } from "node:fs";
 import { extname, join, normalize, resolve } from "node:path";
 import { tmpdir } from "node:os";
@@ -67,4 +69,42 @@ export async function accessibilityProblems(page) {
 
 export function manifest(root = SITE) {
   return JSON.parse(readFileSync(join(root, "clausebook.json"), "utf8"));
+}
+
+// `make serve`'s own handler (clausebook.serve.Handler), which sends the cache headers the
+// README recommends; it prints each request it answers.
+const MAKE_SERVE = `
+import functools, http.server, sys
+from clausebook.serve import Handler
+
+class Logged(Handler):
+    def log_request(self, code="-", size="-"):
+        # One write per line: print() writes in pieces, which threads would interleave.
+        sys.stdout.write(f"{int(code)} {self.path.split('?')[0]}\\n")
+        sys.stdout.flush()
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Logged, directory=sys.argv[1]))
+print("port", server.server_address[1], flush=True)
+server.serve_forever()
+`;
+
+/** The site served as `make serve` serves it; `requests` lists [status, path] as they come. */
+export async function serveLikeMakeServe(root = SITE) {
+  const python = process.env.CLAUSEBOOK_PYTHON ?? ".venv/bin/python";
+  const child = spawn(python, ["-c", MAKE_SERVE, root], { stdio: ["ignore", "pipe", "inherit"] });
+  const requests = [];
+  const lines = createInterface({ input: child.stdout });
+  const port = await new Promise((found, failed) => {
+    child.on("exit", (code) => failed(new Error(`make serve's handler exited with ${code}`)));
+    lines.on("line", (line) => {
+      const [first, second] = line.split(" ");
+      if (first === "port") found(Number(second));
+      else requests.push([Number(first), second]);
+    });
+  });
+  return {
+    base: `http://127.0.0.1:${port}/`,
+    requests,
+    close: () => new Promise((done) => { child.removeAllListeners("exit"); child.on("exit", done); child.kill(); }),
+  };
 }

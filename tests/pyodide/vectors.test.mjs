@@ -19,6 +19,7 @@ const RUNTIMES = {
   trimmed: { stdLibURL: join(engineDir, "python_stdlib.zip") },
 };
 const engines = {};
+const runtimes = {};
 
 before(async () => {
   const wheel = readdirSync(engineDir).find((name) => name.endsWith("-py3-none-any.whl"));
@@ -28,6 +29,7 @@ before(async () => {
     pyodide.unpackArchive(new Uint8Array(readFileSync(join(engineDir, wheel))), "wheel");
     const version = pyodide.runPython("import sys; sys.version.split()[0]");
     console.log(`# engine on Pyodide's CPython ${version}, standard library ${name}`);
+    runtimes[name] = pyodide;
     engines[name] = pyodide.pyimport("clausebook.interactive.views").Guidance.from_json(bundle);
   }
 });
@@ -65,3 +67,15 @@ for (const [runtime, vector] of Object.keys(RUNTIMES).flatMap((r) => VECTORS.ans
     assert.equal(result.summary, `${vector.correct} out of ${result.total}`);
   });
 }
+
+test("on the trimmed runtime the engine compiles no Python: every module it loaded is a .pyc", () => {
+  const fromSource = runtimes.trimmed.runPython(`
+import sys
+sorted(name for name, module in sys.modules.items()
+       if getattr(getattr(module, "__spec__", None), "origin", None) != "frozen"
+       and (getattr(module, "__file__", None) or "").endswith(".py"))
+`).toJs();
+  assert.deepEqual(fromSource, []);
+  const engine = runtimes.trimmed.runPython("import clausebook.interactive.views as v; v.__file__");
+  assert.match(engine, /\.pyc$/);
+});
