@@ -1,6 +1,6 @@
 // Benchmark the "Should I post this?" widget (not a test): `node tools/bench_widget.mjs` after `make html`.
 //
-// Headless Chromium on loopback, three cold runs (a new profile each) and three warm runs (a later
+// Headless Chromium on loopback, five cold runs (a new profile each) and five warm runs (a later
 // visit in the same browser), then, for the widget, a visit after the browser was closed and one with
 // Chromium's compiled-code cache emptied but its HTTP cache kept (what the code cache does for the
 // .wasm). Measured: the first question visible; the widget's data-engine "ready"; the first
@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { chromium } from "playwright-core";
 
 const SITE = resolve(process.env.CLAUSEBOOK_SITE ?? "_build/html");
-const RUNS = Number(process.env.RUNS ?? 3);
+const RUNS = Number(process.env.RUNS ?? 5);
 const manifest = JSON.parse(readFileSync(join(SITE, "clausebook.json"), "utf8"));
 const policy = manifest.policies.find((p) => p.tree);
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",

@@ -6,7 +6,8 @@
   page compiles nothing.
 - Pyodide is self-hosted from the pinned npm package ``pyodide``: only the files a
   page loads are copied, never a CDN.
-- The lock file lists one package, our wheel, so the runtime fetches nothing else.
+- The lock file lists one package, our wheel, so the runtime fetches nothing else
+  (the page unpacks the wheel itself; the runtime still reads a lock file as it starts).
 
 ``pyodide-build`` is not used: it needs Python 3.12 or later (see README).
 """

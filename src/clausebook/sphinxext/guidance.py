@@ -355,6 +355,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 "cb_guidance": guidance,
                 "cb_verdict_kinds": VERDICT_KINDS,
                 "cb_engine_dir": engine,
+                "cb_engine_wheel": engine_assets.WHEEL,
                 "cb_effective": format_date(entry.model.effective),
                 "cb_policy_title": entry.model.title,
                 "cb_policy_version": entry.model.version,

@@ -7,7 +7,7 @@
 // and <out folder>/<the wheel's name>, the wheel byte-compiled (as `pyodide py-compile` does for
 // Pyodide's own packages), both as .pyc only, so the page compiles nothing at start-up.
 //
-// The modules are found by running, not listed by hand: the runtime starts, loads the wheel the
+// The modules are found by running, not listed by hand: the runtime starts, unpacks the wheel the
 // way a page does, and the engine walks every path of each bundle's tree, scores its quiz and
 // reports a bad request (so the error path's modules come too); every module then loaded from
 // the standard library goes into the archive.
@@ -20,7 +20,8 @@ const { loadPyodide } = await import(pathToFileURL(resolve(runtime, "pyodide.mjs
 // PYTHONNODEBUGRANGES: code objects keep their line numbers but not the column ranges that
 // only draw the ^^^ under a traceback's line; the archive is a quarter smaller without them.
 const py = await loadPyodide({ indexURL: resolve(runtime) + "/", env: { PYTHONNODEBUGRANGES: "1" } });
-await py.loadPackage(resolve(wheel));
+// Installed as the page installs it (unpackArchive), so the archive holds what that path imports.
+py.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
 py.FS.writeFile("/tmp/engine.whl", readFileSync(wheel));
 py.globals.set("bundles", bundles.map((path) => readFileSync(path, "utf8")));
 // optimize=2 drops docstrings and asserts, as `python -OO` would; the engine uses neither.
