@@ -1,0 +1,78 @@
+// The engine's test vectors in real Chromium, on the standard library the site ships (trimmed) and
+// on the one the npm package ships (full): trimming must never change an answer. The page loads
+// the runtime, the wheel and the bundle from the built site the way the widget does.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { SITE, serveSite, launch, manifest } from "./helpers.mjs";
+
+const VECTORS = JSON.parse(readFileSync("tests/vectors/social-media.json", "utf8"));
+const policy = manifest().policies.find((p) => p.id === VECTORS.policy);
+const treeFolder = policy.tree.replace(/[^/]*$/, "");
+const html = readFileSync(join(SITE, policy.tree), "utf8");
+const engine = new URL(html.match(/data-engine-dir="([^"]+)"/)[1] + "/", `http://x/site/${treeFolder}`).pathname;
+const wheel = html.match(/data-engine-wheel="([^"]+)"/)[1];
+
+const HARNESS = `<!doctype html><meta charset="utf-8"><title>vectors</title>
+<script type="module">
+import { answersTo } from "/run.mjs";
+const runtime = new URLSearchParams(location.search).get("runtime");
+const { loadPyodide } = await import(runtime + "pyodide.mjs");
+const [pyodide, archive, bundle, vectors] = await Promise.all([
+  loadPyodide({ indexURL: new URL(runtime, location.href).href }),
+  fetch("${engine}${wheel}").then((r) => r.arrayBuffer()),
+  fetch("/site/${treeFolder}guidance.json").then((r) => r.text()),
+  fetch("/vectors.json").then((r) => r.json()),
+]);
+pyodide.unpackArchive(archive, "wheel");
+const guidance = pyodide.pyimport("clausebook.interactive.views").Guidance.from_json(bundle);
+const stdlib = pyodide.runPython("import os, sys; os.path.getsize('/lib/python%d%d.zip' % sys.version_info[:2])");
+window.result = { stdlib, ...answersTo(guidance, vectors) };
+</script>`;
+
+const RUNTIMES = { "shipped by the site (trimmed)": engine, "as the npm package ships it": "/npm/" };
+let root, server, browser;
+const results = {};
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), "clausebook-vectors-"));
+  symlinkSync(SITE, join(root, "site"));
+  symlinkSync(resolve("node_modules/pyodide"), join(root, "npm"));
+  copyFileSync("tests/vectors/run.mjs", join(root, "run.mjs"));
+  copyFileSync("tests/vectors/social-media.json", join(root, "vectors.json"));
+  writeFileSync(join(root, "harness.html"), HARNESS);
+  server = await serveSite(root);
+  browser = await launch();
+  for (const [name, runtime] of Object.entries(RUNTIMES)) {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(String(error)));
+    await page.goto(`${server.base}harness.html?runtime=${encodeURIComponent(runtime)}`);
+    const done = await page.waitForFunction(() => window.result, null, { timeout: 60000 }).catch(() => null);
+    assert.ok(done, `${name}: the engine gave no answers (${errors.join("; ")})`);
+    results[name] = await page.evaluate(() => window.result);
+    await page.close();
+  }
+});
+after(async () => { await browser?.close(); await server?.close(); rmSync(root, { recursive: true, force: true }); });
+
+for (const name of Object.keys(RUNTIMES)) {
+  test(`every walk and every score in Chromium, standard library ${name}`, () => {
+    const { walks, scores } = results[name];
+    VECTORS.walks.forEach((vector, i) => {
+      assert.equal(walks[i].error, undefined, vector.name);
+      assert.deepEqual([walks[i].node, walks[i].kind, walks[i].clauses],
+        [vector.verdict, vector.kind, vector.clauses], vector.name);
+    });
+    VECTORS.answer_sets.forEach((vector, i) => assert.equal(scores[i].correct, vector.correct, vector.name));
+  });
+}
+
+test("the two runtimes really differ, and give the same answers", () => {
+  const [trimmed, full] = Object.keys(RUNTIMES).map((name) => results[name]);
+  console.log(`standard library: ${trimmed.stdlib} bytes (site), ${full.stdlib} bytes (npm)`);
+  assert.ok(trimmed.stdlib < full.stdlib / 2, "the site's standard library is the trimmed one");
+  assert.deepEqual({ ...trimmed, stdlib: null }, { ...full, stdlib: null });
+});
