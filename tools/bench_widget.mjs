@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { extname, join, normalize, resolve } from "node:path";
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 const SITE = resolve(process.env.CLAUSEBOOK_SITE ?? "_build/html");
@@ -182,4 +183,33 @@ const shippedZip = statSync("node_modules/pyodide/python_stdlib.zip").size;
 const ours = readdirSync(join(root, runtimeDir)).filter((f) => f.endsWith(".zip"))
   .reduce((sum, f) => sum + statSync(join(root, runtimeDir, f)).size, 0);
 console.log(`standard library shipped: ${kb(ours)} = ${((100 * ours) / shippedZip).toFixed(1)}% of python_stdlib.zip (${kb(shippedZip)}; target < 25%)`);
+
+// Stretch: Pyodide's memory snapshot (the runtime's state after start-up, engine imported), made
+// and restored in Node with the pinned runtime, against the same start without it.
+const { loadPyodide } = await import(resolve("node_modules/pyodide/pyodide.mjs"));
+// A new object each time: loadPyodide writes into the one it is given.
+const runtimeOptions = () => ({ indexURL: resolve("node_modules/pyodide") + "/",
+  stdLibURL: join(root, runtimeDir, "python_stdlib.zip"), lockFileURL: join(root, runtimeDir, "pyodide-lock.json") });
+const wheelBytes = new Uint8Array(readFileSync(join(root, runtimeDir, wheel)));
+const bundleText = readFileSync(join(root, bundle), "utf8");
+const firstAnswer = (py) => py.pyimport("clausebook.interactive.views").Guidance.from_json(bundleText).tree_view_json(firstWalk);
+const maker = await loadPyodide({ ...runtimeOptions(), _makeSnapshot: true });
+maker.unpackArchive(wheelBytes, "wheel");
+maker.pyimport("clausebook.interactive.views");
+const snapshot = maker.makeMemorySnapshot();
+const plainRuns = [], snapshotRuns = [];
+for (let run = 0; run < RUNS; run++) {
+  let started = performance.now();
+  const plain = await loadPyodide(runtimeOptions());
+  plain.unpackArchive(wheelBytes, "wheel");
+  const expected = firstAnswer(plain);
+  plainRuns.push(performance.now() - started);
+  started = performance.now();
+  const restored = await loadPyodide({ ...runtimeOptions(), _loadSnapshot: snapshot });
+  if (firstAnswer(restored) !== expected) throw new Error("the snapshot answers differently");
+  snapshotRuns.push(performance.now() - started);
+}
+console.log(`memory snapshot (Node, ${RUNS} runs, median): ${(snapshot.length / 2 ** 20).toFixed(1)} MB` +
+  ` (${(gzipSync(snapshot).length / 2 ** 20).toFixed(1)} MB gzipped) more to fetch on a cold visit;` +
+  ` start to the first answer ${s(median(snapshotRuns))} restored, ${s(median(plainRuns))} without`);
 rmSync(root, { recursive: true, force: true });
