@@ -165,6 +165,16 @@ test("if Pyodide hangs, the message still comes within 10 s", async () => {
   await page.close();
 });
 
+test("if the engine's wheel is missing on the server, the message comes and the quiz keeps its answers", async () => {
+  const page = await browser.context.newPage();
+  await page.route("**/*.whl", (route) => route.fulfill({ status: 404, body: "not found" }));
+  await page.goto(server.base + policy.quiz);
+  await page.waitForSelector('[data-engine="failed"]', { timeout: 10000 });
+  assert.ok(await page.locator(".cb-engine-message").isVisible());
+  assert.ok(await page.locator(".cb-answer-details").first().isVisible(), "the answers are shown under each question");
+  await page.close();
+});
+
 test("axe-core finds no serious or critical problem on the tree, a verdict and the quiz", async () => {
   const { page } = await openTool(policy.tree);
   assert.deepEqual(await accessibilityProblems(page), [], "tree");

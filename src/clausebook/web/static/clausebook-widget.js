@@ -50,13 +50,12 @@ async function startEngine(engineDir, wheel, bundleUrl) {
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
     return response;
   });
-  const { loadPyodide } = await import(`${engineDir}/pyodide.mjs`);
   const [pyodide, archive, bundle] = await Promise.all([
-    loadPyodide({
+    import(`${engineDir}/pyodide.mjs`).then(({ loadPyodide }) => loadPyodide({
       indexURL: `${engineDir}/`,
       lockFileURL: `${engineDir}/pyodide-lock.json`,
       fullStdLib: false,
-    }),
+    })),
     fetched(`${engineDir}/${wheel}`).then((response) => response.arrayBuffer()),
     fetched(bundleUrl).then((response) => response.text()),
   ]);
