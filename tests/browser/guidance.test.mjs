@@ -16,6 +16,7 @@ async function openTool(url, context = browser.context) {
   const started = Date.now();
   await page.goto(server.base + url);
   await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 15000 });
+  if (url === policy.tree) await noMissingWords(page);
   return { page, readyAfter: Date.now() - started };
 }
 
@@ -25,6 +26,13 @@ async function answer(page, label) {
   const before = await region.getAttribute("data-node");
   await page.locator(".cb-live").getByRole("button", { name: label, exact: true }).click();
   await page.waitForFunction((old) => document.querySelector('[data-cb-widget="tree"]').dataset.node !== old, before);
+  await noMissingWords(page);
+}
+
+/** What Python's view lacks must not reach the reader as "null" or "undefined". */
+async function noMissingWords(page) {
+  const text = await page.locator(".cb-live").innerText();
+  assert.doesNotMatch(text, /\b(null|undefined|NaN)\b/, text);
 }
 
 async function verdictOf(page) {

@@ -121,8 +121,9 @@ function treeWidget(region, guidance) {
         });
         answers.append(element("li", {}, button));
       }
-      body.push(element("p", { class: "cb-step" }, `Question ${view.step}`), heading,
-        view.hint ? element("p", { class: "cb-hint" }, view.hint) : null, answers);
+      body.push(element("p", { class: "cb-step" }, `Question ${view.step}`), heading);
+      if (view.hint) body.push(element("p", { class: "cb-hint" }, view.hint));
+      body.push(answers);
     }
     const controls = element("p", { class: "cb-controls" });
     if (view.back !== null) {
