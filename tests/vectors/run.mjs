@@ -28,3 +28,12 @@ export function answersTo(guidance, vectors) {
   });
   return { walks, scores };
 }
+
+// What answersTo must give for the vectors, in the same shape (a score's summary also names the
+// quiz's length, which the vectors leave to the engine).
+export function expectedFrom(vectors) {
+  return {
+    walks: vectors.walks.map((v) => ({ name: v.name, node: v.verdict, kind: v.kind, clauses: v.clauses })),
+    scores: vectors.answer_sets.map((v) => ({ name: v.name, correct: v.correct })),
+  };
+}
