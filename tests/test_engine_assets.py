@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import http.server
 import importlib.util
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from clausebook.serve import Handler
+from clausebook.engine_assets import PRECOMPRESSED, find_runtime
+from clausebook.serve import Handler, accepted
 
 HASHED = re.compile(r"[0-9a-f]{16}")
 
@@ -32,16 +34,24 @@ def test_engine_folder_holds_only_what_a_page_loads(site: Path) -> None:
     names = sorted(p.name for p in folder.iterdir())
     wheels = [n for n in names if n.endswith("-py3-none-any.whl")]
     assert len(wheels) == 1
-    assert names == sorted(
-        [
-            "pyodide.mjs",
-            "pyodide.asm.mjs",
-            "pyodide.asm.wasm",
-            "python_stdlib.zip",
-            "pyodide-lock.json",
-            *wheels,
-        ]
-    )
+    loaded = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+    compressed = [name + suffix for name in loaded for suffix in (".br", ".gz")]
+    assert names == sorted([*loaded, *compressed, "pyodide-lock.json", *wheels])
+
+
+@pytest.mark.parametrize("name", PRECOMPRESSED)
+def test_gzip_copy_holds_the_same_bytes(site: Path, name: str) -> None:
+    # The brotli copies are checked in Chromium, which decodes them (tests/browser).
+    folder = engine_folder(site)
+    assert gzip.decompress((folder / f"{name}.gz").read_bytes()) == (folder / name).read_bytes()
+
+
+def test_standard_library_on_the_wire_is_under_a_quarter_of_pyodides(site: Path) -> None:
+    """The issue's target: what a browser fetches of the standard library, against the npm
+    package's python_stdlib.zip (sizes, not times: the same build gives the same bytes)."""
+    npm = find_runtime(Path(__file__).parent) / "python_stdlib.zip"
+    brotli = engine_folder(site) / "python_stdlib.zip.br"
+    assert brotli.stat().st_size < 0.25 * npm.stat().st_size
 
 
 def test_lock_file_names_only_our_wheel_with_its_hash(site: Path) -> None:
@@ -91,6 +101,8 @@ def served(tmp_path: Path) -> Iterator[str]:
     engine = tmp_path / "_static" / "pyodide" / "0123456789abcdef"
     engine.mkdir(parents=True)
     (engine / "pyodide.asm.wasm").write_bytes(b"\0asm")
+    (engine / "pyodide.asm.wasm.br").write_bytes(b"brotli's copy")
+    (engine / "pyodide.asm.wasm.gz").write_bytes(b"gzip's copy")
     (engine / "pyodide.mjs").write_text("export {};", encoding="utf-8")
     (tmp_path / "index.html").write_text("<!doctype html><title>home</title>", encoding="utf-8")
     (tmp_path / "_static" / "pyodide" / "pyodide.mjs").write_text("export {};", encoding="utf-8")
@@ -104,9 +116,16 @@ def served(tmp_path: Path) -> Iterator[str]:
     server.server_close()
 
 
+def fetch(url: str, accept_encoding: str | None = None) -> tuple[dict[str, str], bytes]:
+    request = urllib.request.Request(url)
+    if accept_encoding is not None:
+        request.add_header("Accept-Encoding", accept_encoding)
+    with urllib.request.urlopen(request) as response:
+        return {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
 def headers(url: str) -> dict[str, str]:
-    with urllib.request.urlopen(url) as response:
-        return {k.lower(): v for k, v in response.headers.items()}
+    return fetch(url)[0]
 
 
 def test_serve_lets_browsers_keep_the_hashed_runtime_for_a_year(served: str) -> None:
@@ -120,3 +139,43 @@ def test_serve_lets_browsers_keep_the_hashed_runtime_for_a_year(served: str) -> 
 @pytest.mark.parametrize("path", ["/index.html", "/_static/pyodide/pyodide.mjs"])
 def test_serve_has_every_other_file_revalidated(served: str, path: str) -> None:
     assert headers(served + path)["cache-control"] == "no-cache"
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "coding", "body"),
+    [
+        ("gzip, deflate, br, zstd", "br", b"brotli's copy"),
+        ("gzip, deflate", "gzip", b"gzip's copy"),
+        ("br;q=0, gzip;q=0.5", "gzip", b"gzip's copy"),
+        ("", None, b"\0asm"),
+        ("identity", None, b"\0asm"),
+    ],
+)
+def test_serve_sends_the_compressed_copy_a_browser_accepts(
+    served: str, accept_encoding: str, coding: str | None, body: bytes
+) -> None:
+    got, data = fetch(f"{served}/_static/pyodide/0123456789abcdef/pyodide.asm.wasm", accept_encoding)
+    assert got.get("content-encoding") == coding
+    assert data == body
+    assert got["content-type"] == "application/wasm"  # the file's type, whichever copy is sent
+    assert got["content-length"] == str(len(body))
+    assert got["vary"] == "Accept-Encoding"  # a cache between must not mix the copies
+
+
+def test_serve_sends_a_file_without_copies_as_it_is(served: str) -> None:
+    got, data = fetch(f"{served}/_static/pyodide/0123456789abcdef/pyodide.mjs", "br, gzip")
+    assert "content-encoding" not in got and "vary" not in got
+    assert data == b"export {};"
+
+
+@pytest.mark.parametrize(
+    ("header", "codings"),
+    [
+        ("gzip, deflate, br, zstd", {"gzip", "deflate", "br", "zstd"}),
+        ("BR;q=0.8, gzip;q=0", {"br"}),
+        ("br;q=zero", set()),
+        ("", set()),
+    ],
+)
+def test_accept_encoding_is_read_with_its_weights(header: str, codings: set[str]) -> None:
+    assert accepted(header) == codings

@@ -7,7 +7,7 @@
 // answer handled by Python; and, as yardsticks in the same run, (a) the bare runtime's own start (a
 // page that only runs 1+1 on the same Pyodide: the page's own runtime folder, and for reference
 // the files as the npm package ships them), (b) our engine on Pyodide exactly as the npm package
-// ships it, and (c) a no-Python floor (the first question only). Bytes are counted at the server,
+// ships it, and (c) a no-Python floor (the first question only). Bytes are counted at the server (as sent: compressed where the build left a compressed copy),
 // which sends the cache headers the README recommends (immutable for content-hashed files, ETag and
 // 304 for the rest).
 import { createServer } from "node:http";
@@ -20,6 +20,7 @@ import { chromium } from "playwright-core";
 
 const SITE = resolve(process.env.CLAUSEBOOK_SITE ?? "_build/html");
 const RUNS = Number(process.env.RUNS ?? 5);
+const COMPRESS = process.env.COMPRESS !== "0"; // COMPRESS=0: a server that sends every file as it is
 const manifest = JSON.parse(readFileSync(join(SITE, "clausebook.json"), "utf8"));
 const policy = manifest.policies.find((p) => p.tree);
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript",
@@ -78,11 +79,16 @@ const server = createServer((request, response) => {
   let file = normalize(join(root, path));
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
   if (!file.startsWith(root) || !existsSync(file)) { response.writeHead(404).end(); return; }
-  const body = readFileSync(file);
+  // The build's compressed copy to a browser that accepts it, as make serve and nginx's
+  // brotli_static / gzip_static send it.
+  const accepts = request.headers["accept-encoding"] ?? "";
+  const coding = COMPRESS && [["br", ".br"], ["gzip", ".gz"]].find(([name, suffix]) => accepts.includes(name) && existsSync(file + suffix));
+  const body = readFileSync(coding ? file + coding[1] : file);
   const etag = `"${createHash("sha1").update(body).digest("hex")}"`;
   const immutable = /\/_static\/pyodide\/[0-9a-f]{16}\//.test(path);
   const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream", etag,
-    "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache" };
+    "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+    ...(coding ? { "content-encoding": coding[0], vary: "Accept-Encoding" } : {}) };
   if (request.headers["if-none-match"] === etag) { response.writeHead(304, headers).end(); return; }
   bytes += body.length;
   response.writeHead(200, headers).end(body);
@@ -180,8 +186,8 @@ console.log(`  warm after a browser restart: engine ready ${s(pick("widget", "re
 console.log(`  the same without Chromium's code cache (HTTP cache kept): engine ready ${s(pick("widget", "nocodecache", "ready"))},` +
   ` first Python answer ${s(pick("widget", "nocodecache", "answer"))}, ${kb(pick("widget", "nocodecache", "bytes"))} fetched`);
 const shippedZip = statSync("node_modules/pyodide/python_stdlib.zip").size;
-const ours = readdirSync(join(root, runtimeDir)).filter((f) => f.endsWith(".zip"))
-  .reduce((sum, f) => sum + statSync(join(root, runtimeDir, f)).size, 0);
+const archive = join(root, runtimeDir, "python_stdlib.zip");
+const ours = Object.fromEntries(["", ".br", ".gz"].map((suffix) => [suffix, existsSync(archive + suffix) ? statSync(archive + suffix).size : NaN]));
 
 // Stretch: Pyodide's memory snapshot (the runtime's state after start-up, engine imported), made
 // and restored in Node with the pinned runtime, against the same start without it.
@@ -221,7 +227,9 @@ ours, npm = count("/tmp/ours.zip"), count("/tmp/npm.zip")
 [ours[0], npm[0], ours[1], npm[1]]
 `).toJs();
 const pct = (a, b) => `${((100 * a) / b).toFixed(1)}%`;
-console.log(`standard library shipped: ${kb(ours)} = ${pct(ours, shippedZip)} of python_stdlib.zip (${kb(shippedZip)}; target < 25%);` +
+console.log(`standard library shipped: ${kb(ours[".br"])} with brotli = ${pct(ours[".br"], shippedZip)} of the npm package's python_stdlib.zip` +
+  ` (${kb(shippedZip)}; target < 25%); ${kb(ours[".gz"])} with gzip = ${pct(ours[".gz"], shippedZip)};` +
+  ` ${kb(ours[""])} from a server that compresses nothing = ${pct(ours[""], shippedZip)};` +
   ` ${ourModules} of its ${npmModules} modules (${pct(ourModules, npmModules)}),` +
   ` ${kb(ourRaw)} of ${kb(npmRaw)} uncompressed (${pct(ourRaw, npmRaw)})`);
 console.log(`memory snapshot (Node, ${RUNS} runs, median): ${(snapshot.length / 2 ** 20).toFixed(1)} MB` +

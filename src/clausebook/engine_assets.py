@@ -8,12 +8,16 @@
   page loads are copied, never a CDN.
 - The lock file lists one package, our wheel, so the runtime fetches nothing else
   (the page unpacks the wheel itself; the runtime still reads a lock file as it starts).
+- The runtime and the standard library sit beside brotli and gzip copies of themselves,
+  compressed once at build time, for a server to send to browsers that accept them
+  (a quarter to a third of the bytes).
 
 ``pyodide-build`` is not used: it needs Python 3.12 or later (see README).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -21,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from clausebook import __version__
@@ -32,6 +37,11 @@ WHEEL = f"clausebook_interactive-{__version__}-py3-none-any.whl"
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 STDLIB = "python_stdlib.zip"
 PREPARE_SCRIPT = PACKAGE / "web" / "prepare_engine.mjs"
+PRECOMPRESS_SCRIPT = PACKAGE / "web" / "precompress.mjs"
+# The encodings a server may send, by the suffix of the precompressed file, best first.
+ENCODINGS = {"br": ".br", "gzip": ".gz"}
+# The wheel is already deflated and the lock file is a few hundred bytes: not worth a copy.
+PRECOMPRESSED = (*RUNTIME_FILES, STDLIB)
 LOCK = "pyodide-lock.json"
 # Wheels are zip files with dates in them; a fixed date makes the same sources give the same bytes.
 REPRODUCIBLE_DATE = "315532800"  # 1980-01-01, the earliest date a zip file can hold
@@ -123,6 +133,13 @@ def file_hash(path: Path, cache: Path) -> str:
     return known[key]
 
 
+def node() -> str:
+    found = shutil.which("node")
+    if found is None:
+        raise AssetError("Node.js is needed to prepare the guidance engine: install Node 20 or later")
+    return found
+
+
 def find_runtime(start: Path) -> Path:
     """The npm package ``pyodide`` in the nearest ``node_modules`` above ``start`` (or here)."""
     for folder in (start, *start.parents, Path.cwd()):
@@ -169,14 +186,11 @@ def prepared(runtime: Path, wheel: Path, bundles: list[Path], cache: Path) -> Pa
     target = cache / f"prepared-{key.hexdigest()[:16]}"
     if (target / STDLIB).is_file() and (target / wheel.name).is_file():
         return target
-    node = shutil.which("node")
-    if node is None:
-        raise AssetError("Node.js is needed to prepare the guidance engine: install Node 20 or later")
     partial = target.with_suffix(".tmp")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     done = subprocess.run(
-        [node, str(PREPARE_SCRIPT), str(runtime), str(wheel), str(partial), *map(str, bundles)],
+        [node(), str(PREPARE_SCRIPT), str(runtime), str(wheel), str(partial), *map(str, bundles)],
         capture_output=True,
         text=True,
         check=False,
@@ -189,9 +203,59 @@ def prepared(runtime: Path, wheel: Path, bundles: list[Path], cache: Path) -> Pa
     return target
 
 
-def install(engine_root: Path, runtime: Path, cache: Path, bundles: list[Path]) -> Path:
-    """Put the runtime, the trimmed standard library, the wheel and the lock file in a folder named
-    by the hash of its contents (so a server may cache it for a year); return that folder."""
+def compressed_store(runtime: Path) -> Path:
+    """Where compressed files are kept, by the hash of what they hold: beside the npm packages,
+    so every build from this checkout (the tests' too) compresses the 10 MB runtime only once
+    (brotli's best takes about 25 s on it), and `npm ci` clears them with the runtime."""
+    return runtime.parent / ".cache" / "clausebook"
+
+
+def precompressed(
+    files: dict[str, Path], store: Path, cache: Path, progress: Callable[[str], None]
+) -> dict[str, Path]:
+    """Brotli and gzip copies of ``files``, named as a server looks for them (``name.br``)."""
+    store.mkdir(parents=True, exist_ok=True)
+    targets = {name: store / file_hash(path, cache) for name, path in files.items()}
+
+    def missing() -> list[str]:
+        return [
+            name
+            for name, target in targets.items()
+            if not all(target.with_name(target.name + suffix).is_file() for suffix in ENCODINGS.values())
+        ]
+
+    if missing():
+        with open(store / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another build may be compressing the same files
+            todo = missing()
+            if todo:
+                progress(
+                    "Compressing the Python runtime for web servers "
+                    "(once for each version of it, about half a minute)..."
+                )
+                pairs = [str(arg) for name in todo for arg in (files[name], targets[name])]
+                done = subprocess.run(
+                    [node(), str(PRECOMPRESS_SCRIPT), *pairs], capture_output=True, text=True, check=False
+                )
+                if done.returncode != 0:
+                    raise AssetError(f"compressing the Python runtime failed: {done.stderr.strip()[-600:]}")
+    return {
+        name + suffix: target.with_name(target.name + suffix)
+        for name, target in targets.items()
+        for suffix in ENCODINGS.values()
+    }
+
+
+def install(
+    engine_root: Path,
+    runtime: Path,
+    cache: Path,
+    bundles: list[Path],
+    progress: Callable[[str], None] = lambda message: None,
+) -> Path:
+    """Put the runtime, the trimmed standard library, the wheel and the lock file, with
+    compressed copies, in a folder named by the hash of its contents (so a server may cache it
+    for a year); return that folder."""
     cache.mkdir(parents=True, exist_ok=True)
     ready = prepared(runtime, build_wheel(cache), bundles, cache)
     wheel = ready / WHEEL
@@ -207,7 +271,9 @@ def install(engine_root: Path, runtime: Path, cache: Path, bundles: list[Path]) 
         partial = engine_root / f".{folder.name}.tmp"
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
-        for name, source in files.items():
+        compressible = {name: files[name] for name in PRECOMPRESSED}
+        copies = precompressed(compressible, compressed_store(runtime), cache, progress)
+        for name, source in {**files, **copies}.items():
             shutil.copyfile(source, partial / name)
             os.chmod(partial / name, 0o644)
         (partial / LOCK).write_bytes(lock)

@@ -207,10 +207,15 @@ test("nothing the tools load comes from elsewhere, and nothing about the answers
   await page.close();
 });
 
-test("the runtime is fetched once: the quiz after the tree, or the tree again, fetch nothing of it", async () => {
+test("the runtime is fetched once, compressed: the quiz after the tree, or the tree again, fetch nothing of it", async () => {
   const site = await serveLikeMakeServe();
   const fresh = await launch();
   const engine = ([, path]) => path.startsWith("/_static/pyodide/");
+  const codings = {};
+  fresh.context.on("response", async (response) => {
+    const path = new URL(response.url()).pathname;
+    if (path.startsWith("/_static/pyodide/")) codings[path.split("/").pop()] = (await response.allHeaders())["content-encoding"];
+  });
   try {
     const visits = [];
     for (const url of [policy.tree, policy.quiz, policy.tree]) {
@@ -224,6 +229,10 @@ test("the runtime is fetched once: the quiz after the tree, or the tree again, f
     const [first, quiz, again] = visits;
     const fetched = first.filter(engine).map(([, path]) => path.split("/").pop()).sort();
     assert.ok(fetched.includes("pyodide.asm.wasm") && fetched.some((n) => n.endsWith(".whl")), `first visit: ${fetched}`);
+    // The build's brotli copies went over the wire, and Python started from them.
+    for (const name of ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]) {
+      assert.equal(codings[name], "br", `${name} was sent as ${codings[name] ?? "is"}`);
+    }
     assert.deepEqual(quiz.filter(engine), [], "the quiz page asks nothing of the runtime's folder");
     assert.deepEqual(again.filter(engine), [], "a second visit asks nothing of the runtime's folder");
     // The pages themselves are checked with the server (no-cache): unchanged, they come back as 304.

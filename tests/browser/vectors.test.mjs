@@ -29,7 +29,7 @@ const [pyodide, archive, bundle, vectors] = await Promise.all([
 ]);
 pyodide.unpackArchive(archive, "wheel");
 const guidance = pyodide.pyimport("clausebook.interactive.views").Guidance.from_json(bundle);
-const stdlib = pyodide.runPython("import os, sys; os.path.getsize('/lib/python%d%d.zip' % sys.version_info[:2])");
+const stdlib = pyodide.runPython("import sys, zipfile; len(zipfile.ZipFile('/lib/python%d%d.zip' % sys.version_info[:2]).namelist())");
 window.result = { stdlib, ...answersTo(guidance, vectors) };
 </script>`;
 
@@ -70,7 +70,7 @@ for (const name of Object.keys(RUNTIMES)) {
 
 test("the two runtimes really differ, and give the same answers", () => {
   const [trimmed, full] = Object.keys(RUNTIMES).map((name) => results[name]);
-  console.log(`standard library: ${trimmed.stdlib} bytes (site), ${full.stdlib} bytes (npm)`);
+  console.log(`standard library: ${trimmed.stdlib} files (site), ${full.stdlib} files (npm)`);
   assert.ok(trimmed.stdlib < full.stdlib / 2, "the site's standard library is the trimmed one");
   assert.deepEqual({ ...trimmed, stdlib: null }, { ...full, stdlib: null });
 });

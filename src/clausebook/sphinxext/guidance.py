@@ -36,7 +36,7 @@ from clausebook.pins import load as load_pins
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
 from clausebook.sphinxext.fingerprints import code_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.outputs import entry_of_page, page_url, version_entries, write_json
-from clausebook.sphinxext.warnings_ import ClausebookWarning, notice, warn
+from clausebook.sphinxext.warnings_ import LOGGER, ClausebookWarning, notice, warn
 from clausebook.versions import version_key
 from clausebook.yamlsource import YamlSource, YamlSyntaxError, parse_yaml
 
@@ -321,7 +321,11 @@ def publish_engine(app: Sphinx) -> str | None:
     try:
         runtime = engine_assets.find_runtime(Path(app.confdir))
         folder = engine_assets.install(
-            outdir / ENGINE_DIR, runtime, Path(app.doctreedir).parent / "engine-cache", bundles
+            outdir / ENGINE_DIR,
+            runtime,
+            Path(app.doctreedir).parent / "engine-cache",
+            bundles,
+            progress=LOGGER.info,
         )
     except engine_assets.AssetError as error:
         warn(ClausebookWarning.SOURCE, str(error))
