@@ -1,8 +1,10 @@
 // "Should I post this?" and the quiz in real headless Chromium, against the built site.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { serveSite, serveLikeMakeServe, launch, accessibilityProblems, manifest } from "./helpers.mjs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { SITE, serveSite, serveLikeMakeServe, launch, accessibilityProblems, manifest } from "./helpers.mjs";
 
 const VECTORS = JSON.parse(readFileSync("tests/vectors/social-media.json", "utf8"));
 const policy = manifest().policies.find((p) => p.id === VECTORS.policy);
@@ -183,6 +185,43 @@ test("if the engine's wheel is missing on the server, the message comes and the 
   await page.close();
 });
 
+test("a snapshot that cannot be restored: Python starts instead, and answers", async () => {
+  // The site as built, but for a damaged snapshot.bin in the runtime's folder.
+  const root = mkdtempSync(join(tmpdir(), "clausebook-bad-snapshot-"));
+  for (const name of readdirSync(SITE)) if (name !== "_static") symlinkSync(join(SITE, name), join(root, name));
+  mkdirSync(join(root, "_static"));
+  for (const name of readdirSync(join(SITE, "_static"))) if (name !== "pyodide") symlinkSync(join(SITE, "_static", name), join(root, "_static", name));
+  const [folder] = readdirSync(join(SITE, "_static", "pyodide"));
+  const runtime = join(root, "_static", "pyodide", folder);
+  mkdirSync(runtime, { recursive: true });
+  for (const name of readdirSync(join(SITE, "_static", "pyodide", folder))) {
+    if (!name.startsWith("snapshot.bin")) symlinkSync(join(SITE, "_static", "pyodide", folder, name), join(runtime, name));
+  }
+  writeFileSync(join(runtime, "snapshot.bin"), Buffer.alloc(4096, 7));
+  const site = await serveSite(root);
+  const fresh = await launch();
+  try {
+    const first = await fresh.context.newPage();
+    await first.goto(site.base + policy.tree);
+    await first.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 15000 });
+    await first.close();
+    const page = await fresh.context.newPage();
+    const warnings = [];
+    page.on("console", (message) => message.type() === "warning" && warnings.push(message.text()));
+    await page.goto(site.base + policy.tree);
+    await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 15000 });
+    assert.equal(await page.locator("[data-cb-widget]").getAttribute("data-engine-from"), "start");
+    assert.ok(warnings.some((text) => text.includes("could not be restored")), warnings.join("\n"));
+    const vector = VECTORS.walks[1];
+    for (const label of vector.answers) await answer(page, label);
+    assert.equal((await verdictOf(page)).node, vector.verdict);
+  } finally {
+    await fresh.close();
+    await site.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test("axe-core finds no serious or critical problem on the tree, a verdict and the quiz", async () => {
   const { page } = await openTool(policy.tree);
   assert.deepEqual(await accessibilityProblems(page), [], "tree");
@@ -218,19 +257,30 @@ test("the runtime is fetched once, compressed: the quiz after the tree, or the t
   });
   try {
     const visits = [];
+    const started = [];
     for (const url of [policy.tree, policy.quiz, policy.tree]) {
       const seen = site.requests.length;
       const page = await fresh.context.newPage();
       await page.goto(site.base + url);
       await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 15000 });
+      started.push(await page.locator("[data-cb-widget]").first().getAttribute("data-engine-from"));
+      if (url === policy.tree && started.length === 1) {
+        // The first visit fetches the memory snapshot once the engine is ready, for later visits.
+        await page.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 15000 });
+      } else if (url === policy.tree) {
+        const vector = VECTORS.walks[0]; // the restored engine answers as a started one does
+        for (const label of vector.answers) await answer(page, label);
+        assert.equal((await verdictOf(page)).node, vector.verdict);
+      }
       await page.close();
       visits.push(site.requests.slice(seen));
     }
+    assert.deepEqual(started, ["start", "snapshot", "snapshot"], "later visits restore Python from the snapshot");
     const [first, quiz, again] = visits;
     const fetched = first.filter(engine).map(([, path]) => path.split("/").pop()).sort();
     assert.ok(fetched.includes("pyodide.asm.wasm") && fetched.some((n) => n.endsWith(".whl")), `first visit: ${fetched}`);
     // The build's brotli copies went over the wire, and Python started from them.
-    for (const name of ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]) {
+    for (const name of ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "snapshot.bin"]) {
       assert.equal(codings[name], "br", `${name} was sent as ${codings[name] ?? "is"}`);
     }
     assert.deepEqual(quiz.filter(engine), [], "the quiz page asks nothing of the runtime's folder");

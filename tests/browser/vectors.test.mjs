@@ -1,6 +1,7 @@
-// The engine's test vectors in real Chromium, on the standard library the site ships (trimmed) and
-// on the one the npm package ships (full): trimming must never change an answer. The page loads
-// the runtime, the wheel and the bundle from the built site the way the widget does.
+// The engine's test vectors in real Chromium, on the standard library the site ships (trimmed),
+// on the one the npm package ships (full), and restored from the site's memory snapshot: neither
+// trimming nor restoring may change an answer. The page loads the runtime, the wheel and the
+// bundle from the built site the way the widget does.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
@@ -19,21 +20,29 @@ const wheel = html.match(/data-engine-wheel="([^"]+)"/)[1];
 const HARNESS = `<!doctype html><meta charset="utf-8"><title>vectors</title>
 <script type="module">
 import { answersTo } from "/run.mjs";
-const runtime = new URLSearchParams(location.search).get("runtime");
+const query = new URLSearchParams(location.search);
+const runtime = query.get("runtime");
 const { loadPyodide } = await import(runtime + "pyodide.mjs");
+const snapshot = query.has("snapshot") ? { _loadSnapshot: fetch(runtime + "snapshot.bin").then((r) => r.arrayBuffer()) } : {};
 const [pyodide, archive, bundle, vectors] = await Promise.all([
-  loadPyodide({ indexURL: new URL(runtime, location.href).href }),
+  loadPyodide({ indexURL: new URL(runtime, location.href).href, ...snapshot }),
   fetch("${engine}${wheel}").then((r) => r.arrayBuffer()),
   fetch("/site/${treeFolder}guidance.json").then((r) => r.text()),
   fetch("/vectors.json").then((r) => r.json()),
 ]);
+// Restored, the runtime holds the engine's modules before anything imports them.
+const restored = pyodide.runPython("import sys; 'clausebook.interactive.views' in sys.modules");
 pyodide.unpackArchive(archive, "wheel");
 const guidance = pyodide.pyimport("clausebook.interactive.views").Guidance.from_json(bundle);
 const stdlib = pyodide.runPython("import sys, zipfile; len(zipfile.ZipFile('/lib/python%d%d.zip' % sys.version_info[:2]).namelist())");
-window.result = { stdlib, ...answersTo(guidance, vectors) };
+window.result = { stdlib, restored, ...answersTo(guidance, vectors) };
 </script>`;
 
-const RUNTIMES = { "shipped by the site (trimmed)": engine, "as the npm package ships it": "/npm/" };
+const RUNTIMES = {
+  "shipped by the site (trimmed)": `runtime=${encodeURIComponent(engine)}`,
+  "as the npm package ships it": "runtime=/npm/",
+  "restored from the site's memory snapshot": `runtime=${encodeURIComponent(engine)}&snapshot`,
+};
 let root, server, browser;
 const results = {};
 
@@ -46,11 +55,11 @@ before(async () => {
   writeFileSync(join(root, "harness.html"), HARNESS);
   server = await serveSite(root);
   browser = await launch();
-  for (const [name, runtime] of Object.entries(RUNTIMES)) {
+  for (const [name, query] of Object.entries(RUNTIMES)) {
     const page = await browser.context.newPage();
     const errors = [];
     page.on("pageerror", (error) => errors.push(String(error)));
-    await page.goto(`${server.base}harness.html?runtime=${encodeURIComponent(runtime)}`);
+    await page.goto(`${server.base}harness.html?${query}`);
     const done = await page.waitForFunction(() => window.result, null, { timeout: 60000 }).catch(() => null);
     assert.ok(done, `${name}: the engine gave no answers (${errors.join("; ")})`);
     results[name] = await page.evaluate(() => window.result);
@@ -68,9 +77,11 @@ for (const name of Object.keys(RUNTIMES)) {
   });
 }
 
-test("the two runtimes really differ, and give the same answers", () => {
-  const [trimmed, full] = Object.keys(RUNTIMES).map((name) => results[name]);
+test("the runtimes really differ, and give the same answers", () => {
+  const [trimmed, full, restored] = Object.keys(RUNTIMES).map((name) => results[name]);
   console.log(`standard library: ${trimmed.stdlib} files (site), ${full.stdlib} files (npm)`);
   assert.ok(trimmed.stdlib < full.stdlib / 2, "the site's standard library is the trimmed one");
-  assert.deepEqual({ ...trimmed, stdlib: null }, { ...full, stdlib: null });
+  assert.ok(restored.restored && !trimmed.restored, "the snapshot was restored, not started");
+  assert.deepEqual({ ...trimmed, stdlib: null, restored: null }, { ...full, stdlib: null, restored: null });
+  assert.deepEqual(restored, { ...trimmed, restored: true });
 });
