@@ -84,9 +84,9 @@ const server = createServer((request, response) => {
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
   if (!file.startsWith(root) || !existsSync(file)) { response.writeHead(404).end(); return; }
   // The build's compressed copy to a browser that accepts it, as make serve and nginx's
-  // brotli_static / gzip_static send it.
+  // zstd_static / brotli_static / gzip_static send it.
   const accepts = request.headers["accept-encoding"] ?? "";
-  const coding = COMPRESS && [["br", ".br"], ["gzip", ".gz"]].find(([name, suffix]) => accepts.includes(name) && existsSync(file + suffix));
+  const coding = COMPRESS && [["zstd", ".zst"], ["br", ".br"], ["gzip", ".gz"]].find(([name, suffix]) => accepts.includes(name) && existsSync(file + suffix));
   const body = readFileSync(coding ? file + coding[1] : file);
   const etag = `"${createHash("sha1").update(body).digest("hex")}"`;
   const immutable = /\/_static\/pyodide\/[0-9a-f]{16}\//.test(path);
@@ -203,7 +203,7 @@ console.log(`  the same without Chromium's code cache (HTTP cache kept): engine 
   ` first Python answer ${s(pick("widget", "nocodecache", "answer"))}, ${kb(pick("widget", "nocodecache", "bytes"))} fetched`);
 const shippedZip = statSync("node_modules/pyodide/python_stdlib.zip").size;
 const archive = join(root, runtimeDir, "python_stdlib.zip");
-const ours = Object.fromEntries(["", ".br", ".gz"].map((suffix) => [suffix, existsSync(archive + suffix) ? statSync(archive + suffix).size : NaN]));
+const ours = Object.fromEntries(["", ".zst", ".br", ".gz"].map((suffix) => [suffix, existsSync(archive + suffix) ? statSync(archive + suffix).size : NaN]));
 
 const { loadPyodide } = await import(resolve("node_modules/pyodide/pyodide.mjs"));
 const runtimeOptions = () => ({ indexURL: resolve("node_modules/pyodide") + "/",
@@ -221,8 +221,8 @@ ours, npm = count("/tmp/ours.zip"), count("/tmp/npm.zip")
 [ours[0], npm[0], ours[1], npm[1]]
 `).toJs();
 const pct = (a, b) => `${((100 * a) / b).toFixed(1)}%`;
-console.log(`standard library shipped: ${kb(ours[".br"])} with brotli = ${pct(ours[".br"], shippedZip)} of the npm package's python_stdlib.zip` +
-  ` (${kb(shippedZip)}; target < 25%); ${kb(ours[".gz"])} with gzip = ${pct(ours[".gz"], shippedZip)};` +
+console.log(`standard library shipped: ${kb(ours[".zst"])} with zstd = ${pct(ours[".zst"], shippedZip)} of the npm package's python_stdlib.zip` +
+  ` (${kb(shippedZip)}; target < 25%); ${kb(ours[".br"])} with brotli = ${pct(ours[".br"], shippedZip)}; ${kb(ours[".gz"])} with gzip = ${pct(ours[".gz"], shippedZip)};` +
   ` ${kb(ours[""])} from a server that compresses nothing = ${pct(ours[""], shippedZip)};` +
   ` ${ourModules} of its ${npmModules} modules (${pct(ourModules, npmModules)}),` +
   ` ${kb(ourRaw)} of ${kb(npmRaw)} uncompressed (${pct(ourRaw, npmRaw)})`);

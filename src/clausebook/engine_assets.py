@@ -10,8 +10,8 @@
   (the page unpacks the wheel itself; the runtime still reads a lock file as it starts).
 - A memory snapshot of the runtime once started, with the engine imported, lets a later
   visit restore Python instead of starting it (about a quarter of a second sooner).
-- The runtime, the standard library and the snapshot sit beside brotli and gzip copies of themselves,
-  compressed once at build time, for a server to send to browsers that accept them
+- The runtime, the standard library and the snapshot sit beside zstd, brotli and gzip copies
+  of themselves (``clausebook.compression``), for a server to send to browsers that accept them
   (a quarter to a third of the bytes).
 
 ``pyodide-build`` is not used: it needs Python 3.12 or later (see README).
@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -30,7 +29,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from clausebook import __version__
+from clausebook import __version__, compression
 
 PACKAGE = Path(__file__).resolve().parent
 ENGINE = PACKAGE / "interactive"
@@ -42,9 +41,6 @@ STDLIB = "python_stdlib.zip"
 # later visit restores it instead of starting (see the widget).
 SNAPSHOT = "snapshot.bin"
 PREPARE_SCRIPT = PACKAGE / "web" / "prepare_engine.mjs"
-PRECOMPRESS_SCRIPT = PACKAGE / "web" / "precompress.mjs"
-# The encodings a server may send, by the suffix of the precompressed file, best first.
-ENCODINGS = {"br": ".br", "gzip": ".gz"}
 # The wheel is already deflated and the lock file is a few hundred bytes: not worth a copy.
 PRECOMPRESSED = (*RUNTIME_FILES, STDLIB, SNAPSHOT)
 LOCK = "pyodide-lock.json"
@@ -216,42 +212,6 @@ def compressed_store(runtime: Path) -> Path:
     return runtime.parent / ".cache" / "clausebook"
 
 
-def precompressed(
-    files: dict[str, Path], store: Path, cache: Path, progress: Callable[[str], None]
-) -> dict[str, Path]:
-    """Brotli and gzip copies of ``files``, named as a server looks for them (``name.br``)."""
-    store.mkdir(parents=True, exist_ok=True)
-    targets = {name: store / file_hash(path, cache) for name, path in files.items()}
-
-    def missing() -> list[str]:
-        return [
-            name
-            for name, target in targets.items()
-            if not all(target.with_name(target.name + suffix).is_file() for suffix in ENCODINGS.values())
-        ]
-
-    if missing():
-        with open(store / "lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # another build may be compressing the same files
-            todo = missing()
-            if todo:
-                progress(
-                    "Compressing the Python runtime for web servers "
-                    "(once for each version of it, about half a minute)..."
-                )
-                pairs = [str(arg) for name in todo for arg in (files[name], targets[name])]
-                done = subprocess.run(
-                    [node(), str(PRECOMPRESS_SCRIPT), *pairs], capture_output=True, text=True, check=False
-                )
-                if done.returncode != 0:
-                    raise AssetError(f"compressing the Python runtime failed: {done.stderr.strip()[-600:]}")
-    return {
-        name + suffix: target.with_name(target.name + suffix)
-        for name, target in targets.items()
-        for suffix in ENCODINGS.values()
-    }
-
-
 def install(
     engine_root: Path,
     runtime: Path,
@@ -270,7 +230,7 @@ def install(
     files[SNAPSHOT] = ready / SNAPSHOT
     files[wheel.name] = wheel
     lock = json.dumps(lock_file(runtime, wheel), indent=1).encode("utf-8")
-    digest = hashlib.sha256(lock)
+    digest = hashlib.sha256(lock + compression.SCHEME.encode())
     for name in sorted(files):
         digest.update(name.encode() + file_hash(files[name], cache).encode())
     folder = engine_root / digest.hexdigest()[:16]
@@ -279,7 +239,9 @@ def install(
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
         compressible = {name: files[name] for name in PRECOMPRESSED}
-        copies = precompressed(compressible, compressed_store(runtime), cache, progress)
+        copies = compression.precompressed(
+            compressible, compressed_store(runtime), lambda path: file_hash(path, cache), progress
+        )
         for name, source in {**files, **copies}.items():
             shutil.copyfile(source, partial / name)
             os.chmod(partial / name, 0o644)

@@ -3,8 +3,9 @@
 It serves ``_build/html`` exactly as a static web server would (that folder is
 only ever replaced whole, so a reader never sees a half-built site), with the
 types Pyodide needs (``.wasm``, ``.mjs``), the cache headers the README
-recommends for a production server, and, like nginx's ``brotli_static`` and
-``gzip_static``, the build's compressed copy of a file to a browser that accepts it.
+recommends for a production server, and, like nginx's ``zstd_static``,
+``brotli_static`` and ``gzip_static``, the build's compressed copy of a file to a
+browser that accepts it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from clausebook.build import build
-from clausebook.engine_assets import ENCODINGS
+from clausebook.compression import ENCODINGS
 
 WATCHED = ("handbook", "quizzes", "templates", "src/clausebook")
 # The runtime lives in a folder named by the hash of its contents: safe to cache for a year.

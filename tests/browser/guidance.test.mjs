@@ -279,9 +279,9 @@ test("the runtime is fetched once, compressed: the quiz after the tree, or the t
     const [first, quiz, again] = visits;
     const fetched = first.filter(engine).map(([, path]) => path.split("/").pop()).sort();
     assert.ok(fetched.includes("pyodide.asm.wasm") && fetched.some((n) => n.endsWith(".whl")), `first visit: ${fetched}`);
-    // The build's brotli copies went over the wire, and Python started from them.
+    // The build's zstd copies went over the wire, and Python started from them.
     for (const name of ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "snapshot.bin"]) {
-      assert.equal(codings[name], "br", `${name} was sent as ${codings[name] ?? "is"}`);
+      assert.equal(codings[name], "zstd", `${name} was sent as ${codings[name] ?? "is"}`);
     }
     assert.deepEqual(quiz.filter(engine), [], "the quiz page asks nothing of the runtime's folder");
     assert.deepEqual(again.filter(engine), [], "a second visit asks nothing of the runtime's folder");

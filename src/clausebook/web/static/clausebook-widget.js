@@ -42,7 +42,7 @@ function withTimeout(promise, ms) {
 }
 
 // Pyodide's memory snapshot, made at build time (the runtime just started, the engine imported),
-// restores Python about a quarter of a second sooner than a start. It is 3.4 MB to fetch, so a
+// restores Python about a quarter of a second sooner than a start. It is 3 MB to fetch, so a
 // first visit starts Python without it and fetches it into the browser's cache once the engine
 // is ready; later visits find it there.
 const SNAPSHOT = "snapshot.bin";
