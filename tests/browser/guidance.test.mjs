@@ -185,7 +185,7 @@ test("if the engine's wheel is missing on the server, the message comes and the 
   await page.close();
 });
 
-test("a snapshot that cannot be restored: Python starts instead, and answers", async () => {
+test("a snapshot that cannot be restored: Python starts instead, answers, and fetches it afresh", async () => {
   // The site as built, but for a damaged snapshot.bin in the runtime's folder.
   const root = mkdtempSync(join(tmpdir(), "clausebook-bad-snapshot-"));
   for (const name of readdirSync(SITE)) if (name !== "_static") symlinkSync(join(SITE, name), join(root, name));
@@ -212,6 +212,9 @@ test("a snapshot that cannot be restored: Python starts instead, and answers", a
     await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 15000 });
     assert.equal(await page.locator("[data-cb-widget]").getAttribute("data-engine-from"), "start");
     assert.ok(warnings.some((text) => text.includes("could not be restored")), warnings.join("\n"));
+    // The damaged copy in the cache is replaced: the snapshot is fetched again, from the server.
+    await page.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 15000 });
+    assert.equal(site.served.filter(({ path }) => path.endsWith("/snapshot.bin")).length, 2);
     const vector = VECTORS.walks[1];
     for (const label of vector.answers) await answer(page, label);
     assert.equal((await verdictOf(page)).node, vector.verdict);

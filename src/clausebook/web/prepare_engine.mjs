@@ -4,11 +4,11 @@
 //   node prepare_engine.mjs <pyodide npm package dir> <engine wheel> <out folder> <guidance.json>...
 //
 // writes <out folder>/python_stdlib.zip, the standard library cut down to what the engine uses,
-// <out folder>/snapshot.bin, Pyodide's memory once started with the engine imported,
 // and <out folder>/<the wheel's name>, the wheel byte-compiled (as `pyodide py-compile` does for
-// Pyodide's own packages), both as .pyc only, so the page compiles nothing at start-up.
-// The archive's files are stored, not deflated: the server sends it compressed whole (brotli or
-// gzip), which sees across files and comes out a third smaller than deflating each one.
+// Pyodide's own packages), both as .pyc only, so the page compiles nothing at start-up; and
+// <out folder>/snapshot.bin, Pyodide's memory once started on that archive with the engine imported.
+// The archive's files are stored, not deflated: the server sends it compressed whole (zstd, brotli
+// or gzip), which sees across files and comes out a third smaller than deflating each one.
 //
 // The modules are found by running, not listed by hand: the runtime starts, unpacks the wheel the
 // way a page does, and the engine walks every path of each bundle's tree, scores its quiz and

@@ -57,9 +57,9 @@ async function cachedSnapshot(url) {
   }
 }
 
-function keepSnapshotForNextTime(url) {
+function keepSnapshotForNextTime(url, cache = "default") {
   const later = window.requestIdleCallback ?? ((callback) => setTimeout(callback, 1000));
-  later(() => fetch(url, { priority: "low" })
+  later(() => fetch(url, { priority: "low", cache })
     .then((response) => response.ok && response.arrayBuffer())
     .then((body) => body && performance.mark(SNAPSHOT_CACHED_MARK))
     .catch(() => {})); // only a later visit's speed is at stake
@@ -75,6 +75,7 @@ async function startEngine(engineDir, wheel, bundleUrl, regions) {
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
     return response;
   });
+  let refresh = "default";
   const options = { indexURL: `${engineDir}/`, lockFileURL: `${engineDir}/pyodide-lock.json`, fullStdLib: false };
   const runtime = Promise.all([import(`${engineDir}/pyodide.mjs`), cachedSnapshot(`${engineDir}/${SNAPSHOT}`)])
     .then(async ([{ loadPyodide }, snapshot]) => {
@@ -84,6 +85,7 @@ async function startEngine(engineDir, wheel, bundleUrl, regions) {
           return [pyodide, "snapshot"];
         } catch (error) {
           console.warn("Clausebook: the saved Python could not be restored; starting it instead:", error);
+          refresh = "reload"; // fetch the snapshot again, replacing the cached copy
         }
       }
       return [await loadPyodide(options), "start"];
@@ -97,7 +99,7 @@ async function startEngine(engineDir, wheel, bundleUrl, regions) {
   const Guidance = pyodide.pyimport("clausebook.interactive.views").Guidance;
   const guidance = Guidance.from_json(bundle);
   for (const region of regions) region.dataset.engineFrom = from;
-  if (from === "start") keepSnapshotForNextTime(`${engineDir}/${SNAPSHOT}`);
+  if (from === "start") keepSnapshotForNextTime(`${engineDir}/${SNAPSHOT}`, refresh);
   return guidance;
 }
 
