@@ -37,6 +37,16 @@ async function noMissingWords(page) {
   assert.doesNotMatch(text, /\b(null|undefined|NaN)\b/, text);
 }
 
+/** How the widget got Python: "start" or "snapshot" (restored from the browser's cache). */
+async function engineFrom(page) {
+  return page.locator("[data-cb-widget]").first().getAttribute("data-engine-from");
+}
+
+/** Wait until the page has put the memory snapshot in the browser's cache, for later visits. */
+async function snapshotCached(page) {
+  await page.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 15000 });
+}
+
 async function verdictOf(page) {
   const region = page.getByRole("region", { name: "Should I post this?" });
   const heading = region.locator(".cb-live .cb-verdict h2");
@@ -203,17 +213,17 @@ test("a snapshot that cannot be restored: Python starts instead, answers, and fe
   try {
     const first = await fresh.context.newPage();
     await first.goto(site.base + policy.tree);
-    await first.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 15000 });
+    await snapshotCached(first);
     await first.close();
     const page = await fresh.context.newPage();
     const warnings = [];
     page.on("console", (message) => message.type() === "warning" && warnings.push(message.text()));
     await page.goto(site.base + policy.tree);
     await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 15000 });
-    assert.equal(await page.locator("[data-cb-widget]").getAttribute("data-engine-from"), "start");
+    assert.equal(await engineFrom(page), "start");
     assert.ok(warnings.some((text) => text.includes("could not be restored")), warnings.join("\n"));
     // The damaged copy in the cache is replaced: the snapshot is fetched again, from the server.
-    await page.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 15000 });
+    await snapshotCached(page);
     assert.equal(site.served.filter(({ path }) => path.endsWith("/snapshot.bin")).length, 2);
     const vector = VECTORS.walks[1];
     for (const label of vector.answers) await answer(page, label);
@@ -266,10 +276,10 @@ test("the runtime is fetched once, compressed: the quiz after the tree, or the t
       const page = await fresh.context.newPage();
       await page.goto(site.base + url);
       await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 15000 });
-      started.push(await page.locator("[data-cb-widget]").first().getAttribute("data-engine-from"));
+      started.push(await engineFrom(page));
       if (url === policy.tree && started.length === 1) {
         // The first visit fetches the memory snapshot once the engine is ready, for later visits.
-        await page.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 15000 });
+        await snapshotCached(page);
       } else if (url === policy.tree) {
         const vector = VECTORS.walks[0]; // the restored engine answers as a started one does
         for (const label of vector.answers) await answer(page, label);
