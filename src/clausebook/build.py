@@ -143,7 +143,9 @@ HINTS = (
 
 
 def explain(message: str) -> str:
-    for sphinx_says, hint in HINTS:
+    from clausebook.sphinxext.safety import HINTS as SAFETY_HINTS
+
+    for sphinx_says, hint in (*HINTS, *SAFETY_HINTS):
         if sphinx_says in message:
             return f"{hint} ({message})"
     return message

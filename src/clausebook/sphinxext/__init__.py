@@ -12,11 +12,13 @@ from clausebook.sphinxext.config import setup_config
 from clausebook.sphinxext.csp import setup_csp
 from clausebook.sphinxext.docs import setup_docs
 from clausebook.sphinxext.domain import setup_domain
+from clausebook.sphinxext.escaping import setup_escaping
 from clausebook.sphinxext.fingerprints import setup_fingerprints
 from clausebook.sphinxext.guidance import setup_guidance
 from clausebook.sphinxext.history import setup_history
 from clausebook.sphinxext.outputs import setup_outputs
 from clausebook.sphinxext.printing import setup_printing
+from clausebook.sphinxext.safety import setup_safety
 from clausebook.sphinxext.site import setup_site
 
 
@@ -28,10 +30,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_clauses(app)
     setup_outputs(app)
     setup_site(app)
+    setup_escaping(app)
     setup_docs(app)
     setup_guidance(app)
     setup_history(app)
     setup_printing(app)
+    setup_safety(app)
     setup_csp(app)
     setup_fingerprints(app)
     return {

@@ -15,12 +15,14 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.writers.html5 import HTML5Translator
 
 from clausebook.model import ClauseNumber, plain_text, section_anchor
 from clausebook.sphinxext.domain import ClausebookDomain
+from clausebook.sphinxext.escaping import start_tag
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 
 
@@ -78,9 +80,16 @@ def visit_clause_html(self: HTML5Translator, node: clause) -> None:
     number = node["number"]
     anchor = node["ids"][0]
     self.body.append(
-        f'<div class="cb-clause" id="{anchor}" data-clause="{number}">'
-        f'<a class="cb-clause-number" href="#{anchor}" aria-label="Clause {number}: link to this clause" '
-        f'title="Link to this clause">{number}</a><div class="cb-clause-body">'
+        start_tag("div", class_="cb-clause", id=anchor, data_clause=number)
+        + start_tag(
+            "a",
+            class_="cb-clause-number",
+            href=f"#{anchor}",
+            aria_label=f"Clause {number}: link to this clause",
+            title="Link to this clause",
+        )
+        + Markup("{}</a>").format(number)
+        + start_tag("div", class_="cb-clause-body")
     )
 
 

@@ -1,9 +1,16 @@
 """A Content-Security-Policy on every page: nothing may load from anywhere but the site itself.
 
-The policy is a ``<meta>`` tag, so it holds on any static web server. The theme
-writes a few inline snippets (a script that restores the reader's light or dark
-choice, a style block, ``style`` attributes on its icons); rather than allowing
-inline code in general, the policy lists the hash of each snippet on the page.
+The policy is a ``<meta>`` tag, the first thing after the charset, so it holds on any
+static web server. The theme writes a few inline snippets (a script that restores the
+reader's light or dark choice, a style block, ``style`` attributes on its icons);
+rather than allowing inline code in general, the policy lists the hash of each.
+
+The policy is decided by the build from what the templates emit, never from what a
+page contains: for each template, the page is rendered once more with everything that
+comes from the sources left out (the Markdown's body, its table of contents, its
+navigation, its meta tags), and only the snippets of that skeleton are hashed. The
+result is kept per template for the whole build, so a snippet pasted into a source can
+never be allowed by it, and no string in a page can change or remove it.
 ``'wasm-unsafe-eval'`` lets Pyodide compile its WebAssembly; nothing else is relaxed.
 """
 
@@ -12,17 +19,32 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
+from markupsafe import Markup
 from sphinx.application import Sphinx
 
-MARKER = 'http-equiv="Content-Security-Policy"'
 INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>(.*?)</script>", re.S
 )
 INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(?:"([^"]*)"|'([^']*)')""")
-HEAD = re.compile(r"<head[^>]*>\s*(<meta charset=[^>]*>)?", re.I)
+
+# What a page's context holds from the sources; the skeleton is rendered without it.
+FROM_SOURCES: dict[str, Any] = {
+    "body": "",
+    "toc": "",
+    "display_toc": False,
+    "metatags": "",
+    "title": "",
+    "meta": {},
+    "next": None,
+    "prev": None,
+    "parents": [],
+    "furo_navigation_tree": "",
+    "furo_hide_toc": True,
+}
 
 
 def _hash(text: str) -> str:
@@ -30,50 +52,64 @@ def _hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def policy_for(html: str) -> str:
-    scripts = sorted({_hash(m) for m in INLINE_SCRIPT.findall(html)})
-    styles = sorted({_hash(m) for m in INLINE_STYLE.findall(html)})
-    attributes = sorted({_hash(a or b) for a, b in STYLE_ATTRIBUTE.findall(html)})
-    style_src = ["'self'", *styles]
-    if attributes:
-        style_src += ["'unsafe-hashes'", *attributes]
-    script_src = ["'self'", "'wasm-unsafe-eval'", *scripts]
-    directives = [
-        "default-src 'self'",
-        "script-src " + " ".join(script_src),
-        "style-src " + " ".join(style_src),
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ]
-    return "; ".join(directives)
+@dataclass(frozen=True)
+class Policy:
+    """The hashes of a template's inline snippets, and the policy they make."""
+
+    scripts: tuple[str, ...]
+    styles: tuple[str, ...]
+    style_attributes: tuple[str, ...]
+
+    @classmethod
+    def of_skeleton(cls, html: str) -> Policy:
+        return cls(
+            tuple(sorted({_hash(m) for m in INLINE_SCRIPT.findall(html)})),
+            tuple(sorted({_hash(m) for m in INLINE_STYLE.findall(html)})),
+            tuple(sorted({_hash(a or b) for a, b in STYLE_ATTRIBUTE.findall(html)})),
+        )
+
+    def header(self) -> str:
+        style_src = ["'self'", *self.styles]
+        if self.style_attributes:
+            style_src += ["'unsafe-hashes'", *self.style_attributes]
+        script_src = ["'self'", "'wasm-unsafe-eval'", *self.scripts]
+        directives = [
+            "default-src 'self'",
+            "script-src " + " ".join(script_src),
+            "style-src " + " ".join(style_src),
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+        return "; ".join(directives)
+
+    def meta(self) -> Markup:
+        header = self.header()
+        # Made of the directives above and base64 digests only: nothing in it needs escaping.
+        assert not set(header) & set('"<>&'), header
+        return Markup(f'<meta http-equiv="Content-Security-Policy" content="{header}">')
 
 
-def with_policy(html: str) -> str:
-    if MARKER in html:
-        return html
-    meta = f'<meta {MARKER} content="{policy_for(html)}">'
-    match = HEAD.search(html)
-    if match is None:
-        return html
-    # After the charset declaration, before anything the policy governs.
-    return html[: match.end()] + "\n    " + meta + html[match.end() :]
+def skeleton_policy(app: Sphinx, templatename: str, context: dict[str, Any]) -> Policy:
+    """The policy of every page made from ``templatename`` in this build."""
+    cache: dict[str, Policy] = app.builder.__dict__.setdefault("_cb_policies", {})
+    if templatename not in cache:
+        skeleton = app.builder.templates.render(templatename, {**context, **FROM_SOURCES})  # type: ignore[attr-defined]
+        cache[templatename] = Policy.of_skeleton(skeleton)
+    return cache[templatename]
 
 
-def add_policies(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+def add_policy(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    if app.builder.format != "html":
         return
-    for page in Path(app.outdir).rglob("*.html"):
-        if page.is_relative_to(Path(app.outdir) / "_static"):
-            continue
-        html = page.read_text(encoding="utf-8")
-        updated = with_policy(html)
-        if updated != html:
-            page.write_text(updated, encoding="utf-8")
+    policy = skeleton_policy(app, templatename, context)
+    # First in the head (the theme writes meta tags right after the charset), before anything it governs.
+    context["metatags"] = policy.meta() + Markup(context.get("metatags", ""))
 
 
 def setup_csp(app: Sphinx) -> None:
-    app.connect("build-finished", add_policies, priority=900)
+    # Last, so the skeleton is the page as every other handler left it.
+    app.connect("html-page-context", add_policy, priority=999)

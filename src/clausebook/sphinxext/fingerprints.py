@@ -31,12 +31,13 @@ def fingerprint(*parts: Any) -> str:
 def code_stamp(app: Sphinx) -> list[Any]:
     """What every generated file depends on besides its content: templates, styles, settings."""
     stamp: list[Any] = [str(app.config.clausebook_school), str(app.config.clausebook_site_url)]
-    folders = [PACKAGE / "templates", PACKAGE / "web"] + [
+    # The extension's own code too: what it escapes and the policy it sets are part of every page.
+    folders = [PACKAGE / "templates", PACKAGE / "web", PACKAGE / "sphinxext"] + [
         Path(app.confdir, t) for t in app.config.templates_path
     ]
     for folder in folders:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if path.is_file():
+            if path.is_file() and "__pycache__" not in path.parts:
                 stamp.append((str(path), path.stat().st_mtime_ns))
     return stamp
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -81,6 +82,12 @@ def _section_html(app: Sphinx, docname: str, entry: VersionEntry, site_url: str)
     return LINK.sub(link, html)
 
 
+def css_string(text: str) -> Markup:
+    """``text`` inside a CSS string in a ``<style>`` block: anything but letters, digits and spaces
+    is a CSS escape, so no quote ends the string and no ``</style>`` ends the block."""
+    return Markup("".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text))
+
+
 def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> str:
     config = app.config
     site_url = config.clausebook_site_url
@@ -91,7 +98,7 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
     try:
         sections = [
             PrintSection(
-                s.number, s.title, f"section-{s.number}", _section_html(app, s.page, entry, site_url)
+                s.number, s.title, f"section-{s.number}", Markup(_section_html(app, s.page, entry, site_url))
             )
             for s in entry.model.sections
         ]
@@ -117,9 +124,10 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
         "paper": on_paper(tree) if tree else None,
         "tree_title": tree.title if tree else "",
         "citable": citable,
-        "css": PRINT_CSS.read_text(encoding="utf-8"),
-        "fonts": pdf.font_faces(fonts),
-        "footer": footer.replace("\\", "\\\\").replace('"', '\\"'),
+        # Style sheets, not HTML (the package's own); the footer is a CSS string of the editors' words.
+        "css": Markup(PRINT_CSS.read_text(encoding="utf-8")),
+        "fonts": Markup(pdf.font_faces(fonts)),
+        "footer": css_string(footer),
         "generator": f"clausebook {__version__}",
     }
     return app.builder.templates.render("clausebook/print.html", context)  # type: ignore[attr-defined]

@@ -138,7 +138,9 @@ def cache_templates(app: Sphinx) -> None:
 
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)
     if environment is not None:
-        cache = Path(app.doctreedir) / "jinja2-cache"
+        # Named after the autoescaping rule (clausebook.sphinxext.escaping): code compiled without it
+        # must never be reused.
+        cache = Path(app.doctreedir) / "jinja2-cache-autoescaped"
         cache.mkdir(parents=True, exist_ok=True)
         environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
 

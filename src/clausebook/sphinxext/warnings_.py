@@ -57,6 +57,37 @@ class ClausebookWarning(Enum):
         "that does not exist, has a question that cannot be reached, or a path that "
         "never ends.",
     )
+    RAW_HTML = (
+        "raw-html",
+        "A page holds HTML (a tag such as <b> or <script>, an HTML comment, or a {raw} or "
+        "{eval-rst} block), or inserts a file ({include}, {literalinclude}). Editors write Markdown: "
+        "HTML could run code in every reader's browser, so the site never publishes it.",
+    )
+    OUTSIDE_IMAGE = (
+        "outside-image",
+        "An image is on another site (its address starts with https:// or //). Every reader's "
+        "browser would ask that site for it, telling it who reads the policy: save the image in "
+        "the handbook instead.",
+    )
+    UNSAFE_LINK = (
+        "unsafe-link",
+        "A link starts with javascript:, vbscript: or data:, so following it would run code. "
+        "Links to other sites (https://...) are allowed.",
+    )
+    HIDDEN_CHARACTER = (
+        "hidden-character",
+        "The text holds a character you cannot see: one that changes the direction of the text "
+        "(U+202A-U+202E, U+2066-U+2069) or takes no space (U+200B-U+200D, U+2060, U+FEFF). The "
+        "page would read differently from the source, or search would not find the word. The "
+        "message gives the line, the column and the character's name. (Text is also stored in "
+        "Unicode's composed form, NFC, so an accented letter is always the same letter.)",
+    )
+    OUTSIDE_HANDBOOK = (
+        "outside-handbook",
+        "A file or folder in handbook/, quizzes/ or templates/ is a symbolic link to somewhere "
+        "outside the handbook. The site publishes only the handbook's own files: copy the file in "
+        "instead of linking to it.",
+    )
 
 
 def notice(message: str, location: str | tuple[str, int | None] | None = None) -> None:
