@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TextIO, cast
 
+from clausebook.confinement import remove_stale_static
 from clausebook.model import Problem
 from clausebook.staging import editor_path, stage
 
@@ -259,6 +260,7 @@ def build(
         for problem in stage(paths.handbook, paths.srcdir, paths.decoded):
             report.problem(problem)
         remove_stale_output(paths)
+        remove_stale_static(paths.outdir)
         ok = run_sphinx(paths, report, None if quiet else sys.stdout, jobs, overrides) and not report.problems
         if not ok:
             forget_environment(paths)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from clausebook.confinement import confined, outside_link_problems
 from clausebook.model import Location, Problem
 from clausebook.releases import RECORD, differs_from, integrity_problems, releases
 
@@ -200,13 +201,14 @@ def decoded_stand_in(source: Path, handbook: Path, decoded: Path) -> Path:
 def stage(handbook: Path, srcdir: Path, decoded: Path) -> list[Problem]:
     """Make ``srcdir`` mirror the handbook as the site addresses it; return problems found."""
     problems = encoding_problems(handbook) + guidance_problems(handbook) + integrity_problems(handbook)
-    plan = planned_links(handbook)
+    plan = confined(planned_links(handbook), handbook.parent)
     for problem in problems:
         assert problem.location is not None
         bad = Path(problem.location.path).resolve()
         for relative, target in plan.items():
             if target == bad:
                 plan[relative] = decoded_stand_in(bad, handbook, decoded)
+    problems += outside_link_problems(handbook.parent)
     srcdir.mkdir(parents=True, exist_ok=True)
     for root, dirs, files in os.walk(srcdir, topdown=False):
         for name in files:
@@ -230,6 +232,9 @@ def stage(handbook: Path, srcdir: Path, decoded: Path) -> list[Problem]:
 def editor_path(staged: str, root: Path, decoded: Path | None = None) -> str:
     """The editor's file behind a staged path, relative to the repository when inside it."""
     real = Path(os.path.realpath(staged))
+    given = Path(staged)
+    if given.is_relative_to(root.resolve()) and not given.is_relative_to(root.resolve() / "_build"):
+        real = given  # already the editor's: a link is named as itself, never as where it leads
     if decoded is not None and real.is_relative_to(decoded.resolve()):
         real = root.resolve() / "handbook" / real.relative_to(decoded.resolve())
     try:

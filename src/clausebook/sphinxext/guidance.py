@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from markupsafe import escape
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -368,20 +369,20 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 start = guidance.tree_view("")
                 yield (
                     pages["tree"],
-                    {**common, "title": guidance.tree.title, "cb_start": start},
+                    {**common, "title": escape(guidance.tree.title), "cb_start": start},
                     "clausebook/tree.html",
                 )
                 yield (
                     pages["map"],
                     {
                         **common,
-                        "title": f"{guidance.tree.title}: every path",
+                        "title": escape(f"{guidance.tree.title}: every path"),
                         "cb_paths": list(paths(guidance.tree)),
                     },
                     "clausebook/tree-map.html",
                 )
             if guidance.quiz is not None:
-                yield pages["quiz"], {**common, "title": guidance.quiz.title}, "clausebook/quiz.html"
+                yield pages["quiz"], {**common, "title": escape(guidance.quiz.title)}, "clausebook/quiz.html"
 
 
 def page_context(

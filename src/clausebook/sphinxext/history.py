@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from sphinx.application import Sphinx
 
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
@@ -221,7 +222,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             stable_page(policy),
             {
                 **base,
-                "title": current.model.title,
+                "title": escape(current.model.title),
                 "cb_current": current,
                 "cb_effective": format_date(current.model.effective),
                 "cb_upcoming": [(v, format_date(v.model.effective)) for v in upcoming],
@@ -237,7 +238,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             f"{policy}/{IN_FORCE}",
             {
                 **base,
-                "title": f"{current.model.title}: in force on a date",
+                "title": escape(f"{current.model.title}: in force on a date"),
                 "cb_periods": [
                     {
                         "version": p.version,
@@ -262,7 +263,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 changes_page(entry),
                 {
                     **base,
-                    "title": f"What changed in {entry.model.title} {entry.model.version}",
+                    "title": escape(f"What changed in {entry.model.title} {entry.model.version}"),
                     "cb_entry": entry,
                     "cb_before": before,
                     "cb_changes": shown_changes(app, entry, before),
@@ -275,7 +276,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         for link in clause_links(app, policy):
             yield (
                 f"{policy}/{CLAUSE_LINKS}/{link.identity}",
-                {**base, "title": f"Clause {link.identity.split('~')[0]}", "cb_link": link},
+                {**base, "title": escape(f"Clause {link.identity.split('~')[0]}"), "cb_link": link},
                 "clausebook/clause-link.html",
             )
 

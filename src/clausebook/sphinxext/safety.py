@@ -21,11 +21,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from clausebook.confinement import is_inside, source_roots, static_exclusions
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 
 # Direction controls: embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069).
@@ -108,35 +111,67 @@ def _location(node: nodes.Node, docname: str) -> tuple[str, int | None] | str:
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
-    """Refuse, with its line, anything in a page that a browser would run or fetch."""
+    """Refuse, with its line, anything in a page that a browser would run or fetch; take it out of
+    the page too, so that nothing of it is written even by a build told to go on."""
     docname = app.env.docname
-    for raw in doctree.findall(nodes.raw):
-        warn(
+    reported: set[tuple[ClausebookWarning, str]] = set()
+
+    def refuse(kind: ClausebookWarning, message: str, node: nodes.Node) -> None:
+        location = _location(node, docname)
+        if (kind, str(location)) not in reported:  # '<b>' and '</b>' are one mistake
+            reported.add((kind, str(location)))
+            warn(kind, message, location)
+
+    for raw in list(doctree.findall(nodes.raw)):
+        refuse(
             ClausebookWarning.RAW_HTML,
             f"this is HTML (or a {{raw}} block), which the site does not publish: {RAW_ADVICE}",
-            _location(raw, docname),
+            raw,
         )
-        raw.parent.remove(raw)  # never written out, even by a build that is told to go on
-    for image in doctree.findall(nodes.image):
+        raw.parent.remove(raw)
+    for meta in list(doctree.findall(nodes.meta)):
+        refuse(
+            ClausebookWarning.RAW_HTML,
+            "this sets an HTML meta tag (html_meta in the front matter, or {meta}), which the site "
+            "does not publish: delete it (the build writes every page's meta tags itself)",
+            meta,
+        )
+        meta.parent.remove(meta)
+    for image in list(doctree.findall(nodes.image)):
         uri = image.get("uri", "")
         if is_other_origin(uri):
-            warn(
+            refuse(
                 ClausebookWarning.OUTSIDE_IMAGE,
                 f"this image is on another site ({uri}): every reader's browser would ask that site for "
                 "it. Save the image in the handbook's folder (for example handbook/_static/) and "
                 "write its file name instead",
-                _location(image, docname),
+                image,
             )
-            image["uri"] = ""
-    for element in doctree.findall(nodes.Element):
+            image.parent.remove(image)
+    roots = source_roots(Path(app.confdir).parent)
+    for node in [*doctree.findall(nodes.image), *doctree.findall(addnodes.download_reference)]:
+        target = node.get("uri") if isinstance(node, nodes.image) else node.get("reftarget")
+        if not target or is_other_origin(target):
+            continue
+        _, full = app.env.relfn2path(target, docname)
+        if not is_inside(Path(full), roots):
+            refuse(
+                ClausebookWarning.OUTSIDE_HANDBOOK,
+                f"this file ({target}) is outside the handbook, and the site publishes only the "
+                "handbook's own files: copy it into the handbook (for example handbook/_static/) "
+                "and write its name from there",
+                node,
+            )
+            node.parent.remove(node)
+    for element in list(doctree.findall(nodes.Element)):
         for attribute in ("refuri", "uri"):
             value = element.get(attribute)
-            if isinstance(value, str) and scheme_of(value) in RUNS_CODE and not isinstance(element, nodes.image):
-                warn(
+            if isinstance(value, str) and scheme_of(value) in RUNS_CODE:
+                refuse(
                     ClausebookWarning.UNSAFE_LINK,
                     f"this link would run code or hold a page of its own ({value[:40]}): link to an "
                     "address starting with https:// or to a page of the handbook",
-                    _location(element, docname),
+                    element,
                 )
                 element[attribute] = ""
 
@@ -156,22 +191,27 @@ def no_file_insertion(app: Sphinx, env: Any, docnames: list[str]) -> None:
     env.settings["raw_enabled"] = False
 
 
-# Sphinx's and docutils' own words for what these switches refuse, with what to do instead.
-HINTS = (
-    (
-        'directive disabled',
-        "the site publishes only what is written in the handbook's own pages: write the words "
-        "here instead of inserting a file or HTML",
-    ),
-    (
-        "File insertion disabled",
-        "the site publishes only what is written in the handbook's own pages: write the words "
-        "here instead of inserting a file",
-    ),
+# docutils' own words for what these switches refuse ('"raw" directive disabled.',
+# 'Directive "include" disabled.', 'File insertion disabled'), with what to do instead.
+NOT_INSERTED = (
+    "the site publishes only what is written in the handbook's own pages: write the words here "
+    "instead of inserting a file or HTML"
 )
+HINTS = tuple((words, NOT_INSERTED) for words in ("directive disabled.", '" disabled.', "insertion disabled"))
+
+
+def no_outside_static_files(app: Sphinx, config: Any) -> None:
+    # The links themselves are reported by the staging step (clausebook.confinement), with the
+    # editor's path; here they are only kept out of the static files Sphinx copies.
+    root = Path(app.confdir).parent
+    config.exclude_patterns = [
+        *config.exclude_patterns,
+        *static_exclusions(Path(app.confdir), list(config.html_static_path), root),
+    ]
 
 
 def setup_safety(app: Sphinx) -> None:
+    app.connect("config-inited", no_outside_static_files)
     app.connect("env-before-read-docs", no_file_insertion)
     app.connect("source-read", check_source)
     app.connect("doctree-read", check_doctree, priority=100)
