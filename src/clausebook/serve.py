@@ -13,12 +13,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import io
 import os
 import re
+import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterable
+from http import HTTPStatus
 from pathlib import Path
+from typing import TextIO
+
+from markupsafe import escape
 
 from clausebook.build import build
 from clausebook.compression import ENCODINGS
@@ -91,8 +98,71 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Encoding", self.coding)
         super().end_headers()
 
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
+        """A folder with no index.html: a page of our own naming what is in it, never the standard
+        library's raw listing (its names are escaped, and it runs nothing)."""
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: (not e.is_dir(), e.name.lower()))
+        except OSError:
+            self.send_error(HTTPStatus.NOT_FOUND, "No such folder")
+            return None
+        body = folder_page(urllib.parse.unquote(self.path.split("?")[0]), entries).encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Security-Policy", "default-src 'none'")
+        self.end_headers()
+        return io.BytesIO(body)
+
     def log_message(self, format: str, *args: object) -> None:
         pass  # the editor wants build messages, not a line per request
+
+
+def folder_page(url: str, entries: Iterable[os.DirEntry[str]]) -> str:
+    items = "".join(
+        f'<li><a href="{escape(urllib.parse.quote(e.name + ("/" if e.is_dir() else "")))}">'
+        f"{escape(e.name)}{'/' if e.is_dir() else ''}</a></li>"
+        for e in entries
+        if not e.name.startswith(".")
+    )
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{escape(url)}: a folder of the site</title></head><body>"
+        f"<h1>{escape(url)}</h1><p>This folder of the site has no page of its own "
+        "(make serve shows this to editors; a web server would not). "
+        '<a href="/index.html">Go to the handbook\'s home page</a>.</p>'
+        f"<ul>{items}</ul></body></html>\n"
+    )
+
+
+class ProblemCount(io.TextIOBase):
+    """The build's messages, passed on as they are, remembering how many problems it found."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.problems = 0
+
+    def write(self, text: str) -> int:
+        found = re.search(r"The build found (\d+) problem", text)
+        if found:
+            self.problems = int(found[1])
+        return self.out.write(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def rebuild(root: Path) -> str:
+    """Build once more; what to tell the editor about it."""
+    counting = ProblemCount(sys.stderr)
+    with contextlib.redirect_stderr(counting):
+        status = build(root, quiet=True)
+    if status == 0:
+        return "Rebuilt."
+    count = counting.problems
+    plural = "s" if count != 1 else ""
+    return f"Rebuild failed: {count} problem{plural} (listed above). The site shown is the last good one."
 
 
 def snapshot(root: Path, folders: Iterable[str] = WATCHED) -> dict[str, float]:
@@ -111,8 +181,7 @@ def watch(root: Path, interval: float = 1.0) -> None:
         now = snapshot(root)
         if now != before:
             print("\nA source changed: rebuilding...", flush=True)
-            build(root, quiet=True)
-            print("Rebuilt." if (root / "_build" / "html").exists() else "", flush=True)
+            print(rebuild(root), flush=True)
             before = now
 
 
