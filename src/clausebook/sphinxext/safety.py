@@ -191,13 +191,15 @@ def no_file_insertion(app: Sphinx, env: Any, docnames: list[str]) -> None:
     env.settings["raw_enabled"] = False
 
 
-# docutils' own words for what these switches refuse ('"raw" directive disabled.',
-# 'Directive "include" disabled.', 'File insertion disabled'), with what to do instead.
+# docutils' own words for what these switches refuse ('"raw" directive disabled.', 'Directive
+# "include" disabled.', 'File insertion disabled', 'File and URL access deactivated'), with what
+# to do instead.
 NOT_INSERTED = (
     "the site publishes only what is written in the handbook's own pages: write the words here "
     "instead of inserting a file or HTML"
 )
-HINTS = tuple((words, NOT_INSERTED) for words in ("directive disabled.", '" disabled.', "insertion disabled"))
+DOCUTILS_REFUSES = ("directive disabled.", '" disabled.', "insertion disabled", "access deactivated")
+HINTS = tuple((words, NOT_INSERTED) for words in DOCUTILS_REFUSES)
 
 
 def no_outside_static_files(app: Sphinx, config: Any) -> None:
