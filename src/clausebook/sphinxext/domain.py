@@ -25,6 +25,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from clausebook.frontmatter import OPTIONAL, read_front_matter
 from clausebook.model import (
     Clause,
     ClauseNumber,
@@ -39,12 +40,9 @@ from clausebook.model import (
 from clausebook.releases import RECORD
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 from clausebook.staging import DRAFT_MARKER
+from clausebook.versions import version_key
 
-POLICY_FIELDS = {
-    "version": 'the version number, in quotes, like "1.0"',
-    "effective": "the date the version comes into force, written YYYY-MM-DD",
-}
-OPTIONAL_FIELDS = ("owner", "approved_by", "approved", "review")
+OPTIONAL_FIELDS = OPTIONAL
 
 
 class ClauseRole(XRefRole):
@@ -59,7 +57,15 @@ class ClauseRole(XRefRole):
         return super().run()
 
 
-TABLES = ("clauses", "sections", "policies", "citing", "guidance", "releases")
+TABLES = ("clauses", "sections", "policies", "status", "citing", "guidance", "releases", "references")
+
+
+@dataclass(frozen=True)
+class BuildStatus:
+    """What the build decided about a policy version's index, kept apart from its front matter."""
+
+    invalid: bool = False  # its front matter has a problem (reported): not published
+    draft: bool = False  # unreleased changes: checked and previewed, never in force
 
 
 @dataclass(frozen=True)
@@ -81,10 +87,12 @@ class ClausebookDomain(Domain):
         "sections": {},  # docname -> (heading, line, text of a section without clauses)
         "guidance": {},  # policy index docname -> {"quiz" | "tree": (path, data, lines)}
         "releases": {},  # policy index docname -> its release record (release.json), if released
-        "policies": {},  # index docname -> metadata dict
+        "policies": {},  # index docname -> the editor's fields (checked), with "id" and "title"
+        "status": {},  # index docname -> BuildStatus
+        "references": {},  # docname -> [(target, line)]: every {clause} reference it makes
         "citing": {},  # docname -> "local" or "everywhere": what its output depends on
     }
-    data_version = 3
+    data_version = 4
 
     # -- collecting ------------------------------------------------------------
 
@@ -103,6 +111,15 @@ class ClausebookDomain(Domain):
 
     def note_policy(self, docname: str, metadata: dict[str, Any]) -> None:
         self.data["policies"][docname] = metadata
+
+    def status(self, index: str) -> BuildStatus:
+        return self.data["status"].get(index, BuildStatus(invalid=True))
+
+    def is_draft(self, index: str) -> bool:
+        return self.status(index).draft
+
+    def is_valid(self, index: str) -> bool:
+        return index in self.data["policies"] and not self.status(index).invalid
 
     def note_citing(self, docname: str, scope: str) -> None:
         """``docname`` shows what other pages hold: clauses of its own policy version
@@ -169,7 +186,7 @@ class ClausebookDomain(Domain):
 
     def policy_versions(self) -> Iterator[tuple[str, PolicyVersion]]:
         for index in sorted(self.data["policies"]):
-            if "invalid" not in self.data["policies"][index]:
+            if self.is_valid(index):
                 yield index, self.policy_version(index)
 
     def current_index(self, policy: str, today: dt.date) -> str | None:
@@ -182,8 +199,8 @@ class ClausebookDomain(Domain):
             (meta["effective"], version_key(meta["version"]), index)
             for index, meta in self.data["policies"].items()
             if meta.get("id") == policy
-            and "invalid" not in meta
-            and "draft" not in meta
+            and self.is_valid(index)
+            and not self.is_draft(index)
             and meta["effective"] <= today.isoformat()
         ]
         return max(in_force)[2] if in_force else None
@@ -251,11 +268,6 @@ class ClausebookDomain(Domain):
         return []
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    """'1.10' sorts after '1.9'."""
-    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
-
-
 def _location(env: BuildEnvironment, location: Location | None) -> tuple[str, int | None] | None:
     if location is None:
         return None
@@ -291,68 +303,37 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
     docname = env.docname
     raw = env.metadata.get(docname, {}).get("policy")
     domain: ClausebookDomain = env.domains["cb"]
+    references = []
     for ref in doctree.findall(pending_xref):
         if ref.get("refdomain") == "cb":
             domain.note_citing(docname, "everywhere" if ":" in ref["reftarget"] else "local")
+            references.append((ref["reftarget"], ref.line or 1))
+    if references:
+        domain.data["references"][docname] = references
     if raw is None:
         return
     # A policy's index is reached from the policy list, not from a table of contents.
     env.metadata[docname]["orphan"] = True
-    try:
-        meta = json.loads(raw) if isinstance(raw, str) else raw
-    except json.JSONDecodeError:
-        meta = None
-    if not isinstance(meta, dict):
-        warn(
-            ClausebookWarning.POLICY_METADATA,
-            "the 'policy:' front matter must be a list of fields (version, effective, owner...), "
-            "each on its own indented line",
-            (docname, 1),
-        )
-        domain.note_policy(docname, {"invalid": True})
-        return
-    problems = False
-    for key, help_text in POLICY_FIELDS.items():
-        if key not in meta or meta[key] in (None, ""):
-            warn(
-                ClausebookWarning.POLICY_METADATA,
-                f"the policy's front matter has no '{key}': add {help_text}",
-                (docname, 1),
-            )
-            problems = True
-    version = meta.get("version")
-    if version is not None and not isinstance(version, str):
-        warn(
-            ClausebookWarning.POLICY_METADATA,
-            f'write the version in quotes, like version: "{version}" (without them 1.10 would read as 1.1)',
-            (docname, 1),
-        )
-        problems = True
-    effective = meta.get("effective")
-    if effective:
-        try:
-            dt.date.fromisoformat(str(effective))
-        except ValueError:
-            warn(
-                ClausebookWarning.POLICY_METADATA,
-                f"effective: {effective!r} is not a date: write it YYYY-MM-DD",
-                (docname, 1),
-            )
-            problems = True
+    checked = read_front_matter(Path(env.doc2path(docname)))
+    for problem in checked.problems:
+        line = problem.location.line if problem.location else 1
+        warn(ClausebookWarning.POLICY_METADATA, problem.message, (docname, line))
     title = env.titles[docname].astext() if docname in env.titles else docname
-    meta = {key: str(value) for key, value in meta.items() if value is not None}
-    meta.setdefault("id", docname.split("/")[0] if "/" in docname else docname)
+    meta: dict[str, str] = checked.policy.as_dict() if checked.policy else {}
+    meta["id"] = docname.split("/")[0] if "/" in docname else docname
     meta["title"] = title
-    if problems:
-        meta["invalid"] = "yes"
     folder = Path(env.doc2path(docname)).parent
-    if (folder / DRAFT_MARKER).exists():
-        meta["draft"] = "yes"  # unreleased changes: checked and previewed, never in force
+    # The build's own view of the version, never mixed with the editor's fields.
+    domain.data["status"][docname] = BuildStatus(
+        invalid=checked.policy is None, draft=(folder / DRAFT_MARKER).exists()
+    )
     record = folder / RECORD
     if record.is_file():
         env.note_dependency(str(record))
         domain.data["releases"][docname] = json.loads(record.read_text(encoding="utf-8"))
     domain.note_policy(docname, meta)
+    if checked.policy is None:
+        return
     _insert_policy_details(doctree, meta)
 
 

@@ -179,9 +179,9 @@ def newest_versions(domain: ClausebookDomain) -> set[str]:
     be right, as written; older versions keep what still fits them."""
     newest: dict[str, tuple[Any, str]] = {}
     for index, meta in domain.data["policies"].items():
-        if "invalid" in meta:
+        if not domain.is_valid(index):
             continue
-        key = (1 if "draft" in meta else 0, version_key(meta["version"]))
+        key = (1 if domain.is_draft(index) else 0, version_key(meta["version"]))
         if meta["id"] not in newest or key > newest[meta["id"]][0]:
             newest[meta["id"]] = (key, index)
     return {index for _, index in newest.values()}
@@ -193,7 +193,7 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
     today = app.config.clausebook_today or dt.date.today().isoformat()
     for index, files in sorted(domain.data["guidance"].items()):
         meta = domain.data["policies"].get(index)
-        if meta is None or "invalid" in meta:
+        if meta is None or not domain.is_valid(index):
             continue
         citable = domain.citable(index)
         if index in newest:
@@ -210,16 +210,16 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                             problem.message,
                             f"{source.path}:{source.line(problem.path)}",
                         )
-        superseded = "draft" not in meta and any(
+        superseded = not domain.is_draft(index) and any(
             other["id"] == meta["id"]
-            and "draft" not in other
+            and not domain.is_draft(other_index)
             and today >= other["effective"] > meta["effective"]
-            for other in domain.data["policies"].values()
-            if "invalid" not in other
+            for other_index, other in domain.data["policies"].items()
+            if domain.is_valid(other_index)
         )
         if superseded:
             continue
-        where = "the draft" if "draft" in meta else f"version {meta['version']}"
+        where = "the draft" if domain.is_draft(index) else f"version {meta['version']}"
         for item in prepared(domain, index)[2]:
             kind, _, item_id = item.key.partition(":")
             what = "question" if kind == "quiz" else "verdict"

@@ -62,9 +62,7 @@ def _version_entries(app: Sphinx) -> dict[str, list[VersionEntry]]:
             VersionEntry(
                 index,
                 version,
-                _status(
-                    index, version, current, today.isoformat(), "draft" in domain.data["policies"][index]
-                ),
+                _status(index, version, current, today.isoformat(), domain.is_draft(index)),
             )
             for index, version in versions
         ]
@@ -83,9 +81,9 @@ def entry_of_page(app: Sphinx, pagename: str) -> VersionEntry | None:
     """The policy version a page belongs to (drafts included), or None outside a valid policy."""
     domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
     index = domain.policy_index_of(pagename)
-    meta = domain.data["policies"].get(index, {}) if index else {}
-    if not meta or "invalid" in meta:
+    if index is None or not domain.is_valid(index):
         return None
+    meta = domain.data["policies"][index]
     return next((v for v in version_entries(app).get(meta["id"], []) if v.index == index), None)
 
 
