@@ -289,8 +289,31 @@ def warn_missing_clause(app: Any, domain: Domain, node: pending_xref) -> bool | 
             f"{{clause}}`{target}` cites a clause that does not exist in this policy: it may have "
             "been renumbered or removed, or its section file deleted. Cite the clause's current number."
         )
-    warn(ClausebookWarning.UNKNOWN_CLAUSE, message, node)
+    # The PDF step resolves the same pages again: one reference is one problem.
+    seen: set[tuple[Any, ...]] = app.env.__dict__.setdefault("_cb_missing_seen", set())
+    key = (node.source, node.line, target)
+    if key not in seen:
+        seen.add(key)
+        warn(ClausebookWarning.UNKNOWN_CLAUSE, message, node)
     return True
+
+
+def check_sources(app: Any) -> None:
+    """What the build checks outside the pages (file encodings, guidance file names, released
+    files), reported here so that plain ``sphinx-build`` reports them as ``make html`` does."""
+    from clausebook.releases import integrity_problems
+    from clausebook.staging import encoding_problems, guidance_problems
+
+    app.env.__dict__.pop("_cb_missing_seen", None)
+    handbook = Path(app.confdir)
+    for kind, problems in (
+        (ClausebookWarning.SOURCE, encoding_problems(handbook)),
+        (ClausebookWarning.GUIDANCE_FILE, guidance_problems(handbook)),
+        (ClausebookWarning.RELEASED_FILE, integrity_problems(handbook)),
+    ):
+        for problem in problems:
+            where = f"{problem.location.path}:{problem.location.line or 1}" if problem.location else None
+            warn(kind, problem.message, where)
 
 
 def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
@@ -422,6 +445,7 @@ def setup_domain(app: Any) -> None:
     app.add_domain(ClausebookDomain)
     app.add_role("clause", ClauseRole())
     app.connect("warn-missing-reference", warn_missing_clause)
+    app.connect("builder-inited", check_sources)
     app.connect("doctree-read", read_policy_metadata, priority=900)
     app.connect("env-get-outdated", outdated_citing)
     app.add_node(policy_details, html=(visit_details, depart_details))

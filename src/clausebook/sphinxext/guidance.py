@@ -328,7 +328,7 @@ def publish_engine(app: Sphinx) -> str | None:
             progress=LOGGER.info,
         )
     except engine_assets.AssetError as error:
-        warn(ClausebookWarning.SOURCE, str(error))
+        warn(ClausebookWarning.TOOLING, str(error))
         return None
     return folder.relative_to(outdir).as_posix()
 
