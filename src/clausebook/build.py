@@ -260,7 +260,10 @@ def remove_stale_output(paths: Paths) -> None:
 def forget_environment(paths: Paths) -> None:
     # A failed build may have read documents whose warnings would not be repeated by an
     # incremental build; the next build reads everything again so no problem is missed.
+    # Its pages go too: a page written from sources that were refused (a policy's sections
+    # staged as loose pages while its front matter was broken) must never reach the site.
     shutil.rmtree(paths.doctrees, ignore_errors=True)
+    shutil.rmtree(paths.outdir, ignore_errors=True)
 
 
 def build(

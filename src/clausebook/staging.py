@@ -13,6 +13,7 @@ version number, which decides the folder the policy is served from.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,23 +190,22 @@ def stage(handbook: Path, srcdir: Path, decoded: Path) -> list[Problem]:
         for relative, target in plan.items():
             if target == bad:
                 plan[relative] = decoded_stand_in(bad, handbook, decoded)
-    srcdir.mkdir(parents=True, exist_ok=True)
-    for root, dirs, files in os.walk(srcdir, topdown=False):
-        for name in files:
-            staged = Path(root, name)
-            relative = staged.relative_to(srcdir).as_posix()
-            wanted = plan.get(relative)
-            if wanted is None or not staged.is_symlink() or Path(os.readlink(staged)) != wanted:
-                staged.unlink()
-        for name in dirs:
-            folder = Path(root, name)
-            if not any(folder.iterdir()):
-                folder.rmdir()
+    # Laid out afresh from the sources every time, never patched: nothing a failed build staged
+    # (the sections of a policy whose front matter was missing, found published) survives it.
+    # Links are cheap, and Sphinx compares the files they point to, so its cache still holds.
+    fresh = srcdir.with_name(f".{srcdir.name}-new")
+    shutil.rmtree(fresh, ignore_errors=True)
     for relative, target in plan.items():
-        staged = srcdir / relative
-        if not staged.is_symlink():
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.symlink_to(target)
+        staged = fresh / relative
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.symlink_to(target)
+    fresh.mkdir(parents=True, exist_ok=True)
+    old = srcdir.with_name(f".{srcdir.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if srcdir.exists():
+        os.rename(srcdir, old)
+    os.rename(fresh, srcdir)
+    shutil.rmtree(old, ignore_errors=True)
     return problems
 
 

@@ -28,6 +28,7 @@ from sphinx.util.nodes import make_refnode
 from clausebook.frontmatter import OPTIONAL, read_front_matter
 from clausebook.model import (
     Clause,
+    ClauseIdentity,
     ClauseNumber,
     Location,
     PolicyVersion,
@@ -40,7 +41,8 @@ from clausebook.model import (
 from clausebook.releases import RECORD
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 from clausebook.staging import DRAFT_MARKER
-from clausebook.versions import version_key
+from clausebook.versions import Clause as VersionClause
+from clausebook.versions import compare, version_key
 
 OPTIONAL_FIELDS = OPTIONAL
 
@@ -208,6 +210,7 @@ class ClausebookDomain(Domain):
     # -- checks ----------------------------------------------------------------
 
     def check_consistency(self) -> None:
+        self.check_renumbered_references()
         for _index, version in self.policy_versions():
             for problem in numbering_problems(version.sections):
                 warn(ClausebookWarning.NUMBERING, problem.message, _location(self.env, problem.location))
@@ -220,29 +223,151 @@ class ClausebookDomain(Domain):
                     (docname, found[0][2]),
                 )
 
+    def check_renumbered_references(self) -> None:
+        """A working page's reference that its policy's last release resolved to a clause since
+        renumbered: the editor is told the clause's number now (found: it silently cited another)."""
+        for index, meta in sorted(self.data["policies"].items()):
+            if not self.is_valid(index) or index in self.data["releases"]:
+                continue  # a released version keeps what it meant
+            last = self.last_release(meta["id"])
+            record = self.data["releases"].get(last) if last else None
+            if not record or not record.get("references"):
+                continue
+            folder = posixpath.dirname(index)
+            for docname in (index, *self.env.toctree_includes.get(index, [])):
+                page = posixpath.relpath(docname, folder)
+                for target, line in self.data["references"].get(docname, []):
+                    meant = (record["references"].get(page) or {}).get(target)
+                    now = self.target_index(docname, target)
+                    if meant is None or now is None:
+                        continue
+                    written = target.rpartition(":")[2]
+                    number = next(
+                        (n for n, i in self.identities(now).items() if i == meant["identity"]), None
+                    )
+                    if number is None or number == written:
+                        continue
+                    version = self.data["policies"][now]["version"]
+                    prefix = target.rpartition(":")[0]
+                    warn(
+                        ClausebookWarning.RENUMBERED_REFERENCE,
+                        f"{{clause}}`{target}`: {written} is {number} since version {version}: write "
+                        f"{{clause}}`{prefix + ':' if prefix else ''}{number}` (the clause this page cited "
+                        f"when it was released now has that number)",
+                        (docname, line),
+                    )
+
     # -- resolving {clause} references -----------------------------------------
 
+    def identities(self, index: str) -> dict[str, str]:
+        """Clause (or section) number -> identity, in the version whose index is ``index``.
+
+        A release recorded them; a draft or a first version gets them here, from the
+        release before it (renumbered clauses keep theirs), computed once per build.
+        """
+        cache: dict[str, dict[str, str]] = self.env.__dict__.setdefault("_cb_identities", {})
+        if index not in cache:
+            cache[index] = self._identities(index)
+        return cache[index]
+
+    def _identities(self, index: str) -> dict[str, str]:
+        record = self.data["releases"].get(index)
+        numbers = list(self.citable(index))
+        if record is not None and record.get("identities"):
+            return {n: record["identities"].get(n, n) for n in numbers}
+        last = self.last_release(self.data["policies"][index]["id"])
+        if last is None or last == index:
+            return {n: n for n in numbers}
+        used = {i for r in self.data["releases"].values() for i in (r.get("identities") or {}).values()}
+        before = [VersionClause(n, c.text) for n, c in self.citable(last).items()]
+        now = [VersionClause(n, c.text) for n, c in self.citable(index).items()]
+        found = compare(before, now, self.identities(last), used, "draft").identities
+        return {n: found.get(n, n) for n in numbers}
+
+    def last_release(self, policy: str) -> str | None:
+        """The index of the policy's highest released version."""
+        done = [
+            (version_key(meta["version"]), index)
+            for index, meta in self.data["policies"].items()
+            if meta.get("id") == policy and self.is_valid(index) and index in self.data["releases"]
+        ]
+        return max(done)[1] if done else None
+
+    def index_of_version(self, policy: str, version: str) -> str | None:
+        return next(
+            (
+                index
+                for index, meta in self.data["policies"].items()
+                if meta.get("id") == policy
+                and self.is_valid(index)
+                and not self.is_draft(index)
+                and meta.get("version") == version
+            ),
+            None,
+        )
+
+    def recorded_reference(self, fromdocname: str, target: str) -> dict[str, str] | None:
+        """What a released version's reference meant when it was released: policy, identity, version."""
+        index = self.policy_index_of(fromdocname)
+        record = self.data["releases"].get(index) if index else None
+        if not record or index is None:
+            return None
+        page = posixpath.relpath(fromdocname, posixpath.dirname(index))
+        found: dict[str, str] | None = (record.get("references") or {}).get(page, {}).get(target)
+        return found
+
+    def clause_in(self, index: str, number: str) -> tuple[str, str] | None:
+        """(docname, anchor) of clause (or section) ``number`` in the version ``index``."""
+        item = self.citable(index).get(number)
+        return (item.docname, item.anchor) if item else None
+
+    def target_index(self, fromdocname: str, target: str) -> str | None:
+        """The version a reference written in ``fromdocname`` resolves against, as the build sees it now."""
+        policy, _, _number = target.rpartition(":")
+        if not policy:
+            return self.policy_index_of(fromdocname)
+        today = self.env.config.clausebook_today or dt.date.today().isoformat()
+        # Until a policy has a version in force, cite the version to come.
+        return self.current_index(policy, dt.date.fromisoformat(today)) or self.current_index(
+            policy, dt.date.max
+        )
+
     def find_clause(self, fromdocname: str, target: str) -> tuple[str, str] | None:
-        """(docname, anchor) of the clause ``target`` cites from ``fromdocname``."""
-        policy, _, number = target.rpartition(":")
+        """(docname, anchor) of the clause ``target`` cites from ``fromdocname``.
+
+        A released version's reference follows the identity it was released with, in the
+        version it named: the same words, whatever has been renumbered since.
+        """
+        number = target.rpartition(":")[2]
         if not is_clause_number(number):
             return None
-        if policy:
-            today = self.env.config.clausebook_today or dt.date.today().isoformat()
-            # Until a policy has a version in force, cite the version to come.
-            index = self.current_index(policy, dt.date.fromisoformat(today)) or self.current_index(
-                policy, dt.date.max
-            )
-        else:
-            index = self.policy_index_of(fromdocname)
+        recorded = self.recorded_reference(fromdocname, target)
+        if recorded is not None:
+            index = self.index_of_version(recorded["policy"], recorded["version"])
+            if index is not None:
+                identities = self.identities(index)
+                moved = next((n for n, i in identities.items() if i == recorded["identity"]), None)
+                if moved is not None:
+                    return self.clause_in(index, moved)
+        index = self.target_index(fromdocname, target)
         if index is None:
             return None
-        wanted = str(ClauseNumber.parse(number))
-        for docname in self.env.toctree_includes.get(index, []):
-            for num, _text, _line in self.data["clauses"].get(docname, []):
-                if num == wanted:
-                    return docname, ClauseNumber.parse(num).anchor
-        return None
+        return self.clause_in(index, str(ClauseNumber.parse(number)))
+
+    def resolved_identity(self, fromdocname: str, target: str) -> ClauseIdentity | None:
+        """The clause identity a reference stands for, in the version it resolves to."""
+        found = self.find_clause(fromdocname, target)
+        if found is None:
+            return None
+        docname, anchor = found
+        index = self.policy_index_of(docname)
+        if index is None:
+            return None
+        number = next((n for n, c in self.citable(index).items() if c.anchor == anchor), None)
+        if number is None:
+            return None
+        meta = self.data["policies"][index]
+        return ClauseIdentity(meta["id"], self.identities(index).get(number, number), meta["version"])
 
     def resolve_xref(
         self,

@@ -30,7 +30,7 @@ from clausebook.interactive.guidance import (
     paths,
 )
 from clausebook.interactive.views import Guidance
-from clausebook.pins import changed_since_pinned
+from clausebook.pins import changed_since_pinned, moved_citations
 from clausebook.pins import items as pin_items
 from clausebook.pins import load as load_pins
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
@@ -113,6 +113,7 @@ class HeldBack:
     source: str  # the YAML file
     path: tuple[str | int, ...]  # the item in it
     numbers: tuple[str, ...]  # the clauses that changed (or are missing) in this version
+    moved: tuple[tuple[str, str], ...] = ()  # (cited number, its number now): renumbered, same words
 
 
 def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldBack]]:
@@ -133,7 +134,8 @@ def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldB
         gone = [n for n in numbers if n not in texts]
         changed = changed_since_pinned(key, numbers, texts, pins) + gone
         if changed:
-            held.append(HeldBack(key, source, path, tuple(changed)))
+            moved = moved_citations(key, numbers, texts, pins)
+            held.append(HeldBack(key, source, path, tuple(changed), tuple(sorted(moved.items()))))
         return not changed
 
     quiz = tree = None
@@ -225,6 +227,15 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
             what = "question" if kind == "quiz" else "verdict"
             effect = "is held back from" if kind == "quiz" else "shows a 'being reviewed' note in"
             lines = _source(files[kind]).line(item.path)
+            if item.moved and {old for old, _new in item.moved} >= set(item.numbers):
+                moves = ", ".join(f"{old} is {new}" for old, new in item.moved)
+                notice(
+                    f"citation moved: the {what} '{item_id}' {effect} {where}: clause {moves} "
+                    f"(renumbered, the same words). Cite {', '.join(new for _old, new in item.moved)} "
+                    "instead; nothing needs re-checking",
+                    f"{item.source}:{lines}",
+                )
+                continue
             notice(
                 f"the {what} '{item_id}' {effect} {where}: clause {', '.join(item.numbers)} "
                 "changed since it was "

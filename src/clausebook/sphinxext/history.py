@@ -18,13 +18,20 @@ from sphinx.application import Sphinx
 
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
-from clausebook.sphinxext.outputs import VersionEntry, page_url, released, shown, stable_page, version_entries
+from clausebook.sphinxext.outputs import (
+    CLAUSE_LINKS,
+    VersionEntry,
+    page_url,
+    released,
+    shown,
+    stable_page,
+    version_entries,
+)
 from clausebook.sphinxext.warnings_ import notice
 from clausebook.versions import Clause, compare, periods, redline
 
 CHANGES = "changes"
 IN_FORCE = "in-force"
-CLAUSE_LINKS = "clause"
 
 
 def stable_url(policy: str) -> str:
