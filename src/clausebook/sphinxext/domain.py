@@ -38,7 +38,7 @@ from clausebook.model import (
     parse_section_heading,
     section_anchor,
 )
-from clausebook.releases import RECORD
+from clausebook.releases import GUIDANCE, RECORD
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 from clausebook.staging import DRAFT_MARKER
 from clausebook.versions import Clause as VersionClause
@@ -566,7 +566,15 @@ def outdated_citing(
     ]
 
 
+def exclude_sealed_guidance(app: Any, config: Any) -> None:
+    """A released version's frozen guidance (``_versions/<policy>/<version>/_guidance/``) holds
+    files for reviewers, never pages; ``make html`` does not stage it, plain sphinx-build must
+    not read it either."""
+    config.exclude_patterns = [*config.exclude_patterns, f"**/{GUIDANCE}"]
+
+
 def setup_domain(app: Any) -> None:
+    app.connect("config-inited", exclude_sealed_guidance)
     app.add_domain(ClausebookDomain)
     app.add_role("clause", ClauseRole())
     app.connect("warn-missing-reference", warn_missing_clause)
