@@ -247,7 +247,7 @@ class ClausebookDomain(Domain):
                     )
                     if number is None or number == written:
                         continue
-                    version = self.data["policies"][now]["version"]
+                    version = self.renumbered_since(now, meant, number)
                     prefix = target.rpartition(":")[0]
                     warn(
                         ClausebookWarning.RENUMBERED_REFERENCE,
@@ -256,6 +256,22 @@ class ClausebookDomain(Domain):
                         f"when it was released now has that number)",
                         (docname, line),
                     )
+
+    def renumbered_since(self, now: str, meant: dict[str, str], number: str) -> str:
+        """The first version after the one a reference was resolved in where its clause has ``number``."""
+        policy = self.data["policies"][now]["id"]
+        after = sorted(
+            (version_key(meta["version"]), index)
+            for index, meta in self.data["policies"].items()
+            if meta.get("id") == policy
+            and self.is_valid(index)
+            and not self.is_draft(index)
+            and version_key(meta["version"]) > version_key(meant["version"])
+        )
+        for _key, index in after:
+            if next((n for n, i in self.identities(index).items() if i == meant["identity"]), None) == number:
+                return str(self.data["policies"][index]["version"])
+        return str(self.data["policies"][now]["version"])
 
     # -- resolving {clause} references -----------------------------------------
 
