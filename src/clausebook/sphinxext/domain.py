@@ -42,7 +42,7 @@ from clausebook.releases import GUIDANCE, RECORD
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 from clausebook.staging import DRAFT_MARKER
 from clausebook.versions import Clause as VersionClause
-from clausebook.versions import compare, version_key
+from clausebook.versions import compare, in_force, version_key
 
 OPTIONAL_FIELDS = OPTIONAL
 
@@ -192,20 +192,17 @@ class ClausebookDomain(Domain):
                 yield index, self.policy_version(index)
 
     def current_index(self, policy: str, today: dt.date) -> str | None:
-        """The index document of the version of ``policy`` in force on ``today``.
-
-        The latest effective date on or before today wins; on the same date, the
-        higher version number.
-        """
-        in_force = [
-            (meta["effective"], version_key(meta["version"]), index)
+        """The index document of the version of ``policy`` in force on ``today`` (drafts never are)."""
+        released = {
+            meta["version"]: index
             for index, meta in self.data["policies"].items()
-            if meta.get("id") == policy
-            and self.is_valid(index)
-            and not self.is_draft(index)
-            and meta["effective"] <= today.isoformat()
+            if meta.get("id") == policy and self.is_valid(index) and not self.is_draft(index)
+        }
+        effective = [
+            (version, self.data["policies"][index]["effective"]) for version, index in released.items()
         ]
-        return max(in_force)[2] if in_force else None
+        version = in_force(effective, today)
+        return released[version] if version is not None else None
 
     # -- checks ----------------------------------------------------------------
 

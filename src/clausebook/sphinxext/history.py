@@ -124,7 +124,7 @@ def identity_history(
     history: dict[str, list[tuple[VersionEntry, str | None]]] = {}
     for position, entry in enumerate(versions):
         numbers = list(domain.citable(entry.index))
-        identities = domain.data["releases"].get(entry.index, {}).get("identities") or {}
+        identities = domain.identities(entry.index)
         present = {identities.get(n, n): n for n in numbers}
         for identity in present:
             history.setdefault(identity, [(earlier, None) for earlier in versions[:position]])
