@@ -24,7 +24,6 @@ from typing import Any, TextIO
 
 from sphinx.util.logging import WarningLogRecordTranslator, is_suppressed_warning
 
-from clausebook.model import Problem
 from clausebook.problems import NOTICE
 from clausebook.staging import editor_path, stage
 
@@ -74,13 +73,6 @@ class Report:
     root: Path
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
-
-    def problem(self, problem: Problem) -> None:
-        where = ""
-        if problem.location is not None:
-            path = editor_path(problem.location.path, self.root, Paths(self.root).decoded)
-            where = f"{path}:{problem.location.line}: " if problem.location.line else f"{path}: "
-        self.add(f"{where}error: {problem.message}")
 
     def add(self, line: str) -> None:
         if line in self.problems:
