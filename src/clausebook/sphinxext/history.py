@@ -313,7 +313,8 @@ def notices(app: Sphinx, env: Any) -> None:
         before = previous_of(app, draft) if draft else None
         if draft is not None and before is not None:
             changes = compare(clauses_of(app, before), clauses_of(app, draft)).changes
-            what = ", ".join(f"{c.number} {c.kind}" for c in changes[:6]) or "no clause, only other text"
+            listed = ", ".join(f"{c.number} {c.kind}" for c in changes[:6])
+            what = listed or "no clause: other text or the guidance"
             notice(
                 f"handbook/{policy}/ has changes not yet released ({what}): the site still shows version "
                 f"{before.model.version}, and the draft is at {policy}/draft/. To publish them: make release "
