@@ -195,6 +195,11 @@ def test_a_released_reference_follows_the_clause_it_meant(history: History) -> N
         "identity": "4.4",
         "version": "1.0",
     }
+    assert record["references"]["01-scope"]["2.1"] == {
+        "policy": "conduct",
+        "identity": "2.1",
+        "version": "1.0",
+    }
 
 
 def test_a_working_reference_to_a_renumbered_clause_is_told_its_number(history: History) -> None:
@@ -246,3 +251,24 @@ def test_clauses_json_gives_each_clause_its_permanent_link(history: History) -> 
     assert by_number["4.2"]["permalink"] == "social-media/clause/4.2~1.1.html"
     for clause in clauses:
         assert (site / clause["permalink"]).is_file(), clause["permalink"]
+
+
+def test_a_reference_within_the_policy_is_recorded_in_the_version_released() -> None:
+    """A draft's own references resolve in the draft, which the release makes the new version."""
+    from clausebook.model import ClauseIdentity, ModelVersion
+    from clausebook.releasing import recorded_references
+
+    draft = ModelVersion(
+        "1.0",
+        "2024-09-01",
+        "draft",
+        "conduct/draft",
+        references=(
+            ("01-scope", "2.1", ClauseIdentity("conduct", "2.1", "1.0")),
+            ("02-online", "social-media:4.4", ClauseIdentity(SM, "4.4", "1.0")),
+        ),
+    )
+    assert recorded_references(draft, "1.1") == {
+        "01-scope": {"2.1": {"policy": "conduct", "identity": "2.1", "version": "1.1"}},
+        "02-online": {"social-media:4.4": {"policy": SM, "identity": "4.4", "version": "1.0"}},
+    }

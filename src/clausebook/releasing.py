@@ -28,14 +28,17 @@ def model_clauses(version: ModelVersion) -> list[Clause]:
     return [Clause(c.number, c.text) for c in version.clauses]
 
 
-def recorded_references(version: ModelVersion) -> dict[str, dict[str, dict[str, str]]]:
-    """page -> reference as written -> the clause identity it was resolved to (policy, identity, version)."""
+def recorded_references(version: ModelVersion, new_version: str) -> dict[str, dict[str, dict[str, str]]]:
+    """page -> reference as written -> the clause identity it was resolved to (policy, identity, version).
+
+    A reference within the policy was resolved in the working copy, which becomes ``new_version``.
+    """
     found: dict[str, dict[str, dict[str, str]]] = {}
     for page, target, identity in version.references:
         found.setdefault(page, {})[target] = {
             "policy": identity.policy,
             "identity": identity.identity,
-            "version": identity.version,
+            "version": identity.version if ":" in target else new_version,
         }
     return found
 
@@ -98,7 +101,7 @@ def release(
         changes,
         done[-1].version if done else None,
         today,
-        recorded_references(working),
+        recorded_references(working, version),
     )
     print(f"Released {policy} {version}, in force from {effective}: {target.relative_to(paths.root)}")
     for change in changes:
