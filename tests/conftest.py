@@ -14,7 +14,8 @@ import pytest
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 REPO = Path(__file__).resolve().parent.parent
-ORIGINAL = REPO.parent / "shared" / "sources" / "social-media-policy-original.txt"
+# The Trust's original text (extracted from its PDF), kept with the tests so a clone needs nothing beside it.
+ORIGINAL = REPO / "tests" / "fixtures" / "social-media-policy-original.txt"
 CONTENT = ("handbook", "templates", "quizzes")
 
 

@@ -112,7 +112,7 @@ def bad_front_matter(root: Path) -> tuple[Path, int, str]:
     page = root / POLICY / "index.md"
     text = page.read_text(encoding="utf-8")
     page.write_text(re.sub(r"effective: \S+", "effective: next spring", text, count=1), encoding="utf-8")
-    return page, 1, "is not a date"
+    return page, line_of(page, "effective:"), "is not a date"
 
 
 MISTAKES = [
@@ -293,3 +293,18 @@ def test_an_index_saved_with_a_bom_is_still_a_policy(handbook: Path) -> None:
     index.write_bytes(b"\xef\xbb\xbf" + index.read_bytes())
     result = run_build(handbook)
     assert result.returncode == 0, result.stderr
+
+
+def test_pages_of_a_failed_build_are_never_published_later(handbook: Path) -> None:
+    """Found: a build refused with a policy's front matter deleted left its sections staged as loose
+    pages, which the next good build published (in no table of contents, unmarked)."""
+    published = handbook / "_build" / "html"
+    pages = {p.relative_to(published) for p in published.rglob("*.html")}
+    index = handbook / POLICY / "index.md"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.split("\n---\n", 1)[1], encoding="utf-8")
+    assert run_build(handbook).returncode != 0
+    index.write_text(text, encoding="utf-8")
+    assert run_build(handbook).returncode == 0
+    assert not (published / "social-media" / "01-introduction.html").exists()
+    assert {p.relative_to(published) for p in published.rglob("*.html")} == pages

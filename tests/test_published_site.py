@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ORIGINAL
+from conftest import ORIGINAL, REPO
 from sitetext import ORIGINAL_FOOTER, in_order, original_words, page_text, words
+
+
+def test_the_original_text_is_kept_with_the_tests() -> None:
+    """Found: make test failed in a fresh clone, reading the original text from beside the repository."""
+    assert ORIGINAL.is_relative_to(REPO) and ORIGINAL.is_file()
+    assert "Social media policy" in ORIGINAL.read_text(encoding="utf-8")
 
 
 def manifest(site: Path) -> dict:

@@ -243,14 +243,34 @@ def test_guidance_on_an_amended_clause_is_held_back_until_re_confirmed(handbook:
         n["id"] for n in guidance(handbook, new)["tree"]["nodes"] if n.get("verdict", {}).get("under_review")
     }
     assert reviewed == before_verdicts
-    # An editor checks one question and re-confirms it.
+    # An editor checks one question and re-confirms it: the pins are part of the guidance, so the
+    # re-confirmed question is in the draft, and in force once released; 1.1 stays as released.
     one = sorted(before_questions)[0]
+    sealed = guidance(handbook, new)
     confirmed = run_build(handbook, "pins", "--policy", POLICY, "--items", f"quiz:{one}")
     assert confirmed.returncode == 0, confirmed.stderr
     result = run_build(handbook)
-    assert f"question '{one}' is held back" not in result.stderr
-    assert one in citing(guidance(handbook, new), "4.4")[0]
+    assert result.returncode == 0 and f"question '{one}' is held back from the draft" not in result.stderr
+    draft = json.loads((handbook / "_build" / "html" / POLICY / "draft" / "guidance.json").read_text("utf-8"))
+    assert one in citing(draft, "4.4")[0]
+    assert guidance(handbook, manifest(handbook)["versions"][1]) == sealed
+    assert release(handbook, "1.2", TODAY.isoformat()).returncode == 0
+    assert run_build(handbook).returncode == 0
+    assert one in citing(guidance(handbook, manifest(handbook)["versions"][-1]), "4.4")[0]
     assert one in citing(guidance(handbook, old), "4.4")[0]
+
+
+def test_pins_during_a_draft_confirm_the_drafts_words(handbook: Path) -> None:
+    """Found: make pins read the public manifest, which leaves drafts out, and did nothing."""
+    amend(handbook, "4.4")
+    result = run_build(handbook)
+    held = re.findall(r"the question '([\w-]+)' is held back from the draft", result.stderr)
+    assert result.returncode == 0 and held
+    confirmed = run_build(handbook, "pins", "--policy", POLICY, "--items", f"quiz:{held[0]}")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert "to the words of the draft" in confirmed.stdout
+    result = run_build(handbook)
+    assert result.returncode == 0 and f"question '{held[0]}' is held back" not in result.stderr
 
 
 def test_notices_for_a_passed_review_date_and_unreleased_changes(handbook: Path) -> None:

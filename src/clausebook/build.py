@@ -8,8 +8,10 @@ its file and line, and ``_build/html`` is replaced only after a clean build.
 from __future__ import annotations
 
 import contextlib
+import copy
 import fcntl
 import io
+import logging
 import os
 import re
 import shutil
@@ -18,16 +20,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TextIO, cast
+from typing import Any, TextIO
+
+from sphinx.util.logging import WarningLogRecordTranslator, is_suppressed_warning
 
 from clausebook.confinement import remove_stale_static
-from clausebook.model import Problem
+from clausebook.problems import NOTICE
 from clausebook.staging import editor_path, stage
-
-WARNING_LINE = re.compile(
-    r"^(?P<path>/[^\n]*?)(?::(?P<line>\d+))?: "
-    r"(?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*)$"
-)
 
 
 @dataclass(frozen=True)
@@ -74,56 +73,65 @@ class Report:
     out: TextIO
     root: Path
     problems: list[str] = field(default_factory=list)
-
-    def problem(self, problem: Problem) -> None:
-        where = ""
-        if problem.location is not None:
-            path = editor_path(problem.location.path, self.root, Paths(self.root).decoded)
-            where = f"{path}:{problem.location.line}: " if problem.location.line else f"{path}: "
-        self.add(f"{where}error: {problem.message}")
+    notices: list[str] = field(default_factory=list)
 
     def add(self, line: str) -> None:
+        if line in self.problems:
+            return
         self.problems.append(line)
         print(line, file=self.out, flush=True)
 
     def notice(self, line: str) -> None:
         """Printed, but not a problem: the build still succeeds."""
+        if line in self.notices:
+            return
+        self.notices.append(line)
         print(line, file=self.out, flush=True)
 
-
-class WarningStream(io.TextIOBase):
-    """Sphinx's warning stream, rewritten for editors as lines arrive."""
-
-    def __init__(self, report: Report) -> None:
-        self.report = report
-        self.pending = ""
-
-    def write(self, text: str) -> int:
-        self.pending += text
-        while "\n" in self.pending:
-            line, self.pending = self.pending.split("\n", 1)
-            if not line.strip():
-                continue
-            if line.rstrip().endswith("[clausebook.notice]"):
-                self.report.notice(self.translate(line, "notice"))
-            else:
-                self.report.add(self.translate(line))
-        return len(text)
-
-    def translate(self, line: str, label: str = "error") -> str:
-        match = WARNING_LINE.match(line)
-        if not match:
+    def describe(self, location: str | None, message: str, is_notice: bool = False) -> str:
+        """'file:line: error: message', the file being the editor's (not the staged link)."""
+        label = "notice" if is_notice else "error"
+        message = re.sub(r"\s*\[[\w.-]+\]$", "", message)
+        if not location or location.startswith("<"):
             # A problem with no place in the sources (a missing package, a wrong setting).
-            bare = re.match(r"^(?:WARNING|ERROR): (?P<message>.*?)(?:\s*\[[\w.-]+\])?$", line)
-            return f"{label}: {bare['message']}" if bare else line
-        decoded = Paths(self.report.root).decoded
-        path = editor_path(match["path"], self.report.root, decoded)
+            return f"{label}: {explain(message)}"
+        path, _, line = location.rpartition(":") if re.search(r":\d*$", location) else (location, "", "")
+        decoded = Paths(self.root).decoded
         # Every problem names a line: a whole-file problem points at the file's first line.
-        where = f"{path}:{match['line'] or 1}"
-        message = re.sub(r"\s*\[[\w.-]+\]$", "", match["message"])
+        where = f"{editor_path(path, self.root, decoded)}:{line or 1}"
         # Messages may mention another place in the sources ("first at ..."): name the editor's file.
-        message = STAGED_PATH.sub(lambda m: editor_path(m[0], self.report.root, decoded), message)
+        message = STAGED_PATH.sub(lambda m: editor_path(m[0], self.root, decoded), message)
         return f"{where}: {label}: {explain(message)}"
+
+
+class ProblemHandler(logging.Handler):
+    """Sphinx's log records, told to the editor as problems and notices, each once.
+
+    The records themselves are read (their level, type, subtype and location), never
+    Sphinx's printed text; a problem met twice (the PDF step resolves the same pages
+    again) is one problem.
+    """
+
+    def __init__(self, report: Report, app: Any) -> None:
+        super().__init__(logging.INFO)
+        self.report = report
+        self.app = app
+
+    def emit(self, record: logging.LogRecord) -> None:
+        kind, subtype = getattr(record, "type", "") or "", getattr(record, "subtype", "") or ""
+        is_notice = kind == "clausebook" and subtype == NOTICE
+        if record.levelno < logging.WARNING and not is_notice:
+            return
+        if is_suppressed_warning(kind, subtype, getattr(self.app.config, "suppress_warnings", ())):
+            return
+        located = copy.copy(record)
+        WarningLogRecordTranslator(self.app).filter(located)  # type: ignore[arg-type]
+        message = logging.LogRecord.getMessage(record)  # without the location Sphinx's record classes prepend
+        line = self.report.describe(getattr(located, "location", None), message, is_notice)
+        if is_notice:
+            self.report.notice(line)
+        else:
+            self.report.add(line)
 
 
 STAGED_PATH = re.compile(r"/[^\s:()'\"]+\.md")
@@ -168,11 +176,12 @@ def run_sphinx(
     from sphinx.errors import ExtensionError, SphinxError
     from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
+    from sphinx.util.logging import NAMESPACE as SPHINX_LOGGER
 
     if status is None or not status.isatty():
         nocolor()
 
-    warnings = WarningStream(report)
+    handler: ProblemHandler | None = None
     try:
         with patch_docutils(paths.handbook), docutils_namespace():
             app = Sphinx(
@@ -182,11 +191,14 @@ def run_sphinx(
                 doctreedir=paths.doctrees,
                 buildername="html",
                 status=status,
-                warning=cast(IO[str], warnings),
+                # Problems are collected from the log records (below), not from Sphinx's text.
+                warning=io.StringIO(),
                 parallel=jobs,
-                keep_going=True,
+                warningiserror=True,
                 confoverrides=overrides or {},
             )
+            handler = ProblemHandler(report, app)
+            logging.getLogger(SPHINX_LOGGER).addHandler(handler)
             app.build()
     except ExtensionError as error:
         report.add(f"error: the build stopped unexpectedly (a bug in Clausebook, not in your files): {error}")
@@ -194,7 +206,9 @@ def run_sphinx(
     except SphinxError as error:
         report.add(f"handbook/conf.py: error: {error}")
         return False
-    warnings.write("\n")
+    finally:
+        if handler is not None:
+            logging.getLogger(SPHINX_LOGGER).removeHandler(handler)
     return app.statuscode == 0
 
 
@@ -241,7 +255,10 @@ def remove_stale_output(paths: Paths) -> None:
 def forget_environment(paths: Paths) -> None:
     # A failed build may have read documents whose warnings would not be repeated by an
     # incremental build; the next build reads everything again so no problem is missed.
+    # Its pages go too: a page written from sources that were refused (a policy's sections
+    # staged as loose pages while its front matter was broken) must never reach the site.
     shutil.rmtree(paths.doctrees, ignore_errors=True)
+    shutil.rmtree(paths.outdir, ignore_errors=True)
 
 
 def build(
@@ -257,8 +274,8 @@ def build(
     report = Report(sys.stderr, paths.root)
     started = time.perf_counter()
     with exclusive(paths):
-        for problem in stage(paths.handbook, paths.srcdir, paths.decoded):
-            report.problem(problem)
+        # Its problems are reported by the extension (so plain sphinx-build reports them too).
+        stage(paths.handbook, paths.srcdir, paths.decoded)
         remove_stale_output(paths)
         remove_stale_static(paths.outdir)
         ok = run_sphinx(paths, report, None if quiet else sys.stdout, jobs, overrides) and not report.problems

@@ -187,3 +187,68 @@ def _clause_problems(
         expected_item = (
             max(expected_item, number.item) + 1 if number.section == expected_section else expected_item + 1
         )
+
+
+# -- the whole handbook as one build saw it (the internal model file) ----------------------
+
+
+@dataclass(frozen=True)
+class ClauseIdentity:
+    """Who a clause is across versions (kept through renumbering, like Akoma Ntoso's wId)."""
+
+    policy: str
+    identity: str
+    version: str  # the version the reference was resolved in
+
+
+@dataclass(frozen=True)
+class ModelClause:
+    """A clause, or a section without clauses (cited by its number), in one version."""
+
+    number: str
+    identity: str
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    version: str
+    effective: str
+    status: str  # "current", "superseded", "future" or "draft"
+    folder: str  # where the site serves it: "social-media/1.1"
+    clauses: tuple[ModelClause, ...] = ()
+    # Each {clause} reference of its pages: (page in the version's folder, target as written) -> identity.
+    references: tuple[tuple[str, str, ClauseIdentity], ...] = ()
+    guidance: dict[str, object] | None = None  # the bundle the browser's engine reads, if any
+
+    def texts(self) -> dict[str, str]:
+        return {c.number: c.text for c in self.clauses}
+
+    def number_of(self, identity: str) -> str | None:
+        return next((c.number for c in self.clauses if c.identity == identity), None)
+
+
+@dataclass(frozen=True)
+class ModelPolicy:
+    id: str
+    title: str
+    versions: tuple[ModelVersion, ...]  # oldest first; a draft, if any, last
+
+    @property
+    def newest(self) -> ModelVersion:
+        """The version being worked on: the draft, or else the newest release."""
+        return self.versions[-1]
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Every policy and version a build read, drafts included: what the commands work from."""
+
+    policies: tuple[ModelPolicy, ...]
+
+    def policy(self, policy_id: str) -> ModelPolicy | None:
+        return next((p for p in self.policies if p.id == policy_id), None)
+
+    def version(self, folder: str) -> ModelVersion | None:
+        return next((v for p in self.policies for v in p.versions if v.folder == folder), None)

@@ -7,13 +7,12 @@ versions keep them too).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from clausebook.build import Paths, build
+from clausebook.modelfile import read_model
 from clausebook.pins import confirm, items, load, pins_path, save
-from clausebook.releasing import built_clauses
 from clausebook.yamlsource import read_yaml
 
 
@@ -22,16 +21,16 @@ def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
     if build(paths.root, publish_site=False, quiet=True) != 0:
         print("error: fix the problems above first. No pin was changed.", file=sys.stderr)
         return 1
-    manifest = json.loads((paths.outdir / "clausebook.json").read_text(encoding="utf-8"))
-    entry = next((p for p in manifest["policies"] if p["id"] == policy), None)
+    entry = read_model(paths.root).policy(policy)
     if entry is None:
-        known = ", ".join(p["id"] for p in manifest["policies"])
+        known = ", ".join(p.id for p in read_model(paths.root).policies)
         print(
             f"error: there is no policy '{policy}' (policies: {known}). No pin was changed.", file=sys.stderr
         )
         return 1
-    newest = entry["versions"][-1]
-    texts = {c.number: c.text for c in built_clauses(paths, str(Path(newest["clauses"]).parent))}
+    # The version being worked on: the draft when there is one (the public manifest leaves it out).
+    newest = entry.newest
+    texts = newest.texts()
     quizzes = paths.root / "quizzes"
     data = {
         kind: read_yaml(quizzes / f"{policy}.{kind}.yaml").data
@@ -54,7 +53,8 @@ def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
     updated = confirm(pins, found, texts, only)
     save(path, pins)
     print(
-        f"Pinned {len(updated)} item(s) of {policy} to the words of version {newest['version']}: "
+        f"Pinned {len(updated)} item(s) of {policy} to the words of "
+        f"{'the draft' if newest.status == 'draft' else 'version ' + newest.version}: "
         f"{path.relative_to(paths.root)}"
     )
     for key in updated:

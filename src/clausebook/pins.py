@@ -46,12 +46,36 @@ def items(quiz: Mapping[str, Any] | None, tree: Mapping[str, Any] | None) -> lis
     return found
 
 
+def _confirmed(pinned: Mapping[str, list[str]]) -> set[str]:
+    return {f for prints in pinned.values() for f in prints}
+
+
 def changed_since_pinned(key: str, cites: Iterable[str], texts: Mapping[str, str], pins: Pins) -> list[str]:
-    """The cited clauses whose words in this version were never confirmed for this item."""
+    """The cited clauses whose words in this version were never confirmed for this item.
+
+    Words confirmed under another number count: a clause that was renumbered, and cited
+    by its new number, is the clause the item was checked against.
+    """
     pinned = pins.get(key)
     if pinned is None:
         return []  # not pinned yet: nothing to compare with (the build says so)
-    return [n for n in cites if n in texts and fingerprint(texts[n]) not in pinned.get(n, [])]
+    confirmed = _confirmed(pinned)
+    return [n for n in cites if n in texts and fingerprint(texts[n]) not in confirmed]
+
+
+def moved_citations(key: str, cites: Iterable[str], texts: Mapping[str, str], pins: Pins) -> dict[str, str]:
+    """Cited number -> the number its confirmed words have now, for clauses that were renumbered
+    (a renumbering is not a change of words: the citation moves, nothing needs re-checking)."""
+    pinned = pins.get(key) or {}
+    moved = {}
+    for number in cites:
+        prints = set(pinned.get(number, []))
+        if not prints or (number in texts and fingerprint(texts[number]) in prints):
+            continue
+        now = next((other for other, text in texts.items() if fingerprint(text) in prints), None)
+        if now is not None and now != number:
+            moved[number] = now
+    return moved
 
 
 def confirm(

@@ -1,17 +1,18 @@
 """``make tree-record``: the committed record of every path through each policy's decision tree.
 
-The record is made by the engine from the bundle the build published for the
-version being edited, so it shows exactly what staff will be told.
+The record is made by the engine from the bundle the build made for the version
+being edited (the draft, if any; read from the build's model file, not the site),
+so it shows exactly what staff will be told.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from clausebook.interactive.record import paths_record
 from clausebook.interactive.views import Guidance
+from clausebook.modelfile import model_path, read_model
 
 
 def record_path(root: Path, policy: str) -> Path:
@@ -20,23 +21,20 @@ def record_path(root: Path, policy: str) -> Path:
 
 def expected_records(root: Path) -> dict[Path, str]:
     """Record file -> its content, for the newest version of each policy with a tree."""
-    site = root / "_build" / "html"
-    manifest = json.loads((site / "clausebook.json").read_text(encoding="utf-8"))
     records = {}
-    for policy in manifest["policies"]:
-        newest = policy["versions"][-1]
-        if not newest.get("tree"):
+    for policy in read_model(root).policies:
+        newest = policy.newest
+        if not newest.guidance or not newest.guidance.get("tree"):
             continue
-        bundle = site / Path(newest["tree"]).parent / "guidance.json"
-        guidance = Guidance.from_json(bundle.read_text(encoding="utf-8"))
+        guidance = Guidance.from_bundle(newest.guidance)
         assert guidance.tree is not None
-        source = f"quizzes/{policy['id']}.tree.yaml"
-        records[record_path(root, policy["id"])] = paths_record(guidance.tree, source) + "\n"
+        source = f"quizzes/{policy.id}.tree.yaml"
+        records[record_path(root, policy.id)] = paths_record(guidance.tree, source) + "\n"
     return records
 
 
 def write_tree_records(root: Path) -> int:
-    if not (root / "_build" / "html" / "clausebook.json").is_file():
+    if not model_path(root).is_file():
         print("Build the site first: make html", file=sys.stderr)
         return 1
     for path, text in expected_records(root).items():

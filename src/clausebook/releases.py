@@ -27,6 +27,10 @@ from clausebook.versions import VERSION, version_key
 VERSIONS = "_versions"
 RECORD = "release.json"
 IGNORED = ("_", ".")
+# The guidance a version was released with (quizzes/<policy>.*, whatever their format, pins included),
+# frozen beside its sources: a reader of the version sees the guidance it was published with.
+GUIDANCE = "_guidance"
+QUIZZES = "quizzes"
 
 
 class ReleaseError(ValueError):
@@ -44,6 +48,10 @@ class Release:
     changes: tuple[dict[str, Any], ...] = ()
     previous: str | None = None
     released: str = ""
+    # File name in _guidance/ -> sha256. None for a release made before guidance was sealed.
+    guidance: dict[str, str] | None = None
+    # Each {clause} reference of its sources, resolved when it was released: docname -> target -> identity.
+    references: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path) -> Release:
@@ -58,7 +66,13 @@ class Release:
             tuple(data.get("changes", ())),
             data.get("previous"),
             data.get("released", ""),
+            data.get("guidance"),
+            data.get("references", {}),
         )
+
+    @property
+    def guidance_folder(self) -> Path:
+        return self.folder / GUIDANCE
 
 
 def versions_folder(handbook: Path, policy: str) -> Path:
@@ -83,6 +97,22 @@ def policy_files(folder: Path) -> Iterator[Path]:
         for name in sorted(files):
             if not name.startswith(IGNORED) and name != RECORD:
                 yield Path(root, name).relative_to(folder)
+
+
+def guidance_sources(quizzes: Path, policy: str) -> dict[str, Path]:
+    """The policy's guidance files in quizzes/ (``<policy>.<name>``), by name without the policy."""
+    if not quizzes.is_dir():
+        return {}
+    return {
+        path.name.removeprefix(f"{policy}."): path
+        for path in sorted(quizzes.glob(f"{policy}.*"))
+        if path.is_file() and not path.name.startswith(IGNORED)
+    }
+
+
+def quizzes_of(working: Path) -> Path:
+    """quizzes/ beside handbook/, for a policy's working folder handbook/<policy>."""
+    return working.parent.parent / QUIZZES
 
 
 def sha256(path: Path) -> str:
@@ -120,6 +150,12 @@ def differs_from(working: Path, release: Release) -> list[str]:
             continue
         if path.read_bytes() != frozen.read_bytes():
             changed.append(name)
+    if release.guidance is not None:  # the guidance is part of the version: a change to it is a draft too
+        live = guidance_sources(quizzes_of(working), release.policy)
+        for name in sorted(set(live) | set(release.guidance)):
+            frozen = release.guidance_folder / name
+            if name not in live or not frozen.is_file() or live[name].read_bytes() != frozen.read_bytes():
+                changed.append(f"{QUIZZES}/{release.policy}.{name}")
     return changed
 
 
@@ -142,6 +178,28 @@ def integrity_problems(handbook: Path) -> list[Problem]:
                         Location(str(path), 1),
                     )
                 )
+        for name, digest in sorted((release.guidance or {}).items()):
+            path = release.guidance_folder / name
+            if not path.is_file() or sha256(path) != digest:
+                what = "was deleted" if not path.is_file() else "was changed"
+                problems.append(
+                    Problem(
+                        f"this guidance file of the released version {release.version} {what} after its "
+                        "release. A released version is never edited: restore the file (git checkout), then "
+                        f"change quizzes/{release.policy}.{name} and publish it with make release",
+                        Location(str(path), 1),
+                    )
+                )
+        frozen_guidance = release.guidance_folder
+        extras = {p.name for p in frozen_guidance.iterdir()} if frozen_guidance.is_dir() else set()
+        for extra in sorted(extras - set(release.guidance or {})):
+            problems.append(
+                Problem(
+                    f"this file was added to the released guidance of version {release.version}: delete it, "
+                    f"and add it to quizzes/ instead, then make release",
+                    Location(str(frozen_guidance / extra), 1),
+                )
+            )
         for extra in sorted(set(p.as_posix() for p in policy_files(release.folder)) - set(release.files)):
             problems.append(
                 Problem(
@@ -198,6 +256,7 @@ def freeze(
     changes: list[dict[str, Any]],
     previous: str | None,
     today: dt.date,
+    references: dict[str, dict[str, dict[str, str]]] | None = None,
 ) -> Path:
     """Write the snapshot: all or nothing, then read-only, then the working index gets the new version."""
     working = handbook / policy
@@ -214,6 +273,12 @@ def freeze(
                 data = set_front_matter(data.decode("utf-8"), version, effective).encode("utf-8")
             copy.write_bytes(data)
             files[relative.as_posix()] = hashlib.sha256(data).hexdigest()
+        guidance = {}
+        for name, source in guidance_sources(quizzes_of(working), policy).items():
+            copy = staging / GUIDANCE / name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, copy)
+            guidance[name] = sha256(copy)
         record = {
             "policy": policy,
             "version": version,
@@ -223,6 +288,8 @@ def freeze(
             "files": files,
             "identities": identities,
             "changes": changes,
+            "guidance": guidance,
+            "references": references or {},
             "note": "Written by 'make release' (Clausebook). Never edit a released version.",
         }
         (staging / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

@@ -3,31 +3,43 @@
 It refuses, before writing anything: an unknown policy, a version that exists or
 is not after the last, a date that is not a date or is before the last version's,
 a release with no change, and sources with any problem. Then it compares the new
-clauses with the last release's (both from the build's clauses.json, so the
-sources are parsed once, by the build) and freezes the sources.
+clauses with the last release's (both from the build's model file, so the sources
+are parsed once, by the build) and freezes the sources, the guidance and every
+reference resolved to the clause identity it means.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from clausebook.build import Paths, build
+from clausebook.model import ModelVersion
+from clausebook.modelfile import read_model
 from clausebook.releases import ReleaseError, check_new_release, freeze
 from clausebook.staging import DRAFT, declared_version
 from clausebook.versions import Clause, compare
 
 
-def built_clauses(paths: Paths, folder: str) -> list[Clause]:
-    """A built version's clauses, and its sections without clauses, from its clauses.json."""
-    data = json.loads((paths.outdir / folder / "clauses.json").read_text(encoding="utf-8"))
-    found = [Clause(c["number"], c["text"]) for c in data["clauses"]]
-    found += [
-        Clause(s["number"], s["text"]) for s in data.get("sections", []) if s.get("text") and s["number"]
-    ]
+def model_clauses(version: ModelVersion) -> list[Clause]:
+    """A built version's clauses, and its sections without clauses, from the build's model."""
+    return [Clause(c.number, c.text) for c in version.clauses]
+
+
+def recorded_references(version: ModelVersion, new_version: str) -> dict[str, dict[str, dict[str, str]]]:
+    """page -> reference as written -> the clause identity it was resolved to (policy, identity, version).
+
+    A reference within the policy was resolved in the working copy, which becomes ``new_version``.
+    """
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for page, target, identity in version.references:
+        found.setdefault(page, {})[target] = {
+            "policy": identity.policy,
+            "identity": identity.identity,
+            "version": identity.version if ":" in target else new_version,
+        }
     return found
 
 
@@ -47,14 +59,21 @@ def release(
     folder = (
         f"{policy}/{DRAFT}" if done else f"{policy}/{declared_version(paths.handbook / policy / 'index.md')}"
     )
-    new = built_clauses(paths, folder)
+    model = read_model(paths.root)
+    working = model.version(folder)
+    if working is None:
+        print(
+            f"error: the build made no version of {policy} to release. Nothing was released.", file=sys.stderr
+        )
+        return 1
+    new = model_clauses(working)
     changes: list[dict[str, Any]] = []
     if done:
         last = done[-1]
         used = {identity for r in done for identity in r.identities.values()}
-        comparison = compare(
-            built_clauses(paths, f"{policy}/{last.version}"), new, last.identities, used, version
-        )
+        released_last = model.version(f"{policy}/{last.version}")
+        assert released_last is not None
+        comparison = compare(model_clauses(released_last), new, last.identities, used, version)
         numbers = {c.number for c in comparison.changes}
         unknown = sorted(editorial - numbers)
         if unknown:
@@ -66,7 +85,8 @@ def release(
             return 1
         identities = dict(comparison.identities)
         for c in comparison.changes:
-            nature = "editorial" if c.number in editorial else "substantive"
+            # A clause that only moved says nothing new: its number changed, not its words.
+            nature = "editorial" if c.number in editorial or c.kind == "renumbered" else "substantive"
             changes.append(
                 {"kind": c.kind, "old": c.old, "new": c.new, "identity": c.identity, "nature": nature}
             )
@@ -81,12 +101,13 @@ def release(
         changes,
         done[-1].version if done else None,
         today,
+        recorded_references(working, version),
     )
     print(f"Released {policy} {version}, in force from {effective}: {target.relative_to(paths.root)}")
     for change in changes:
         label = change["new"] or change["old"]
         print(f"  {change['kind']:<10} {label:<6} {change['nature']}")
     if done and not changes:
-        print("  No clause changed (headings or other text did).")
+        print("  No clause changed (headings, other text or the guidance did).")
     print("Now run: make html")
     return 0

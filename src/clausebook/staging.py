@@ -13,15 +13,15 @@ version number, which decides the folder the policy is served from.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from clausebook.confinement import confined, outside_link_problems
+from clausebook.confinement import confined
+from clausebook.frontmatter import read_front_matter
 from clausebook.model import Location, Problem
-from clausebook.releases import RECORD, differs_from, integrity_problems, releases
+from clausebook.releases import QUIZZES, RECORD, differs_from, guidance_sources, integrity_problems, releases
 
 SOURCE_SUFFIX = ".md"
 IGNORED = ("_", ".")  # folders and files that are the build's, not pages
@@ -36,27 +36,10 @@ class PolicySource:
     version: str | None
 
 
-def front_matter(path: Path) -> dict[str, object] | None:
-    """The YAML between the first two ``---`` lines of a Markdown file, if any."""
-    # utf-8-sig: Windows editors may save "UTF-8 with BOM", which Sphinx reads as UTF-8 too.
-    text = path.read_text(encoding="utf-8-sig")
-    if not text.startswith("---"):
-        return None
-    end = text.find("\n---", 3)
-    if end == -1:
-        return None
-    try:
-        data = yaml.safe_load(text[3:end])
-    except yaml.YAMLError:
-        return None  # Sphinx reports malformed front matter with its line.
-    return data if isinstance(data, dict) else None
-
-
 def declared_version(index: Path) -> str | None:
-    data = front_matter(index)
-    policy = data.get("policy") if data else None
-    version = policy.get("version") if isinstance(policy, dict) else None
-    return version if isinstance(version, str) and version.strip() else None
+    """The version the policy's front matter declares, when its front matter is right."""
+    policy = read_front_matter(index).policy
+    return policy.version if policy else None
 
 
 def is_policy_folder(folder: Path) -> bool:
@@ -64,10 +47,9 @@ def is_policy_folder(folder: Path) -> bool:
     if not index.is_file():
         return False
     try:
-        data = front_matter(index)
+        return read_front_matter(index).is_policy
     except UnicodeDecodeError:
         return True  # reported by encoding_problems; still a policy folder
-    return bool(data) and "policy" in data  # type: ignore[operator]
 
 
 def policies(handbook: Path) -> list[PolicySource]:
@@ -91,28 +73,20 @@ def _files(folder: Path) -> Iterator[Path]:
 
 
 UNVERSIONED = "unversioned"
-GUIDANCE_KINDS = ("quiz", "tree")
-
-
-def guidance_files(quizzes: Path) -> dict[tuple[str, str], Path]:
-    """(policy, kind) -> file, for quizzes/<policy>.quiz.yaml and quizzes/<policy>.tree.yaml."""
-    found = {}
-    for kind in GUIDANCE_KINDS:
-        for path in sorted(quizzes.glob(f"*.{kind}.yaml")) if quizzes.is_dir() else ():
-            found[(path.name.removesuffix(f".{kind}.yaml"), kind)] = path
-    return found
 
 
 def guidance_problems(handbook: Path) -> list[Problem]:
     known = {p.policy for p in policies(handbook)}
+    quizzes = handbook.parent / QUIZZES
+    files = sorted(p for p in quizzes.iterdir() if p.is_file()) if quizzes.is_dir() else []
     return [
         Problem(
-            f"this {kind} is for a policy called '{policy}', and handbook/ has no folder of that name: "
-            f"rename the file after its policy's folder ({', '.join(sorted(known)) or 'none yet'})",
+            f"this file is for a policy called '{path.name.split('.')[0]}', and handbook/ has no folder "
+            f"of that name: rename the file after its policy's folder ({', '.join(sorted(known)) or 'none'})",
             Location(str(path), 1),
         )
-        for (policy, kind), path in guidance_files(handbook.parent / "quizzes").items()
-        if policy not in known
+        for path in files
+        if not path.name.startswith(IGNORED) and path.name.split(".")[0] not in known
     ]
 
 
@@ -138,16 +112,25 @@ def policy_plan(source: PolicySource, handbook: Path) -> dict[str, Path]:
     if folder:
         for path in _files(source.folder):
             plan[f"{folder}/{path.relative_to(source.folder).as_posix()}"] = path.resolve()
-    # Every version reads the policy's guidance (quiz.yaml, tree.yaml, pins.json) from its own folder.
-    guidance = guidance_files(handbook.parent / "quizzes")
-    pins = handbook.parent / "quizzes" / f"{source.policy}.pins.json"
-    for version_folder in {key.rsplit("/", 1)[0] for key in plan if key.count("/") == 2}:
-        for kind in GUIDANCE_KINDS:
-            if (source.policy, kind) in guidance:
-                plan[f"{version_folder}/{kind}.yaml"] = guidance[(source.policy, kind)].resolve()
-        if pins.is_file():
-            plan[f"{version_folder}/pins.json"] = pins.resolve()
+    # A released version reads the guidance it was released with; the working copy, quizzes/ as it is.
+    live = guidance_sources(handbook.parent / QUIZZES, source.policy)
+    for release in done:
+        frozen = (
+            {name: release.guidance_folder / name for name in release.guidance}
+            if release.guidance is not None
+            else live  # released before guidance was sealed
+        )
+        _stage_guidance(plan, f"{source.policy}/{release.version}", frozen)
+    if folder:
+        _stage_guidance(plan, folder, live)
     return plan
+
+
+def _stage_guidance(plan: dict[str, Path], version_folder: str, files: dict[str, Path]) -> None:
+    for name, path in files.items():
+        # A Markdown file there (the record of a tree's paths) is for reviewers, never a page.
+        if not name.endswith(SOURCE_SUFFIX):
+            plan[f"{version_folder}/{name}"] = path.resolve()
 
 
 def planned_links(handbook: Path) -> dict[str, Path]:
@@ -208,24 +191,22 @@ def stage(handbook: Path, srcdir: Path, decoded: Path) -> list[Problem]:
         for relative, target in plan.items():
             if target == bad:
                 plan[relative] = decoded_stand_in(bad, handbook, decoded)
-    problems += outside_link_problems(handbook.parent)
-    srcdir.mkdir(parents=True, exist_ok=True)
-    for root, dirs, files in os.walk(srcdir, topdown=False):
-        for name in files:
-            staged = Path(root, name)
-            relative = staged.relative_to(srcdir).as_posix()
-            wanted = plan.get(relative)
-            if wanted is None or not staged.is_symlink() or Path(os.readlink(staged)) != wanted:
-                staged.unlink()
-        for name in dirs:
-            folder = Path(root, name)
-            if not any(folder.iterdir()):
-                folder.rmdir()
+    # Laid out afresh from the sources every time, never patched: nothing a failed build staged
+    # (the sections of a policy whose front matter was missing, found published) survives it.
+    # Links are cheap, and Sphinx compares the files they point to, so its cache still holds.
+    fresh = srcdir.with_name(f".{srcdir.name}-new")
+    shutil.rmtree(fresh, ignore_errors=True)
     for relative, target in plan.items():
-        staged = srcdir / relative
-        if not staged.is_symlink():
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.symlink_to(target)
+        staged = fresh / relative
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.symlink_to(target)
+    fresh.mkdir(parents=True, exist_ok=True)
+    old = srcdir.with_name(f".{srcdir.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if srcdir.exists():
+        os.rename(srcdir, old)
+    os.rename(fresh, srcdir)
+    shutil.rmtree(old, ignore_errors=True)
     return problems
 
 

@@ -25,8 +25,10 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from clausebook.frontmatter import OPTIONAL, read_front_matter
 from clausebook.model import (
     Clause,
+    ClauseIdentity,
     ClauseNumber,
     Location,
     PolicyVersion,
@@ -36,15 +38,13 @@ from clausebook.model import (
     parse_section_heading,
     section_anchor,
 )
-from clausebook.releases import RECORD
+from clausebook.releases import GUIDANCE, RECORD
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 from clausebook.staging import DRAFT_MARKER
+from clausebook.versions import Clause as VersionClause
+from clausebook.versions import compare, in_force, version_key
 
-POLICY_FIELDS = {
-    "version": 'the version number, in quotes, like "1.0"',
-    "effective": "the date the version comes into force, written YYYY-MM-DD",
-}
-OPTIONAL_FIELDS = ("owner", "approved_by", "approved", "review")
+OPTIONAL_FIELDS = OPTIONAL
 
 
 class ClauseRole(XRefRole):
@@ -59,7 +59,15 @@ class ClauseRole(XRefRole):
         return super().run()
 
 
-TABLES = ("clauses", "sections", "policies", "citing", "guidance", "releases")
+TABLES = ("clauses", "sections", "policies", "status", "citing", "guidance", "releases", "references")
+
+
+@dataclass(frozen=True)
+class BuildStatus:
+    """What the build decided about a policy version's index, kept apart from its front matter."""
+
+    invalid: bool = False  # its front matter has a problem (reported): not published
+    draft: bool = False  # unreleased changes: checked and previewed, never in force
 
 
 @dataclass(frozen=True)
@@ -81,10 +89,12 @@ class ClausebookDomain(Domain):
         "sections": {},  # docname -> (heading, line, text of a section without clauses)
         "guidance": {},  # policy index docname -> {"quiz" | "tree": (path, data, lines)}
         "releases": {},  # policy index docname -> its release record (release.json), if released
-        "policies": {},  # index docname -> metadata dict
+        "policies": {},  # index docname -> the editor's fields (checked), with "id" and "title"
+        "status": {},  # index docname -> BuildStatus
+        "references": {},  # docname -> [(target, line)]: every {clause} reference it makes
         "citing": {},  # docname -> "local" or "everywhere": what its output depends on
     }
-    data_version = 3
+    data_version = 4
 
     # -- collecting ------------------------------------------------------------
 
@@ -103,6 +113,15 @@ class ClausebookDomain(Domain):
 
     def note_policy(self, docname: str, metadata: dict[str, Any]) -> None:
         self.data["policies"][docname] = metadata
+
+    def status(self, index: str) -> BuildStatus:
+        return self.data["status"].get(index, BuildStatus(invalid=True))
+
+    def is_draft(self, index: str) -> bool:
+        return self.status(index).draft
+
+    def is_valid(self, index: str) -> bool:
+        return index in self.data["policies"] and not self.status(index).invalid
 
     def note_citing(self, docname: str, scope: str) -> None:
         """``docname`` shows what other pages hold: clauses of its own policy version
@@ -169,28 +188,26 @@ class ClausebookDomain(Domain):
 
     def policy_versions(self) -> Iterator[tuple[str, PolicyVersion]]:
         for index in sorted(self.data["policies"]):
-            if "invalid" not in self.data["policies"][index]:
+            if self.is_valid(index):
                 yield index, self.policy_version(index)
 
     def current_index(self, policy: str, today: dt.date) -> str | None:
-        """The index document of the version of ``policy`` in force on ``today``.
-
-        The latest effective date on or before today wins; on the same date, the
-        higher version number.
-        """
-        in_force = [
-            (meta["effective"], version_key(meta["version"]), index)
+        """The index document of the version of ``policy`` in force on ``today`` (drafts never are)."""
+        released = {
+            meta["version"]: index
             for index, meta in self.data["policies"].items()
-            if meta.get("id") == policy
-            and "invalid" not in meta
-            and "draft" not in meta
-            and meta["effective"] <= today.isoformat()
+            if meta.get("id") == policy and self.is_valid(index) and not self.is_draft(index)
+        }
+        effective = [
+            (version, self.data["policies"][index]["effective"]) for version, index in released.items()
         ]
-        return max(in_force)[2] if in_force else None
+        version = in_force(effective, today)
+        return released[version] if version is not None else None
 
     # -- checks ----------------------------------------------------------------
 
     def check_consistency(self) -> None:
+        self.check_renumbered_references()
         for _index, version in self.policy_versions():
             for problem in numbering_problems(version.sections):
                 warn(ClausebookWarning.NUMBERING, problem.message, _location(self.env, problem.location))
@@ -203,29 +220,167 @@ class ClausebookDomain(Domain):
                     (docname, found[0][2]),
                 )
 
+    def check_renumbered_references(self) -> None:
+        """A working page's reference that its policy's last release resolved to a clause since
+        renumbered: the editor is told the clause's number now (found: it silently cited another)."""
+        for index, meta in sorted(self.data["policies"].items()):
+            if not self.is_valid(index) or index in self.data["releases"]:
+                continue  # a released version keeps what it meant
+            last = self.last_release(meta["id"])
+            record = self.data["releases"].get(last) if last else None
+            if not record or not record.get("references"):
+                continue
+            folder = posixpath.dirname(index)
+            for docname in (index, *self.env.toctree_includes.get(index, [])):
+                page = posixpath.relpath(docname, folder)
+                for target, line in self.data["references"].get(docname, []):
+                    meant = (record["references"].get(page) or {}).get(target)
+                    now = self.target_index(docname, target)
+                    if meant is None or now is None:
+                        continue
+                    written = target.rpartition(":")[2]
+                    number = next(
+                        (n for n, i in self.identities(now).items() if i == meant["identity"]), None
+                    )
+                    if number is None or number == written:
+                        continue
+                    version = self.renumbered_since(now, meant, number)
+                    prefix = target.rpartition(":")[0]
+                    warn(
+                        ClausebookWarning.RENUMBERED_REFERENCE,
+                        f"{{clause}}`{target}`: {written} is {number} since version {version}: write "
+                        f"{{clause}}`{prefix + ':' if prefix else ''}{number}` (the clause this page cited "
+                        f"when it was released now has that number)",
+                        (docname, line),
+                    )
+
+    def renumbered_since(self, now: str, meant: dict[str, str], number: str) -> str:
+        """The first version after the one a reference was resolved in where its clause has ``number``."""
+        policy = self.data["policies"][now]["id"]
+        after = sorted(
+            (version_key(meta["version"]), index)
+            for index, meta in self.data["policies"].items()
+            if meta.get("id") == policy
+            and self.is_valid(index)
+            and not self.is_draft(index)
+            and version_key(meta["version"]) > version_key(meant["version"])
+        )
+        for _key, index in after:
+            if next((n for n, i in self.identities(index).items() if i == meant["identity"]), None) == number:
+                return str(self.data["policies"][index]["version"])
+        return str(self.data["policies"][now]["version"])
+
     # -- resolving {clause} references -----------------------------------------
 
+    def identities(self, index: str) -> dict[str, str]:
+        """Clause (or section) number -> identity, in the version whose index is ``index``.
+
+        A release recorded them; a draft or a first version gets them here, from the
+        release before it (renumbered clauses keep theirs), computed once per build.
+        """
+        cache: dict[str, dict[str, str]] = self.env.__dict__.setdefault("_cb_identities", {})
+        if index not in cache:
+            cache[index] = self._identities(index)
+        return cache[index]
+
+    def _identities(self, index: str) -> dict[str, str]:
+        record = self.data["releases"].get(index)
+        numbers = list(self.citable(index))
+        if record is not None and record.get("identities"):
+            return {n: record["identities"].get(n, n) for n in numbers}
+        last = self.last_release(self.data["policies"][index]["id"])
+        if last is None or last == index:
+            return {n: n for n in numbers}
+        used = {i for r in self.data["releases"].values() for i in (r.get("identities") or {}).values()}
+        before = [VersionClause(n, c.text) for n, c in self.citable(last).items()]
+        now = [VersionClause(n, c.text) for n, c in self.citable(index).items()]
+        found = compare(before, now, self.identities(last), used, "draft").identities
+        return {n: found.get(n, n) for n in numbers}
+
+    def last_release(self, policy: str) -> str | None:
+        """The index of the policy's highest released version."""
+        done = [
+            (version_key(meta["version"]), index)
+            for index, meta in self.data["policies"].items()
+            if meta.get("id") == policy and self.is_valid(index) and index in self.data["releases"]
+        ]
+        return max(done)[1] if done else None
+
+    def index_of_version(self, policy: str, version: str) -> str | None:
+        return next(
+            (
+                index
+                for index, meta in self.data["policies"].items()
+                if meta.get("id") == policy
+                and self.is_valid(index)
+                and not self.is_draft(index)
+                and meta.get("version") == version
+            ),
+            None,
+        )
+
+    def recorded_reference(self, fromdocname: str, target: str) -> dict[str, str] | None:
+        """What a released version's reference meant when it was released: policy, identity, version."""
+        index = self.policy_index_of(fromdocname)
+        record = self.data["releases"].get(index) if index else None
+        if not record or index is None:
+            return None
+        page = posixpath.relpath(fromdocname, posixpath.dirname(index))
+        found: dict[str, str] | None = (record.get("references") or {}).get(page, {}).get(target)
+        return found
+
+    def clause_in(self, index: str, number: str) -> tuple[str, str] | None:
+        """(docname, anchor) of clause (or section) ``number`` in the version ``index``."""
+        item = self.citable(index).get(number)
+        return (item.docname, item.anchor) if item else None
+
+    def target_index(self, fromdocname: str, target: str) -> str | None:
+        """The version a reference written in ``fromdocname`` resolves against, as the build sees it now."""
+        policy, _, _number = target.rpartition(":")
+        if not policy:
+            return self.policy_index_of(fromdocname)
+        today = self.env.config.clausebook_today or dt.date.today().isoformat()
+        # Until a policy has a version in force, cite the version to come.
+        return self.current_index(policy, dt.date.fromisoformat(today)) or self.current_index(
+            policy, dt.date.max
+        )
+
     def find_clause(self, fromdocname: str, target: str) -> tuple[str, str] | None:
-        """(docname, anchor) of the clause ``target`` cites from ``fromdocname``."""
-        policy, _, number = target.rpartition(":")
+        """(docname, anchor) of the clause ``target`` cites from ``fromdocname``.
+
+        A released version's reference follows the identity it was released with, in the
+        version it named: the same words, whatever has been renumbered since.
+        """
+        number = target.rpartition(":")[2]
         if not is_clause_number(number):
             return None
-        if policy:
-            today = self.env.config.clausebook_today or dt.date.today().isoformat()
-            # Until a policy has a version in force, cite the version to come.
-            index = self.current_index(policy, dt.date.fromisoformat(today)) or self.current_index(
-                policy, dt.date.max
-            )
-        else:
-            index = self.policy_index_of(fromdocname)
+        recorded = self.recorded_reference(fromdocname, target)
+        if recorded is not None:
+            index = self.index_of_version(recorded["policy"], recorded["version"])
+            if index is not None:
+                identities = self.identities(index)
+                moved = next((n for n, i in identities.items() if i == recorded["identity"]), None)
+                if moved is not None:
+                    return self.clause_in(index, moved)
+        index = self.target_index(fromdocname, target)
         if index is None:
             return None
-        wanted = str(ClauseNumber.parse(number))
-        for docname in self.env.toctree_includes.get(index, []):
-            for num, _text, _line in self.data["clauses"].get(docname, []):
-                if num == wanted:
-                    return docname, ClauseNumber.parse(num).anchor
-        return None
+        return self.clause_in(index, str(ClauseNumber.parse(number)))
+
+    def resolved_identity(self, fromdocname: str, target: str) -> ClauseIdentity | None:
+        """The clause identity a reference stands for, in the version it resolves to."""
+        found = self.find_clause(fromdocname, target)
+        if found is None:
+            return None
+        docname, anchor = found
+        index = self.policy_index_of(docname)
+        if index is None:
+            return None
+        number = next((n for n, c in self.citable(index).items() if c.anchor == anchor), None)
+        if number is None:
+            return None
+        meta = self.data["policies"][index]
+        return ClauseIdentity(meta["id"], self.identities(index).get(number, number), meta["version"])
 
     def resolve_xref(
         self,
@@ -251,11 +406,6 @@ class ClausebookDomain(Domain):
         return []
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    """'1.10' sorts after '1.9'."""
-    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
-
-
 def _location(env: BuildEnvironment, location: Location | None) -> tuple[str, int | None] | None:
     if location is None:
         return None
@@ -277,8 +427,33 @@ def warn_missing_clause(app: Any, domain: Domain, node: pending_xref) -> bool | 
             f"{{clause}}`{target}` cites a clause that does not exist in this policy: it may have "
             "been renumbered or removed, or its section file deleted. Cite the clause's current number."
         )
-    warn(ClausebookWarning.UNKNOWN_CLAUSE, message, node)
+    # The PDF step resolves the same pages again: one reference is one problem.
+    seen: set[tuple[Any, ...]] = app.env.__dict__.setdefault("_cb_missing_seen", set())
+    key = (node.source, node.line, target)
+    if key not in seen:
+        seen.add(key)
+        warn(ClausebookWarning.UNKNOWN_CLAUSE, message, node)
     return True
+
+
+def check_sources(app: Any) -> None:
+    """What the build checks outside the pages (file encodings, guidance file names, released
+    files), reported here so that plain ``sphinx-build`` reports them as ``make html`` does."""
+    from clausebook.confinement import outside_link_problems
+    from clausebook.releases import integrity_problems
+    from clausebook.staging import encoding_problems, guidance_problems
+
+    app.env.__dict__.pop("_cb_missing_seen", None)
+    handbook = Path(app.confdir)
+    for kind, problems in (
+        (ClausebookWarning.SOURCE, encoding_problems(handbook)),
+        (ClausebookWarning.GUIDANCE_FILE, guidance_problems(handbook)),
+        (ClausebookWarning.RELEASED_FILE, integrity_problems(handbook)),
+        (ClausebookWarning.OUTSIDE_HANDBOOK, outside_link_problems(handbook.parent)),
+    ):
+        for problem in problems:
+            where = f"{problem.location.path}:{problem.location.line or 1}" if problem.location else None
+            warn(kind, problem.message, where)
 
 
 def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
@@ -291,68 +466,37 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
     docname = env.docname
     raw = env.metadata.get(docname, {}).get("policy")
     domain: ClausebookDomain = env.domains["cb"]
+    references = []
     for ref in doctree.findall(pending_xref):
         if ref.get("refdomain") == "cb":
             domain.note_citing(docname, "everywhere" if ":" in ref["reftarget"] else "local")
+            references.append((ref["reftarget"], ref.line or 1))
+    if references:
+        domain.data["references"][docname] = references
     if raw is None:
         return
     # A policy's index is reached from the policy list, not from a table of contents.
     env.metadata[docname]["orphan"] = True
-    try:
-        meta = json.loads(raw) if isinstance(raw, str) else raw
-    except json.JSONDecodeError:
-        meta = None
-    if not isinstance(meta, dict):
-        warn(
-            ClausebookWarning.POLICY_METADATA,
-            "the 'policy:' front matter must be a list of fields (version, effective, owner...), "
-            "each on its own indented line",
-            (docname, 1),
-        )
-        domain.note_policy(docname, {"invalid": True})
-        return
-    problems = False
-    for key, help_text in POLICY_FIELDS.items():
-        if key not in meta or meta[key] in (None, ""):
-            warn(
-                ClausebookWarning.POLICY_METADATA,
-                f"the policy's front matter has no '{key}': add {help_text}",
-                (docname, 1),
-            )
-            problems = True
-    version = meta.get("version")
-    if version is not None and not isinstance(version, str):
-        warn(
-            ClausebookWarning.POLICY_METADATA,
-            f'write the version in quotes, like version: "{version}" (without them 1.10 would read as 1.1)',
-            (docname, 1),
-        )
-        problems = True
-    effective = meta.get("effective")
-    if effective:
-        try:
-            dt.date.fromisoformat(str(effective))
-        except ValueError:
-            warn(
-                ClausebookWarning.POLICY_METADATA,
-                f"effective: {effective!r} is not a date: write it YYYY-MM-DD",
-                (docname, 1),
-            )
-            problems = True
+    checked = read_front_matter(Path(env.doc2path(docname)))
+    for problem in checked.problems:
+        line = problem.location.line if problem.location else 1
+        warn(ClausebookWarning.POLICY_METADATA, problem.message, (docname, line))
     title = env.titles[docname].astext() if docname in env.titles else docname
-    meta = {key: str(value) for key, value in meta.items() if value is not None}
-    meta.setdefault("id", docname.split("/")[0] if "/" in docname else docname)
+    meta: dict[str, str] = checked.policy.as_dict() if checked.policy else {}
+    meta["id"] = docname.split("/")[0] if "/" in docname else docname
     meta["title"] = title
-    if problems:
-        meta["invalid"] = "yes"
     folder = Path(env.doc2path(docname)).parent
-    if (folder / DRAFT_MARKER).exists():
-        meta["draft"] = "yes"  # unreleased changes: checked and previewed, never in force
+    # The build's own view of the version, never mixed with the editor's fields.
+    domain.data["status"][docname] = BuildStatus(
+        invalid=checked.policy is None, draft=(folder / DRAFT_MARKER).exists()
+    )
     record = folder / RECORD
     if record.is_file():
         env.note_dependency(str(record))
         domain.data["releases"][docname] = json.loads(record.read_text(encoding="utf-8"))
     domain.note_policy(docname, meta)
+    if checked.policy is None:
+        return
     _insert_policy_details(doctree, meta)
 
 
@@ -437,10 +581,19 @@ def outdated_citing(
     ]
 
 
+def exclude_sealed_guidance(app: Any, config: Any) -> None:
+    """A released version's frozen guidance (``_versions/<policy>/<version>/_guidance/``) holds
+    files for reviewers, never pages; ``make html`` does not stage it, plain sphinx-build must
+    not read it either."""
+    config.exclude_patterns = [*config.exclude_patterns, f"**/{GUIDANCE}"]
+
+
 def setup_domain(app: Any) -> None:
+    app.connect("config-inited", exclude_sealed_guidance)
     app.add_domain(ClausebookDomain)
     app.add_role("clause", ClauseRole())
     app.connect("warn-missing-reference", warn_missing_clause)
+    app.connect("builder-inited", check_sources)
     app.connect("doctree-read", read_policy_metadata, priority=900)
     app.connect("env-get-outdated", outdated_citing)
     app.add_node(policy_details, html=(visit_details, depart_details))

@@ -31,7 +31,7 @@ from clausebook.interactive.guidance import (
     paths,
 )
 from clausebook.interactive.views import Guidance
-from clausebook.pins import changed_since_pinned
+from clausebook.pins import changed_since_pinned, moved_citations
 from clausebook.pins import items as pin_items
 from clausebook.pins import load as load_pins
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
@@ -114,6 +114,7 @@ class HeldBack:
     source: str  # the YAML file
     path: tuple[str | int, ...]  # the item in it
     numbers: tuple[str, ...]  # the clauses that changed (or are missing) in this version
+    moved: tuple[tuple[str, str], ...] = ()  # (cited number, its number now): renumbered, same words
 
 
 def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldBack]]:
@@ -134,7 +135,8 @@ def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldB
         gone = [n for n in numbers if n not in texts]
         changed = changed_since_pinned(key, numbers, texts, pins) + gone
         if changed:
-            held.append(HeldBack(key, source, path, tuple(changed)))
+            moved = moved_citations(key, numbers, texts, pins)
+            held.append(HeldBack(key, source, path, tuple(changed), tuple(sorted(moved.items()))))
         return not changed
 
     quiz = tree = None
@@ -180,9 +182,9 @@ def newest_versions(domain: ClausebookDomain) -> set[str]:
     be right, as written; older versions keep what still fits them."""
     newest: dict[str, tuple[Any, str]] = {}
     for index, meta in domain.data["policies"].items():
-        if "invalid" in meta:
+        if not domain.is_valid(index):
             continue
-        key = (1 if "draft" in meta else 0, version_key(meta["version"]))
+        key = (1 if domain.is_draft(index) else 0, version_key(meta["version"]))
         if meta["id"] not in newest or key > newest[meta["id"]][0]:
             newest[meta["id"]] = (key, index)
     return {index for _, index in newest.values()}
@@ -194,7 +196,7 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
     today = app.config.clausebook_today or dt.date.today().isoformat()
     for index, files in sorted(domain.data["guidance"].items()):
         meta = domain.data["policies"].get(index)
-        if meta is None or "invalid" in meta:
+        if meta is None or not domain.is_valid(index):
             continue
         citable = domain.citable(index)
         if index in newest:
@@ -211,21 +213,30 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                             problem.message,
                             f"{source.path}:{source.line(problem.path)}",
                         )
-        superseded = "draft" not in meta and any(
+        superseded = not domain.is_draft(index) and any(
             other["id"] == meta["id"]
-            and "draft" not in other
+            and not domain.is_draft(other_index)
             and today >= other["effective"] > meta["effective"]
-            for other in domain.data["policies"].values()
-            if "invalid" not in other
+            for other_index, other in domain.data["policies"].items()
+            if domain.is_valid(other_index)
         )
         if superseded:
             continue
-        where = "the draft" if "draft" in meta else f"version {meta['version']}"
+        where = "the draft" if domain.is_draft(index) else f"version {meta['version']}"
         for item in prepared(domain, index)[2]:
             kind, _, item_id = item.key.partition(":")
             what = "question" if kind == "quiz" else "verdict"
             effect = "is held back from" if kind == "quiz" else "shows a 'being reviewed' note in"
             lines = _source(files[kind]).line(item.path)
+            if item.moved and {old for old, _new in item.moved} >= set(item.numbers):
+                moves = ", ".join(f"{old} is {new}" for old, new in item.moved)
+                notice(
+                    f"citation moved: the {what} '{item_id}' {effect} {where}: clause {moves} "
+                    f"(renumbered, the same words). Cite {', '.join(new for _old, new in item.moved)} "
+                    "instead; nothing needs re-checking",
+                    f"{item.source}:{lines}",
+                )
+                continue
             notice(
                 f"the {what} '{item_id}' {effect} {where}: clause {', '.join(item.numbers)} "
                 "changed since it was "
@@ -329,7 +340,7 @@ def publish_engine(app: Sphinx) -> str | None:
             progress=LOGGER.info,
         )
     except engine_assets.AssetError as error:
-        warn(ClausebookWarning.SOURCE, str(error))
+        warn(ClausebookWarning.TOOLING, str(error))
         return None
     return folder.relative_to(outdir).as_posix()
 

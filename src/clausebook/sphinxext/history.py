@@ -19,13 +19,20 @@ from sphinx.application import Sphinx
 
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
-from clausebook.sphinxext.outputs import VersionEntry, page_url, released, shown, stable_page, version_entries
+from clausebook.sphinxext.outputs import (
+    CLAUSE_LINKS,
+    VersionEntry,
+    page_url,
+    released,
+    shown,
+    stable_page,
+    version_entries,
+)
 from clausebook.sphinxext.warnings_ import notice
 from clausebook.versions import Clause, compare, periods, redline
 
 CHANGES = "changes"
 IN_FORCE = "in-force"
-CLAUSE_LINKS = "clause"
 
 
 def stable_url(policy: str) -> str:
@@ -118,7 +125,7 @@ def identity_history(
     history: dict[str, list[tuple[VersionEntry, str | None]]] = {}
     for position, entry in enumerate(versions):
         numbers = list(domain.citable(entry.index))
-        identities = domain.data["releases"].get(entry.index, {}).get("identities") or {}
+        identities = domain.identities(entry.index)
         present = {identities.get(n, n): n for n in numbers}
         for identity in present:
             history.setdefault(identity, [(earlier, None) for earlier in versions[:position]])
@@ -307,7 +314,8 @@ def notices(app: Sphinx, env: Any) -> None:
         before = previous_of(app, draft) if draft else None
         if draft is not None and before is not None:
             changes = compare(clauses_of(app, before), clauses_of(app, draft)).changes
-            what = ", ".join(f"{c.number} {c.kind}" for c in changes[:6]) or "no clause, only other text"
+            listed = ", ".join(f"{c.number} {c.kind}" for c in changes[:6])
+            what = listed or "no clause: other text or the guidance"
             notice(
                 f"handbook/{policy}/ has changes not yet released ({what}): the site still shows version "
                 f"{before.model.version}, and the draft is at {policy}/draft/. To publish them: make release "

@@ -14,7 +14,8 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from clausebook import __version__
-from clausebook.model import PolicyVersion
+from clausebook.model import Handbook, ModelClause, ModelPolicy, ModelVersion, PolicyVersion
+from clausebook.modelfile import MODEL, write_model
 from clausebook.sphinxext.config import ClausebookConfig
 from clausebook.sphinxext.domain import ClausebookDomain, version_key
 
@@ -46,6 +47,8 @@ def version_entries(app: Sphinx) -> dict[str, list[VersionEntry]]:
 
 def forget_entries(app: Sphinx, env: object) -> None:
     app.builder._cb_entries = None  # type: ignore[attr-defined]
+    app.builder._cb_model = None  # type: ignore[attr-defined]
+    app.env.__dict__.pop("_cb_identities", None)
 
 
 def _version_entries(app: Sphinx) -> dict[str, list[VersionEntry]]:
@@ -62,9 +65,7 @@ def _version_entries(app: Sphinx) -> dict[str, list[VersionEntry]]:
             VersionEntry(
                 index,
                 version,
-                _status(
-                    index, version, current, today.isoformat(), "draft" in domain.data["policies"][index]
-                ),
+                _status(index, version, current, today.isoformat(), domain.is_draft(index)),
             )
             for index, version in versions
         ]
@@ -83,9 +84,9 @@ def entry_of_page(app: Sphinx, pagename: str) -> VersionEntry | None:
     """The policy version a page belongs to (drafts included), or None outside a valid policy."""
     domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
     index = domain.policy_index_of(pagename)
-    meta = domain.data["policies"].get(index, {}) if index else {}
-    if not meta or "invalid" in meta:
+    if index is None or not domain.is_valid(index):
         return None
+    meta = domain.data["policies"][index]
     return next((v for v in version_entries(app).get(meta["id"], []) if v.index == index), None)
 
 
@@ -112,7 +113,17 @@ def page_url(app: Sphinx, docname: str, anchor: str = "") -> str:
     return f"{uri}#{anchor}" if anchor else uri
 
 
+CLAUSE_LINKS = "clause"
+
+
+def permalink(policy: str, identity: str) -> str:
+    """The permanent link of a clause, by its identity (relative to the site)."""
+    return f"{policy}/{CLAUSE_LINKS}/{identity}.html"
+
+
 def clauses_document(app: Sphinx, entry: VersionEntry) -> dict[str, Any]:
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    identities = domain.identities(entry.index)
     return {
         "policy": entry.model.policy,
         "version": entry.model.version,
@@ -124,6 +135,10 @@ def clauses_document(app: Sphinx, entry: VersionEntry) -> dict[str, Any]:
                 "section": str(clause.section),
                 "url": page_url(app, clause.page, clause.number.anchor),
                 "text": clause.text,
+                # The clause's permanent link: the current version of this clause, wherever it moves.
+                "permalink": permalink(
+                    entry.model.policy, identities.get(str(clause.number), str(clause.number))
+                ),
             }
             for clause in entry.model.clauses
         ],
@@ -192,6 +207,57 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def handbook_model(app: Sphinx) -> Handbook:
+    """The one typed model of what this build read (drafts, statuses, identities, references),
+    computed once per build."""
+    cached: Handbook | None = getattr(app.builder, "_cb_model", None)
+    if cached is None:
+        cached = _handbook_model(app)
+        app.builder._cb_model = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _handbook_model(app: Sphinx) -> Handbook:
+    from clausebook.sphinxext.guidance import bundle
+
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    policies = []
+    for policy, every in version_entries(app).items():
+        ordered = [v for v in every if v.status != "draft"] + [v for v in every if v.status == "draft"]
+        versions = []
+        for entry in ordered:
+            identities = domain.identities(entry.index)
+            clauses = tuple(
+                ModelClause(
+                    number,
+                    identities.get(number, number),
+                    item.text,
+                    page_url(app, item.docname, item.anchor),
+                )
+                for number, item in domain.citable(entry.index).items()
+            )
+            references = []
+            for docname in (entry.index, *(s.page for s in entry.model.sections)):
+                for target, _line in domain.data["references"].get(docname, []):
+                    identity = domain.resolved_identity(docname, target)
+                    if identity is not None:
+                        references.append((posixpath.relpath(docname, entry.folder), target, identity))
+            versions.append(
+                ModelVersion(
+                    entry.model.version,
+                    entry.model.effective,
+                    entry.status,
+                    entry.folder,
+                    clauses,
+                    tuple(dict.fromkeys(references)),
+                    bundle(app, entry.index),
+                )
+            )
+        title = every[-1].model.title if every else policy
+        policies.append(ModelPolicy(policy, title, tuple(versions)))
+    return Handbook(tuple(policies))
+
+
 def write_outputs(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -201,6 +267,8 @@ def write_outputs(app: Sphinx, exception: Exception | None) -> None:
         for entry in versions:
             write_json(outdir / entry.folder / "clauses.json", clauses_document(app, entry))
     write_json(outdir / MANIFEST, manifest_document(app, entries))
+    # Beside the work, never published: what the commands (release, pins, tree-record) read.
+    write_model(Path(app.doctreedir).parent / MODEL, handbook_model(app))
 
 
 def setup_outputs(app: Sphinx) -> None:

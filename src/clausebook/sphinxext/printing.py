@@ -152,7 +152,7 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
     try:
         fonts = pdf.find_fonts(Path(app.confdir))
     except pdf.PdfError as error:
-        warn(ClausebookWarning.SOURCE, str(error))
+        warn(ClausebookWarning.TOOLING, str(error))
         return
     out_dir = Path(app.config.clausebook_pdf_dir) if app.config.clausebook_pdf_dir else None
     cache = Path(app.doctreedir).parent / "pdf-cache"
@@ -175,7 +175,7 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
         try:
             rendered = pdf.render(html, target, cache, base_url=str(Path(app.outdir) / entry.folder))
         except pdf.PdfError as error:
-            warn(ClausebookWarning.SOURCE, str(error))
+            warn(ClausebookWarning.TOOLING, str(error))
             return
         seconds = time.perf_counter() - started
         if rendered.cached:

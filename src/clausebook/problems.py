@@ -1,0 +1,122 @@
+"""Every problem an editor can cause, and every notice the build gives, declared once.
+
+No Sphinx here: the staging, the release commands and the Sphinx extension all
+report through these kinds. The editors' guide lists them (``{clausebook-warnings}``),
+so the list of what can go wrong never drifts from the code. A project may silence
+one with ``suppress_warnings = ["clausebook.<value>"]``.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class ClausebookWarning(Enum):
+    """A kind of mistake in the handbook's sources."""
+
+    def __new__(cls, value: str, help_text: str) -> ClausebookWarning:
+        member = object.__new__(cls)
+        member._value_ = value
+        member.help_text = help_text  # type: ignore[attr-defined]
+        return member
+
+    NUMBERING = (
+        "numbering",
+        "A section or clause number is missing, repeated, out of order, or does not "
+        "match its section (clause 4.2 must be in section 4, after 4.1).",
+    )
+    CLAUSE_SYNTAX = (
+        "clause-syntax",
+        "A clause has no number, a number that is not like 4.2, or no text.",
+    )
+    UNKNOWN_CLAUSE = (
+        "unknown-clause",
+        "A reference such as {clause}`4.4` names a clause that does not exist in the "
+        "policy (it was renumbered, removed, or its section file was deleted).",
+    )
+    OUTSIDE_POLICY = (
+        "outside-policy",
+        "A clause is written in a file that is not part of a policy's folder.",
+    )
+    POLICY_METADATA = (
+        "policy-metadata",
+        "The front matter of a policy's index.md is missing a field (title, version, "
+        "effective date) or has a value of the wrong form.",
+    )
+    SOURCE = (
+        "source",
+        "A source file cannot be read: it is not saved as UTF-8, or a file in quizzes/ is not valid YAML.",
+    )
+    RELEASED_FILE = (
+        "released-file",
+        "A file of a released version (its sources or its guidance, in handbook/_versions/) was "
+        "changed, deleted or added after its release.",
+    )
+    GUIDANCE_FILE = (
+        "guidance-file",
+        "A file in quizzes/ is named for a policy that has no folder in handbook/.",
+    )
+    RENUMBERED_REFERENCE = (
+        "renumbered-reference",
+        "A reference such as {clause}`4.4` names a clause by a number it no longer has: "
+        "the clause it meant was renumbered in a later release.",
+    )
+    RELEASE = (
+        "release",
+        "make release or make pins cannot do what was asked (an unknown policy, a version that is "
+        "not after the last, a date that is not a date, nothing to release, an unknown item).",
+    )
+    TOOLING = (
+        "tooling",
+        "Something the build needs beside the sources is missing or wrong: the pinned packages "
+        "(make html installs them), the fonts, or a setting in handbook/conf.py.",
+    )
+    RAW_HTML = (
+        "raw-html",
+        "A page holds HTML (a tag such as <b> or <script>, an HTML comment, or a {raw} or "
+        "{eval-rst} block), or inserts a file ({include}, {literalinclude}). Editors write Markdown: "
+        "HTML could run code in every reader's browser, so the site never publishes it.",
+    )
+    OUTSIDE_IMAGE = (
+        "outside-image",
+        "An image is on another site (its address starts with https:// or //). Every reader's "
+        "browser would ask that site for it, telling it who reads the policy: save the image in "
+        "the handbook instead.",
+    )
+    UNSAFE_LINK = (
+        "unsafe-link",
+        "A link starts with javascript:, vbscript: or data:, so following it would run code. "
+        "Links to other sites (https://...) are allowed.",
+    )
+    HIDDEN_CHARACTER = (
+        "hidden-character",
+        "The text holds a character you cannot see: one that changes the direction of the text "
+        "(U+202A-U+202E, U+2066-U+2069) or takes no space (U+200B-U+200D, U+2060, U+FEFF). The "
+        "page would read differently from the source, or search would not find the word. The "
+        "message gives the line, the column and the character's name. (Text is also stored in "
+        "Unicode's composed form, NFC, so an accented letter is always the same letter.)",
+    )
+    OUTSIDE_HANDBOOK = (
+        "outside-handbook",
+        "A file or folder in handbook/, quizzes/ or templates/ is a symbolic link to somewhere "
+        "outside the handbook. The site publishes only the handbook's own files: copy the file in "
+        "instead of linking to it.",
+    )
+    NOTICE = (
+        "notice",
+        "Not a problem: something the editor should know (changes not yet released, a review date "
+        "passed, guidance held back after an amendment, a citation to move). The build still succeeds.",
+    )
+    GUIDANCE = (
+        "guidance",
+        "The quiz or the decision tree in quizzes/ is inconsistent: it cites a clause "
+        "that does not exist, has a question that cannot be reached, or a path that "
+        "never ends.",
+    )
+
+    @property
+    def is_notice(self) -> bool:
+        return self is ClausebookWarning.NOTICE
+
+
+NOTICE = ClausebookWarning.NOTICE.value

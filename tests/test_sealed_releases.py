@@ -1,0 +1,274 @@
+"""A released version is sealed: its words, its guidance and its references never change meaning.
+
+One history, built once for the module through the real commands, with three policies
+(the Trust's and two of the tests' own, one citing the other's clause):
+
+1. conduct 1.0 is released, citing social-media 4.4;
+2. social-media 1.1 inserts a clause before 4.2, renumbering 4.2-4.5 to 4.3-4.6, and the
+   quiz and the tree are then moved to the new numbers, one question dropped;
+3. social-media 1.2 amends 6.4 and drops another question.
+
+(the renumbering is released as 1.1 once the guidance has been moved to the new numbers).
+
+Each earlier version's clauses.json, guidance data and PDF text must come out of every
+later build byte for byte as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import BuildResult, run_build
+
+SM = "social-media"
+FIXTURES = Path(__file__).parent / "fixtures" / "policies"
+SUPERSEDED = "This version is no longer in force.\n\n"  # on the PDF's cover, once superseded
+RENUMBERED = {"4.2": "4.3", "4.3": "4.4", "4.4": "4.5", "4.5": "4.6"}
+
+
+def add_policies(root: Path, *names: str) -> None:
+    for name in names:
+        shutil.copytree(FIXTURES / name, root / "handbook" / name)
+
+
+def release(root: Path, policy: str, version: str, effective: str, *extra: str) -> BuildResult:
+    args = ["--policy", policy, "--version", version, "--effective", effective, *extra]
+    done = run_build(root, "release", *args)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def build(root: Path, *args: str) -> BuildResult:
+    done = run_build(root, "build", *args)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def insert_clause_before_4_2(root: Path) -> None:
+    """Renumber 4.2-4.5 to 4.3-4.6 by inserting a clause (the test's own words) before 4.2."""
+    page = root / "handbook" / SM / "04-prohibited-use.md"
+    text = page.read_text(encoding="utf-8")
+    for old, new in sorted(RENUMBERED.items(), reverse=True):
+        text = text.replace(f":::{{clause}} {old}\n", f":::{{clause}} {new}\n")
+    text = text.replace(
+        ":::{clause} 4.3\n", ":::{clause} 4.2\nA clause inserted by this test.\n:::\n\n:::{clause} 4.3\n", 1
+    )
+    page.write_text(text, encoding="utf-8")
+
+
+def guidance_file(root: Path, kind: str) -> Path:
+    return root / "quizzes" / f"{SM}.{kind}.yaml"
+
+
+def move_citations(root: Path, moves: dict[str, str]) -> None:
+    """The editor's update of the guidance for the new numbers."""
+    for kind in ("quiz", "tree"):
+        path = guidance_file(root, kind)
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r'"(\d+\.\d+)"', lambda m: f'"{moves.get(m[1], m[1])}"', text)
+        path.write_text(text, encoding="utf-8")
+
+
+def drop_question(root: Path, question: str) -> None:
+    path = guidance_file(root, "quiz")
+    text = path.read_text(encoding="utf-8")
+    text, count = re.subn(rf"\n  - id: {re.escape(question)}\n.*?(?=\n  - id: |\Z)", "\n", text, flags=re.S)
+    assert count == 1
+    path.write_text(text, encoding="utf-8")
+
+
+def questions(root: Path) -> list[str]:
+    return re.findall(r"^  - id: (\S+)$", guidance_file(root, "quiz").read_text(encoding="utf-8"), re.M)
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What a reader of one version gets: its clauses.json, guidance data and PDF text."""
+
+    clauses: bytes
+    guidance: bytes
+    pdf: str
+
+    @classmethod
+    def of(cls, root: Path, policy: str, version: str) -> Sealed:
+        folder = root / "_build" / "html" / policy / version
+        return cls(
+            (folder / "clauses.json").read_bytes(),
+            (folder / "guidance.json").read_bytes(),
+            pdf_text(folder / f"{policy}-{version}.pdf"),
+        )
+
+
+@dataclass
+class History:
+    root: Path
+    results: dict[str, BuildResult] = field(default_factory=dict)
+    sealed: dict[str, Sealed] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def history(built_handbook: Path, tmp_path_factory: pytest.TempPathFactory) -> History:
+    root = tmp_path_factory.mktemp("sealed") / "repo"
+    shutil.copytree(built_handbook, root, symlinks=True)
+    add_policies(root, "conduct", "volunteering")
+    story = History(root)
+    build(root)
+    story.results["release conduct 1.0"] = release(root, "conduct", "1.0", "2024-09-01")
+    build(root)
+    story.sealed["1.0 as released"] = Sealed.of(root, SM, "1.0")
+
+    insert_clause_before_4_2(root)
+    story.results["draft renumbered"] = build(root)
+    move_citations(root, RENUMBERED)
+    story.dropped.append(questions(root)[0])
+    drop_question(root, story.dropped[0])
+    story.results["guidance moved"] = build(root)
+    story.results["release 1.1"] = release(root, SM, "1.1", "2025-09-01")
+    build(root)
+    story.sealed["1.0 after 1.1"] = Sealed.of(root, SM, "1.0")
+    story.sealed["1.1 as released"] = Sealed.of(root, SM, "1.1")
+
+    page = root / "handbook" / SM / "06-responsible-use.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(re.sub(r"(:::\{clause\} 6\.4\n\S+)", r"\1 always", text, count=1), encoding="utf-8")
+    story.dropped.append(questions(root)[-1])
+    drop_question(root, story.dropped[1])
+    story.results["release 1.2"] = release(root, SM, "1.2", "2026-01-01")
+    story.results["after 1.2"] = build(root)
+    story.sealed["1.0 after 1.2"] = Sealed.of(root, SM, "1.0")
+    story.sealed["1.1 after 1.2"] = Sealed.of(root, SM, "1.1")
+    return story
+
+
+def manifest_versions(root: Path, policy: str) -> dict[str, dict]:
+    data = json.loads((root / "_build" / "html" / "clausebook.json").read_text(encoding="utf-8"))
+    entry = next(p for p in data["policies"] if p["id"] == policy)
+    return {v["version"]: v for v in entry["versions"]}
+
+
+def test_earlier_versions_are_unchanged_byte_for_byte(history: History) -> None:
+    """Finding 1: guidance of a superseded version was rebuilt from the live quiz and tree."""
+    first, later = history.sealed["1.0 as released"], history.sealed["1.0 after 1.2"]
+    assert later.clauses == first.clauses
+    assert later.guidance == first.guidance
+    # Once superseded, 1.0's PDF says so; from then on, not a character of it changes.
+    assert history.sealed["1.0 after 1.1"] == later
+    before, after = history.sealed["1.1 as released"], history.sealed["1.1 after 1.2"]
+    assert (after.clauses, after.guidance) == (before.clauses, before.guidance)
+    # Only the cover's status (a banner pointing to a newer version) may change.
+    assert after.pdf.replace(SUPERSEDED, "") == before.pdf and SUPERSEDED in after.pdf
+    versions = manifest_versions(history.root, SM)
+    assert [versions[v]["status"] for v in ("1.0", "1.1", "1.2")] == ["superseded", "superseded", "current"]
+
+
+def test_each_version_keeps_its_own_guidance(history: History) -> None:
+    site = history.root / "_build" / "html" / SM
+    data = {v: json.loads((site / v / "guidance.json").read_text("utf-8")) for v in ("1.0", "1.1", "1.2")}
+    ids = {v: [q["id"] for q in bundle["quiz"]["questions"]] for v, bundle in data.items()}
+    assert history.dropped[0] in ids["1.0"] and history.dropped[0] not in ids["1.1"]
+    assert history.dropped[1] in ids["1.1"] and history.dropped[1] not in ids["1.2"]
+    # 1.0's "4.4" is 1.0's 4.4; 1.1 cites the same clause as 4.5, with the same words.
+    assert data["1.0"]["clauses"]["4.4"]["text"] == data["1.1"]["clauses"]["4.5"]["text"]
+
+
+def test_a_released_reference_follows_the_clause_it_meant(history: History) -> None:
+    """Finding 2: conduct 1.0's {clause}`social-media:4.4` pointed at the new 4.4 after the renumbering."""
+    page = (history.root / "_build" / "html" / "conduct" / "1.0" / "02-online.html").read_text("utf-8")
+    assert re.search(r'href="\.\./\.\./social-media/1\.0/04-prohibited-use\.html#clause-4-4"', page), page
+    record = json.loads(
+        (history.root / "handbook" / "_versions" / "conduct" / "1.0" / "release.json").read_text()
+    )
+    assert record["references"]["02-online"]["social-media:4.4"] == {
+        "policy": SM,
+        "identity": "4.4",
+        "version": "1.0",
+    }
+    assert record["references"]["01-scope"]["2.1"] == {
+        "policy": "conduct",
+        "identity": "2.1",
+        "version": "1.0",
+    }
+
+
+def test_a_working_reference_to_a_renumbered_clause_is_told_its_number(history: History) -> None:
+    """Finding 2: the working sources of conduct still cite social-media 4.4, which is 4.5 since 1.1."""
+    root = history.root
+    page = root / "handbook" / "conduct" / "02-online.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "\nA sentence added by the test, making a draft.\n", encoding="utf-8")
+    try:
+        result = run_build(root)
+    finally:
+        page.write_text(original, encoding="utf-8")
+    assert result.returncode != 0
+    assert (
+        "handbook/conduct/02-online.md:4: error: {clause}`social-media:4.4`: 4.4 is 4.5 since version 1.1: "
+        "write {clause}`social-media:4.5`" in result.stderr
+    ), result.stderr
+
+
+def test_a_renumbered_citation_is_a_citation_moved_not_a_re_pin(history: History) -> None:
+    """Finding 3: the build said 'clause 4.4 changed, run make pins'; the clause had moved to 4.5."""
+    notices = history.results["draft renumbered"].stderr
+    assert "citation moved" in notices and "4.4 is 4.5" in notices
+    for line in notices.splitlines():
+        if "citation moved" in line:
+            assert "make pins" not in line
+    # Once the editor cites the new numbers, nothing is held back for the renumbering.
+    assert "held back" not in history.results["guidance moved"].stderr
+    assert "citation moved" not in history.results["guidance moved"].stderr
+
+
+def test_a_renumbering_alone_is_not_a_substantive_change(history: History) -> None:
+    """Finding 3: make release marked pure renumberings as substantive."""
+    lines = [
+        line.split() for line in history.results["release 1.1"].stdout.splitlines() if line.startswith("  ")
+    ]
+    renumbered = [line for line in lines if line[0] == "renumbered"]
+    assert {line[1] for line in renumbered} == {"4.3", "4.4", "4.5", "4.6"}
+    assert all(line[2] == "editorial" for line in renumbered)
+    assert [line[1:] for line in lines if line[0] == "added"] == [["4.2", "substantive"]]
+
+
+def test_clauses_json_gives_each_clause_its_permanent_link(history: History) -> None:
+    site = history.root / "_build" / "html"
+    clauses = json.loads((site / SM / "1.2" / "clauses.json").read_text("utf-8"))["clauses"]
+    by_number = {c["number"]: c for c in clauses}
+    assert by_number["4.5"]["permalink"] == "social-media/clause/4.4.html"  # 1.0's 4.4, moved
+    assert (site / by_number["4.5"]["permalink"]).is_file()
+    assert by_number["4.2"]["permalink"] == "social-media/clause/4.2~1.1.html"
+    for clause in clauses:
+        assert (site / clause["permalink"]).is_file(), clause["permalink"]
+
+
+def test_a_reference_within_the_policy_is_recorded_in_the_version_released() -> None:
+    """A draft's own references resolve in the draft, which the release makes the new version."""
+    from clausebook.model import ClauseIdentity, ModelVersion
+    from clausebook.releasing import recorded_references
+
+    draft = ModelVersion(
+        "1.0",
+        "2024-09-01",
+        "draft",
+        "conduct/draft",
+        references=(
+            ("01-scope", "2.1", ClauseIdentity("conduct", "2.1", "1.0")),
+            ("02-online", "social-media:4.4", ClauseIdentity(SM, "4.4", "1.0")),
+        ),
+    )
+    assert recorded_references(draft, "1.1") == {
+        "01-scope": {"2.1": {"policy": "conduct", "identity": "2.1", "version": "1.1"}},
+        "02-online": {"social-media:4.4": {"policy": SM, "identity": "4.4", "version": "1.0"}},
+    }
