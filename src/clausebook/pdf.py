@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FONT_PACKAGE = Path("@fontsource") / "source-sans-3" / "files"
+# Tagged for screen readers, by WeasyPrint's own PDF/UA support, and finished by pdf_tags.
+VARIANT = "pdf/ua-1"
+TAGGING = f"{VARIANT}, margin boxes as artefacts"
 
 
 class PdfError(RuntimeError):
@@ -55,7 +58,7 @@ def quiet_weasyprint() -> None:
     """WeasyPrint logs every CSS property it skips; the build reports only what an editor must fix."""
     import logging
 
-    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+    for name in ("weasyprint", "weasyprint.progress", "fontTools", "pikepdf"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
@@ -63,7 +66,7 @@ def content_hash(html: str) -> str:
     quiet_weasyprint()
     import weasyprint
 
-    return hashlib.sha256(f"weasyprint {weasyprint.__version__}\n{html}".encode()).hexdigest()
+    return hashlib.sha256(f"weasyprint {weasyprint.__version__} {TAGGING}\n{html}".encode()).hexdigest()
 
 
 def render(html: str, target: Path, cache: Path, base_url: str | None = None) -> Rendered:
@@ -84,7 +87,7 @@ def render(html: str, target: Path, cache: Path, base_url: str | None = None) ->
             ) from None
         document = HTML(string=html, base_url=base_url).render()
         pages = len(document.pages)
-        _atomic_write(cached, document.write_pdf())
+        _atomic_write(cached, tagged(document.write_pdf(pdf_variant=VARIANT)))
         # Kept beside the PDF: what was printed, for looking into a layout problem.
         cached.with_suffix(".html").write_text(html, encoding="utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -93,6 +96,12 @@ def render(html: str, target: Path, cache: Path, base_url: str | None = None) ->
     os.chmod(tmp.name, 0o644)
     os.replace(tmp.name, target)
     return Rendered(target, pages, hit)
+
+
+def tagged(data: bytes | None) -> bytes | None:
+    from clausebook.pdf_tags import mark_margin_boxes_as_artifacts
+
+    return None if data is None else mark_margin_boxes_as_artifacts(data)
 
 
 def _atomic_write(path: Path, data: bytes | None) -> None:
