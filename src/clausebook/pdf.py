@@ -9,11 +9,16 @@ place, so a reader never gets half a file.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clausebook.pdf_checks import Finding
 
 FONT_PACKAGE = Path("@fontsource") / "source-sans-3" / "files"
 # Tagged for screen readers, by WeasyPrint's own PDF/UA support, and finished by pdf_tags.
@@ -110,3 +115,24 @@ def _atomic_write(path: Path, data: bytes | None) -> None:
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
         tmp.write(data)
     os.replace(tmp.name, path)
+
+
+def checked(target: Path, cache: Path) -> list[Finding] | None:
+    """What the structure checks find in a PDF made by :func:`render` (None: its print HTML is
+    no longer in the cache, so it cannot be checked). Results are kept by the PDF's own hash."""
+    from clausebook.pdf_checks import Finding, Printed, check_pdf
+
+    data = target.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    record = cache / f"checked-{digest}.json"
+    try:
+        return [Finding(**item) for item in json.loads(record.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        pass
+    for made in sorted(cache.glob("*.pdf")):
+        html = made.with_suffix(".html")
+        if html.is_file() and made.stat().st_size == len(data) and made.read_bytes() == data:
+            findings = check_pdf(data, Printed.from_html(html.read_text(encoding="utf-8")))
+            _atomic_write(record, json.dumps([f.__dict__ for f in findings]).encode())
+            return findings
+    return None
