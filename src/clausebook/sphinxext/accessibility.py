@@ -57,8 +57,9 @@ class PageCheck:
 class PageResults:
     checked: str
     tools: str
-    kinds: tuple[str, ...]
-    pages: int
+    kinds: tuple[str, ...]  # of the pages, and states of a page, checked on this site
+    pages: int  # distinct pages of this site checked
+    copy_kinds: tuple[str, ...]  # checked on a copy of the handbook with an amendment
     checks: tuple[PageCheck, ...]
     current: bool  # every page the checks name is the page this build published
     changed: tuple[str, ...]
@@ -80,16 +81,19 @@ def page_results(app: Sphinx) -> PageResults | None:
         return None
     changed = []
     for page in data.get("pages", []):
-        if page.get("kind") == "statement":
+        # A page checked on a copy of the handbook (with an amendment, for the "What changed"
+        # and draft pages) is not a page of this site, and the statement is what the results change.
+        if page.get("kind") == "statement" or page.get("copy"):
             continue
-        path = Path(app.outdir) / page["url"]
+        path = Path(app.outdir) / page["url"].split("?")[0].split("#")[0]
         if not path.is_file() or sha256(path) != page.get("sha256"):
             changed.append(page["url"])
     return PageResults(
         checked=format_date(str(data["checked"])[:10]),
         tools=data.get("tools", ""),
-        kinds=tuple(dict.fromkeys(p["kind"] for p in data.get("pages", []))),
-        pages=len(data.get("pages", [])),
+        kinds=tuple(dict.fromkeys(p["kind"] for p in data.get("pages", []) if not p.get("copy"))),
+        pages=len({p["url"] for p in data.get("pages", []) if not p.get("copy")}),
+        copy_kinds=tuple(dict.fromkeys(p["kind"] for p in data.get("pages", []) if p.get("copy"))),
         checks=tuple(
             PageCheck(c["title"], c.get("claim", ""), bool(c["passed"]), tuple(c.get("failures", ())))
             for c in data["checks"]
