@@ -159,6 +159,9 @@ def test_links_are_link_elements_with_alternative_text(policy_pdf: Path) -> None
         links = [a for page in pdf.pages for a in page.obj.get("/Annots", []) if a.Subtype == "/Link"]
         assert links
         assert all(str(a.Contents).strip() and "/StructParent" in a for a in links)
+        # The words of the link, not its bare target ("clause-1-1").
+        bare = [str(a.Contents) for a in links if re.fullmatch(r"[\w]+(-[\w]+)+", str(a.Contents))]
+        assert bare == []
     assert any(e.kind == "Link" for e in struct_tree(policy_pdf).walk())
 
 
@@ -243,3 +246,21 @@ def test_checker_fails_an_untagged_pdf_and_footers_read_as_text(
     assert {"content", "artefacts"} <= {
         f.check for f in check_pdf(broken(policy_pdf, footers_as_text), printed)
     }
+
+
+def test_every_version_is_tagged_alike(handbook: Path) -> None:
+    """A released amendment: the superseded and the current version's PDFs both pass."""
+    from test_releases import amend, release
+
+    amend(handbook, "4.4")
+    assert release(handbook, "1.1", "2025-01-01").returncode == 0
+    assert run_build(handbook).returncode == 0
+    site = handbook / "_build" / "html"
+    policy = next(p for p in json.loads((site / "clausebook.json").read_text("utf-8"))["policies"])
+    versions = [v for v in policy["versions"] if v["pdf"]]
+    assert [v["status"] for v in versions] == ["superseded", "current"]
+    for version in versions:
+        pdf = site / version["pdf"]
+        assert check_pdf(pdf.read_bytes(), printed_for(handbook, pdf)) == [], version["version"]
+    statement = (site / "accessibility.html").read_text("utf-8")
+    assert statement.count("no problem found") == 2  # each version's PDF, as the build checked it

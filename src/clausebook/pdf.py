@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 FONT_PACKAGE = Path("@fontsource") / "source-sans-3" / "files"
 # Tagged for screen readers, by WeasyPrint's own PDF/UA support, and finished by pdf_tags.
 VARIANT = "pdf/ua-1"
-TAGGING = f"{VARIANT}, margin boxes as artefacts"
+TAGGING = f"{VARIANT}, margin boxes as artefacts, links described"
 
 
 class PdfError(RuntimeError):
@@ -92,7 +93,7 @@ def render(html: str, target: Path, cache: Path, base_url: str | None = None) ->
             ) from None
         document = HTML(string=html, base_url=base_url).render()
         pages = len(document.pages)
-        _atomic_write(cached, tagged(document.write_pdf(pdf_variant=VARIANT)))
+        _atomic_write(cached, tagged(document.write_pdf(pdf_variant=VARIANT), link_text(html)))
         # Kept beside the PDF: what was printed, for looking into a layout problem.
         cached.with_suffix(".html").write_text(html, encoding="utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -103,10 +104,42 @@ def render(html: str, target: Path, cache: Path, base_url: str | None = None) ->
     return Rendered(target, pages, hit)
 
 
-def tagged(data: bytes | None) -> bytes | None:
-    from clausebook.pdf_tags import mark_margin_boxes_as_artifacts
+def tagged(data: bytes | None, links: dict[str, str]) -> bytes | None:
+    from clausebook.pdf_tags import finish_tagging
 
-    return None if data is None else mark_margin_boxes_as_artifacts(data)
+    return None if data is None else finish_tagging(data, links)
+
+
+class _LinkText(HTMLParser):
+    """Each link target's words: the first link's aria-label, or its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] = {}
+        self._open: list[tuple[str, str | None, list[str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        href = attributes.get("href")
+        if tag == "a" and href:
+            self._open.append((href[1:] if href.startswith("#") else href, attributes.get("aria-label"), []))
+
+    def handle_data(self, data: str) -> None:
+        for _target, _label, words in self._open:
+            words.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open:
+            target, label, words = self._open.pop()
+            text = label or " ".join("".join(words).split())
+            if text:
+                self.found.setdefault(target, text)
+
+
+def link_text(html: str) -> dict[str, str]:
+    reader = _LinkText()
+    reader.feed(html)
+    return reader.found
 
 
 def _atomic_write(path: Path, data: bytes | None) -> None:

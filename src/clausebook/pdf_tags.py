@@ -7,6 +7,9 @@ structure tree is only allowed in PDF 2.0. A reader of PDF/UA-1 then meets
 content that is neither in the structure tree nor an artefact. Here that
 content becomes what it is, a pagination artefact, and the unreachable
 elements are dropped from the parent tree.
+
+WeasyPrint also gives each link, as its text alternative, its bare target
+("clause-4-4"); a link is given the words the print HTML gives it instead.
 """
 
 from __future__ import annotations
@@ -51,39 +54,63 @@ def parent_tree_pages(pdf: Pdf) -> Iterator[tuple[int, Array]]:
             yield key, value
 
 
-def mark_margin_boxes_as_artifacts(data: bytes) -> bytes:
-    """The PDF with content tagged to unreachable elements re-marked as pagination artefacts."""
+def finish_tagging(data: bytes, link_text: dict[str, str] | None = None) -> bytes:
+    """The PDF with its margin boxes as artefacts and its links described by ``link_text``
+    (a link's target, an anchor name or an address, to the words for it)."""
     with Pdf.open(io.BytesIO(data)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
             return data
-        reachable = reachable_elements(pdf)
-        changed = False
-        for index, elements in parent_tree_pages(pdf):
-            orphans = {
-                mcid
-                for mcid, element in enumerate(elements)
-                if isinstance(element, Dictionary) and element.objgen not in reachable
-            }
-            if not orphans:
-                continue
-            page = pdf.pages[index]
-            instructions = pikepdf.parse_content_stream(page)
-            for position, instruction in enumerate(instructions):
-                operands, operator = instruction.operands, instruction.operator
-                if operator != Operator("BDC") or len(operands) != 2:
-                    continue
-                properties = operands[1]
-                if isinstance(properties, Dictionary) and int(properties.get("/MCID", -1)) in orphans:
-                    artifact = Dictionary(Type=Name.Pagination, Subtype=Name.Footer)
-                    instructions[position] = pikepdf.ContentStreamInstruction(
-                        [Name.Artifact, artifact], Operator("BDC")
-                    )
-            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-            for mcid in orphans:
-                elements[mcid] = None
-            changed = True
+        changed = mark_margin_boxes_as_artifacts(pdf)
+        changed = describe_links(pdf, link_text or {}) or changed
         if not changed:
             return data
         out = io.BytesIO()
         pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
+
+
+def describe_links(pdf: Pdf, link_text: dict[str, str]) -> bool:
+    changed = False
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", []):
+            if annotation.get("/Subtype") != Name.Link:
+                continue
+            target = annotation.get("/Dest")
+            if target is None and "/A" in annotation:
+                target = annotation.A.get("/URI")
+            words = link_text.get(str(target)) if target is not None else None
+            if words:
+                annotation.Contents = pikepdf.String(words)
+                changed = True
+    return changed
+
+
+def mark_margin_boxes_as_artifacts(pdf: Pdf) -> bool:
+    """Content tagged to unreachable elements re-marked as pagination artefacts."""
+    reachable = reachable_elements(pdf)
+    changed = False
+    for index, elements in parent_tree_pages(pdf):
+        orphans = {
+            mcid
+            for mcid, element in enumerate(elements)
+            if isinstance(element, Dictionary) and element.objgen not in reachable
+        }
+        if not orphans:
+            continue
+        page = pdf.pages[index]
+        instructions = pikepdf.parse_content_stream(page)
+        for position, instruction in enumerate(instructions):
+            operands, operator = instruction.operands, instruction.operator
+            if operator != Operator("BDC") or len(operands) != 2:
+                continue
+            properties = operands[1]
+            if isinstance(properties, Dictionary) and int(properties.get("/MCID", -1)) in orphans:
+                artifact = Dictionary(Type=Name.Pagination, Subtype=Name.Footer)
+                instructions[position] = pikepdf.ContentStreamInstruction(
+                    [Name.Artifact, artifact], Operator("BDC")
+                )
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        for mcid in orphans:
+            elements[mcid] = None
+        changed = True
+    return changed
