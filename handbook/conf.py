@@ -26,6 +26,12 @@ clausebook_schools = [
 # to its permanent link online. Leave empty until the site has an address.
 clausebook_site_url = ""
 
+# Where staff report an accessibility problem or ask for a policy in another format, as
+# the accessibility statement says. Until an address is set the statement sends them to
+# their school office, and each build reminds you.
+clausebook_accessibility_email = ""
+clausebook_accessibility_phone = ""
+
 html_theme = "furo"
 html_title = "Agora Learning Partnership staff handbook"
 templates_path = ["../templates"]

@@ -9,13 +9,22 @@ place, so a reader never gets half a file.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clausebook.pdf_checks import Finding
 
 FONT_PACKAGE = Path("@fontsource") / "source-sans-3" / "files"
+# Tagged for screen readers, by WeasyPrint's own PDF/UA support, and finished by pdf_tags.
+VARIANT = "pdf/ua-1"
+TAGGING = f"{VARIANT}, margin boxes as artefacts, links described"
 
 
 class PdfError(RuntimeError):
@@ -55,7 +64,7 @@ def quiet_weasyprint() -> None:
     """WeasyPrint logs every CSS property it skips; the build reports only what an editor must fix."""
     import logging
 
-    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+    for name in ("weasyprint", "weasyprint.progress", "fontTools", "pikepdf"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
@@ -63,7 +72,7 @@ def content_hash(html: str) -> str:
     quiet_weasyprint()
     import weasyprint
 
-    return hashlib.sha256(f"weasyprint {weasyprint.__version__}\n{html}".encode()).hexdigest()
+    return hashlib.sha256(f"weasyprint {weasyprint.__version__} {TAGGING}\n{html}".encode()).hexdigest()
 
 
 def render(html: str, target: Path, cache: Path, base_url: str | None = None) -> Rendered:
@@ -84,7 +93,7 @@ def render(html: str, target: Path, cache: Path, base_url: str | None = None) ->
             ) from None
         document = HTML(string=html, base_url=base_url).render()
         pages = len(document.pages)
-        _atomic_write(cached, document.write_pdf())
+        _atomic_write(cached, tagged(document.write_pdf(pdf_variant=VARIANT), link_text(html)))
         # Kept beside the PDF: what was printed, for looking into a layout problem.
         cached.with_suffix(".html").write_text(html, encoding="utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -95,9 +104,68 @@ def render(html: str, target: Path, cache: Path, base_url: str | None = None) ->
     return Rendered(target, pages, hit)
 
 
+def tagged(data: bytes | None, links: dict[str, str]) -> bytes | None:
+    from clausebook.pdf_tags import finish_tagging
+
+    return None if data is None else finish_tagging(data, links)
+
+
+class _LinkText(HTMLParser):
+    """Each link target's words: the first link's aria-label, or its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] = {}
+        self._open: list[tuple[str, str | None, list[str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        href = attributes.get("href")
+        if tag == "a" and href:
+            self._open.append((href[1:] if href.startswith("#") else href, attributes.get("aria-label"), []))
+
+    def handle_data(self, data: str) -> None:
+        for _target, _label, words in self._open:
+            words.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open:
+            target, label, words = self._open.pop()
+            text = label or " ".join("".join(words).split())
+            if text:
+                self.found.setdefault(target, text)
+
+
+def link_text(html: str) -> dict[str, str]:
+    reader = _LinkText()
+    reader.feed(html)
+    return reader.found
+
+
 def _atomic_write(path: Path, data: bytes | None) -> None:
     if data is None:
         raise PdfError(f"WeasyPrint wrote no PDF for {path.name}")
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
         tmp.write(data)
     os.replace(tmp.name, path)
+
+
+def checked(target: Path, cache: Path) -> list[Finding] | None:
+    """What the structure checks find in a PDF made by :func:`render` (None: its print HTML is
+    no longer in the cache, so it cannot be checked). Results are kept by the PDF's own hash."""
+    from clausebook.pdf_checks import Finding, Printed, check_pdf
+
+    data = target.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    record = cache / f"checked-{digest}.json"
+    try:
+        return [Finding(**item) for item in json.loads(record.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        pass
+    for made in sorted(cache.glob("*.pdf")):
+        html = made.with_suffix(".html")
+        if html.is_file() and made.stat().st_size == len(data) and made.read_bytes() == data:
+            findings = check_pdf(data, Printed.from_html(html.read_text(encoding="utf-8")))
+            _atomic_write(record, json.dumps([f.__dict__ for f in findings]).encode())
+            return findings
+    return None

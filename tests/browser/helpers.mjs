@@ -57,13 +57,12 @@ export async function launch({ javaScript = true, viewport = { width: 1200, heig
   };
 }
 
-/** axe-core's serious and critical findings on the page now shown. */
+/** axe-core's findings on the page now shown, at every impact (minor and moderate too). */
 export async function accessibilityProblems(page) {
   // Evaluated, not injected as a <script>: the site's Content-Security-Policy rightly blocks inline scripts.
   await page.evaluate(readFileSync("node_modules/axe-core/axe.min.js", "utf8"));
   const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
   return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 

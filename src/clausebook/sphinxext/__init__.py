@@ -7,6 +7,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from clausebook import __version__
+from clausebook.sphinxext.accessibility import setup_accessibility
 from clausebook.sphinxext.clauses import setup_clauses
 from clausebook.sphinxext.config import setup_config
 from clausebook.sphinxext.csp import setup_csp
@@ -37,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_printing(app)
     setup_safety(app)
     setup_csp(app)
+    setup_accessibility(app)
     setup_fingerprints(app)
     return {
         "version": __version__,

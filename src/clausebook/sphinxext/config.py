@@ -33,6 +33,11 @@ def _list_of_text(name: str, value: Any) -> None:
         raise ConfigError(f"{name} must be a list of names in quotes, like ['Ash Grove Primary']")
 
 
+def _whole_days(name: str, value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{name} must be a whole number of days, like 5, not {value!r}")
+
+
 @dataclass(frozen=True)
 class ClausebookConfig:
     organisation: str = field(
@@ -53,6 +58,26 @@ class ClausebookConfig:
         metadata={
             "help": "The organisation's schools, for a school's own edition of the PDF.",
             "check": _list_of_text,
+        },
+    )
+    accessibility_email: str = field(
+        default="",
+        metadata={
+            "help": "The email address, in the accessibility statement, where staff report an "
+            "accessibility problem or ask for a policy in another format (large print, audio, "
+            "braille). The build reminds you while it is empty.",
+            "check": _text,
+        },
+    )
+    accessibility_phone: str = field(
+        default="",
+        metadata={"help": "A telephone number for the same, if there is one.", "check": _text},
+    )
+    accessibility_reply_days: int = field(
+        default=5,
+        metadata={
+            "help": "Within how many working days the statement promises a reply to such a request.",
+            "check": _whole_days,
         },
     )
     today: str = field(

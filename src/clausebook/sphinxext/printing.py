@@ -30,6 +30,10 @@ from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 LOGGER = logging.getLogger(__name__)
 PRINT_CSS = Path(__file__).resolve().parent.parent / "web" / "print" / "print.css"
 LINK = re.compile(r'href="(?P<page>[\w.-]+\.html)?#(?P<anchor>[\w-]+)"')
+HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
+# docutils puts a section's extra ids on an empty span before its heading; WeasyPrint tags that
+# span as an empty structure element. The heading carries the id instead.
+EMPTY_TARGET = re.compile(r'<span id="(?P<id>[\w-]+)"></span>(?P<heading><h\d)(?![^>]*\bid=)')
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,14 @@ def _section_html(app: Sphinx, docname: str, entry: VersionEntry, site_url: str)
         elsewhere = posixpath.normpath(posixpath.join(posixpath.dirname(own_page), page))
         return f'href="{site_url}{elsewhere}#{anchor}"'
 
-    return LINK.sub(link, html)
+    return tagged_well(LINK.sub(link, html))
+
+
+def tagged_well(html: str) -> str:
+    """A section's HTML as the PDF's structure needs it: its headings one level down (the
+    document's title is the one level-1 heading) and no empty elements before them."""
+    html = HEADING_TAG.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", html)
+    return EMPTY_TARGET.sub(lambda m: f'{m["heading"]} id="{m["id"]}"', html)
 
 
 def css_string(text: str) -> Markup:
