@@ -17,6 +17,7 @@ from clausebook.sphinxext.guidance import setup_guidance
 from clausebook.sphinxext.history import setup_history
 from clausebook.sphinxext.outputs import setup_outputs
 from clausebook.sphinxext.printing import setup_printing
+from clausebook.sphinxext.references import setup_references
 from clausebook.sphinxext.site import setup_site
 
 
@@ -26,6 +27,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_domain(app)
     setup_clauses(app)
+    setup_references(app)
     setup_outputs(app)
     setup_site(app)
     setup_docs(app)

@@ -80,7 +80,7 @@ def visit_clause_html(self: HTML5Translator, node: clause) -> None:
     self.body.append(
         f'<div class="cb-clause" id="{anchor}" data-clause="{number}">'
         f'<a class="cb-clause-number" href="#{anchor}" aria-label="Clause {number}: link to this clause" '
-        f'title="Link to this clause">{number}</a><div class="cb-clause-body">'
+        f'title="Link to this clause">{number}</a> <div class="cb-clause-body">'
     )
 
 

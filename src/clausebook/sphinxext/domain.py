@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -23,7 +23,6 @@ from sphinx.builders import Builder
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
-from sphinx.util.nodes import make_refnode
 
 from clausebook.model import (
     Clause,
@@ -45,21 +44,40 @@ POLICY_FIELDS = {
     "effective": "the date the version comes into force, written YYYY-MM-DD",
 }
 OPTIONAL_FIELDS = ("owner", "approved_by", "approved", "review")
+DEFAULT_CATEGORY = "Policies"  # the home page's group for a policy whose front matter names none
 
 
 class ClauseRole(XRefRole):
-    """``{clause}`4.4``` renders as a link showing "4.4"."""
+    """``{clause}`4.4``` shows "4.4"; ``{clause}`code-of-conduct:3.2``` shows "clause 3.2 of the
+    Staff code of conduct", and ``{clause}`~code-of-conduct:3.2``` only "3.2" (for a sentence that
+    names the policy already); ``{clause}`your words <code-of-conduct:3.2>``` shows your words."""
+
+    kind = "clause"
 
     def __init__(self) -> None:
         super().__init__(warn_dangling=True, innernodeclass=nodes.inline)
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         # Registered as a bare {clause} role too; always resolve through this domain.
-        self.name = "cb:clause"
+        self.name = f"cb:{self.kind}"
         return super().run()
 
+    def process_link(
+        self, env: BuildEnvironment, refnode: Element, has_explicit_title: bool, title: str, target: str
+    ) -> tuple[str, str]:
+        if not has_explicit_title and target.startswith("~"):
+            target = title = target[1:]
+            refnode["cb_short"] = True
+        return title, target.strip()
 
-TABLES = ("clauses", "sections", "policies", "citing", "guidance", "releases")
+
+class PolicyRole(ClauseRole):
+    """``{policy}`disciplinary``` shows the policy's title, linked to it."""
+
+    kind = "policy"
+
+
+TABLES = ("clauses", "sections", "policies", "citing", "guidance", "releases", "references")
 
 
 @dataclass(frozen=True)
@@ -75,7 +93,7 @@ class Citable:
 class ClausebookDomain(Domain):
     name = "cb"
     label = "Clausebook"
-    roles: ClassVar[dict[str, Any]] = {"clause": ClauseRole()}
+    roles: ClassVar[dict[str, Any]] = {"clause": ClauseRole(), "policy": PolicyRole()}
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {
         "clauses": {},  # docname -> [(number, text, line)]
         "sections": {},  # docname -> (heading, line, text of a section without clauses)
@@ -83,6 +101,7 @@ class ClausebookDomain(Domain):
         "releases": {},  # policy index docname -> its release record (release.json), if released
         "policies": {},  # index docname -> metadata dict
         "citing": {},  # docname -> "local" or "everywhere": what its output depends on
+        "references": {},  # docname -> [(target, number of the clause it is in or "", line)]
     }
     data_version = 3
 
@@ -205,19 +224,22 @@ class ClausebookDomain(Domain):
 
     # -- resolving {clause} references -----------------------------------------
 
+    def target_index(self, fromdocname: str, policy: str) -> str | None:
+        """The policy version a reference from ``fromdocname`` to ``policy`` ("" for its own) cites."""
+        if not policy:
+            return self.policy_index_of(fromdocname)
+        today = self.env.config.clausebook_today or dt.date.today().isoformat()
+        # Until a policy has a version in force, cite the version to come.
+        return self.current_index(policy, dt.date.fromisoformat(today)) or self.current_index(
+            policy, dt.date.max
+        )
+
     def find_clause(self, fromdocname: str, target: str) -> tuple[str, str] | None:
         """(docname, anchor) of the clause ``target`` cites from ``fromdocname``."""
         policy, _, number = target.rpartition(":")
         if not is_clause_number(number):
             return None
-        if policy:
-            today = self.env.config.clausebook_today or dt.date.today().isoformat()
-            # Until a policy has a version in force, cite the version to come.
-            index = self.current_index(policy, dt.date.fromisoformat(today)) or self.current_index(
-                policy, dt.date.max
-            )
-        else:
-            index = self.policy_index_of(fromdocname)
+        index = self.target_index(fromdocname, policy)
         if index is None:
             return None
         wanted = str(ClauseNumber.parse(number))
@@ -237,12 +259,11 @@ class ClausebookDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
-        found = self.find_clause(fromdocname, target)
-        if found is None:
-            return None
-        docname, anchor = found
-        contnode["classes"].append("cb-clause-ref")
-        return make_refnode(builder, fromdocname, docname, anchor, contnode, f"Clause {target}")
+        from clausebook.sphinxext.references import resolve_reference
+
+        # Sphinx puts whatever comes back in the reference's place: a policy the handbook does
+        # not hold, and that has no address, is named without a link.
+        return cast(nodes.reference | None, resolve_reference(self, builder, fromdocname, typ, target, node, contnode))
 
     def resolve_any_xref(self, *args: Any) -> list[tuple[str, nodes.reference]]:
         return []
@@ -261,24 +282,6 @@ def _location(env: BuildEnvironment, location: Location | None) -> tuple[str, in
         return None
     docname = env.path2doc(location.path)
     return (docname, location.line) if docname else None
-
-
-def warn_missing_clause(app: Any, domain: Domain, node: pending_xref) -> bool | None:
-    if domain.name != "cb":
-        return None
-    target = node["reftarget"]
-    if not is_clause_number(target.rpartition(":")[2]):
-        message = (
-            f"{{clause}}`{target}` is not a clause number: cite a clause by its number, "
-            "like {clause}`4.2`, or {clause}`other-policy:4.2` for another policy"
-        )
-    else:
-        message = (
-            f"{{clause}}`{target}` cites a clause that does not exist in this policy: it may have "
-            "been renumbered or removed, or its section file deleted. Cite the clause's current number."
-        )
-    warn(ClausebookWarning.UNKNOWN_CLAUSE, message, node)
-    return True
 
 
 def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
@@ -339,8 +342,18 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
                 (docname, 1),
             )
             problems = True
+    category = meta.get("category")
+    if category is not None and (not isinstance(category, str) or not category.strip()):
+        warn(
+            ClausebookWarning.POLICY_METADATA,
+            f"category: {category!r} is not a group's name: write it as words on one line, "
+            f"like category: {DEFAULT_CATEGORY} (the home page lists policies by category)",
+            (docname, 1),
+        )
+        problems = True
     title = env.titles[docname].astext() if docname in env.titles else docname
     meta = {key: str(value) for key, value in meta.items() if value is not None}
+    meta.setdefault("category", DEFAULT_CATEGORY)
     meta.setdefault("id", docname.split("/")[0] if "/" in docname else docname)
     meta["title"] = title
     if problems:
@@ -353,7 +366,12 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
         env.note_dependency(str(record))
         domain.data["releases"][docname] = json.loads(record.read_text(encoding="utf-8"))
     domain.note_policy(docname, meta)
-    _insert_policy_details(doctree, meta)
+    _insert_policy_details(doctree, meta, details_note(env.config, meta["id"]))
+
+
+def details_note(config: Any, policy: str) -> str:
+    """The handbook's note on what it added to a policy's details (conf.py), or nothing."""
+    return str(config.clausebook_details_notes.get(policy, ""))
 
 
 class policy_details(nodes.General, nodes.Element):  # noqa: N801
@@ -370,7 +388,7 @@ LABELS = {
 }
 
 
-def _insert_policy_details(doctree: nodes.document, meta: dict[str, str]) -> None:
+def _insert_policy_details(doctree: nodes.document, meta: dict[str, str], note: str) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
@@ -384,11 +402,8 @@ def _insert_policy_details(doctree: nodes.document, meta: dict[str, str]) -> Non
                 nodes.field_body("", nodes.paragraph(text=format_value(key, meta[key]))),
             )
     details += field_list
-    details += nodes.paragraph(
-        text="The version, dates, owner and approval are recorded by this handbook: "
-        "the Trust's original document does not state them.",
-        classes=["cb-added-note"],
-    )
+    if note:
+        details += nodes.paragraph(text=note, classes=["cb-added-note"])
     title_index = section.first_child_matching_class(nodes.title)
     section.insert((title_index or 0) + 1, details)
 
@@ -440,7 +455,7 @@ def outdated_citing(
 def setup_domain(app: Any) -> None:
     app.add_domain(ClausebookDomain)
     app.add_role("clause", ClauseRole())
-    app.connect("warn-missing-reference", warn_missing_clause)
+    app.add_role("policy", PolicyRole())
     app.connect("doctree-read", read_policy_metadata, priority=900)
     app.connect("env-get-outdated", outdated_citing)
     app.add_node(policy_details, html=(visit_details, depart_details))

@@ -20,7 +20,7 @@ from sphinx.util import logging
 
 from clausebook import __version__, pdf
 from clausebook.interactive.paper import on_paper
-from clausebook.sphinxext.domain import LABELS, ClausebookDomain, format_date, format_value
+from clausebook.sphinxext.domain import LABELS, ClausebookDomain, details_note, format_date, format_value
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.guidance import loaded
 from clausebook.sphinxext.outputs import VersionEntry, entry_of_page, page_url, released, version_entries
@@ -111,6 +111,7 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
         "details": [(LABELS[key], format_value(key, meta[key])) for key in LABELS if meta.get(key)],
         "status": entry.status,
         "site_url": site_url,
+        "details_note": details_note(config, entry.model.policy),
         "online": f"{site_url}{page_url(app, entry.index)}" if site_url else "",
         "sections": sections,
         "quiz": quiz,
