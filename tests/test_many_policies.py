@@ -17,6 +17,8 @@ import pytest
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
+from pdfbytes import inflated
+
 
 def read(app: SphinxTestApp, path: str) -> str:
     return (Path(app.outdir) / path).read_text(encoding="utf-8")
@@ -148,3 +150,19 @@ def test_pdf_names_the_other_policy_and_links_to_nothing_local(app: SphinxTestAp
     assert "as clause 1.2 of the Staff code of conduct says" in text
     assert "Dates recorded by the handbook (a test note)." in text
     assert "Referred to by" not in text
+
+
+@pytest.mark.sphinx(
+    "html", testroot="many", freshenv=True, confoverrides={"clausebook_site_url": "https://intranet.example/"}
+)
+def test_pdf_links_another_policys_clause_online(app: SphinxTestApp) -> None:
+    app.build()
+    pdf = inflated((Path(app.outdir) / "social-media" / "social-media-1.0.pdf").read_bytes())
+    assert b"/URI (https://intranet.example/code-of-conduct/clause/1.2.html)" in pdf
+
+
+@pytest.mark.sphinx("html", testroot="many", freshenv=True)
+def test_pdf_without_the_sites_address_has_no_link_to_a_local_file(app: SphinxTestApp) -> None:
+    app.build()
+    pdf = inflated((Path(app.outdir) / "social-media" / "social-media-1.0.pdf").read_bytes())
+    assert b"clause/1.2.html" not in pdf and b"file:" not in pdf

@@ -51,7 +51,9 @@ def _external_policies(name: str, value: Any) -> None:
             raise ConfigError(f"{name}: the url of {key!r} must be text in quotes")
         unknown = set(policy) - {"title", "url"}
         if unknown:
-            raise ConfigError(f"{name}: {key!r} has {', '.join(sorted(unknown))}: only title and url are read")
+            raise ConfigError(
+                f"{name}: {key!r} has {', '.join(sorted(unknown))}: only title and url are read"
+            )
 
 
 def _list_of_text(name: str, value: Any) -> None:

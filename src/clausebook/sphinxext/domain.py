@@ -263,7 +263,9 @@ class ClausebookDomain(Domain):
 
         # Sphinx puts whatever comes back in the reference's place: a policy the handbook does
         # not hold, and that has no address, is named without a link.
-        return cast(nodes.reference | None, resolve_reference(self, builder, fromdocname, typ, target, node, contnode))
+        return cast(
+            nodes.reference | None, resolve_reference(self, builder, fromdocname, typ, target, node, contnode)
+        )
 
     def resolve_any_xref(self, *args: Any) -> list[tuple[str, nodes.reference]]:
         return []

@@ -29,6 +29,8 @@ from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 LOGGER = logging.getLogger(__name__)
 PRINT_CSS = Path(__file__).resolve().parent.parent / "web" / "print" / "print.css"
 LINK = re.compile(r'href="(?P<page>[\w.-]+\.html)?#(?P<anchor>[\w-]+)"')
+# Another page of the site, such as another policy's clause (../code-of-conduct/clause/3.2.html).
+PAGE_LINK = re.compile(r'href="(?P<page>(?:\.\./|[\w-]+/)[^":#]*\.html)"')
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,12 @@ def _section_html(app: Sphinx, docname: str, entry: VersionEntry, site_url: str)
         elsewhere = posixpath.normpath(posixpath.join(posixpath.dirname(own_page), page))
         return f'href="{site_url}{elsewhere}#{anchor}"'
 
-    return LINK.sub(link, html)
+    def page_link(match: re.Match[str]) -> str:
+        # Online when the site's address is known; on paper a link to a local file leads nowhere.
+        elsewhere = posixpath.normpath(posixpath.join(posixpath.dirname(own_page), match["page"]))
+        return f'href="{site_url}{elsewhere}"' if site_url else ""
+
+    return PAGE_LINK.sub(page_link, LINK.sub(link, html))
 
 
 def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> str:

@@ -29,7 +29,6 @@ from clausebook.sphinxext.history import CLAUSE_LINKS
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice, warn
 
 
-
 def _domain(env: BuildEnvironment) -> ClausebookDomain:
     return env.domains["cb"]  # type: ignore[return-value]
 
@@ -291,7 +290,9 @@ def rewrite_referred_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     now = _by_page(referrers(app))
     before: dict[str, list[Any]] = domain.data.get("referred_by", {})
     domain.data["referred_by"] = now
-    return sorted(doc for doc in set(now) | set(before) if now.get(doc) != before.get(doc) and doc in env.all_docs)
+    return sorted(
+        doc for doc in set(now) | set(before) if now.get(doc) != before.get(doc) and doc in env.all_docs
+    )
 
 
 def stale_declarations(app: Sphinx, env: BuildEnvironment) -> None:
