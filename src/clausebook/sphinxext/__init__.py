@@ -7,6 +7,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from clausebook import __version__
+from clausebook.sphinxext.clause_search import setup_clause_search
 from clausebook.sphinxext.clauses import setup_clauses
 from clausebook.sphinxext.config import setup_config
 from clausebook.sphinxext.csp import setup_csp
@@ -30,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_references(app)
     setup_outputs(app)
     setup_site(app)
+    setup_clause_search(app)
     setup_docs(app)
     setup_guidance(app)
     setup_history(app)
