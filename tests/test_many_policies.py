@@ -166,3 +166,22 @@ def test_pdf_without_the_sites_address_has_no_link_to_a_local_file(app: SphinxTe
     app.build()
     pdf = inflated((Path(app.outdir) / "social-media" / "social-media-1.0.pdf").read_bytes())
     assert b"clause/1.2.html" not in pdf and b"file:" not in pdf
+
+
+@pytest.mark.sphinx("html", testroot="many", freshenv=True)
+def test_the_search_index_names_each_clause_with_its_words_as_read(app: SphinxTestApp) -> None:
+    app.build()
+    script = read(app, "_static/clausebook-clauses.js")
+    data = json.loads(script.removeprefix("window.clausebookClauses = ").rstrip().removesuffix(";"))
+    by_id = {p["id"]: p for p in data["policies"]}
+    assert set(by_id) == {"social-media", "code-of-conduct", "expenses"}
+    clause = next(c for c in by_id["social-media"]["clauses"] if c["number"] == "2.2")
+    assert clause["section"] == "Use"
+    assert clause["url"] == "social-media/02-use.html#clause-2-2"
+    assert "as clause 1.2 of the Staff code of conduct says" in clause["text"]
+    three = next(c for c in by_id["code-of-conduct"]["clauses"] if c["number"] == "1.3")
+    assert "in its 2.2, says" in three["text"]
+    # The search page loads it and the search script as files: nothing inline for the CSP to allow.
+    search = read(app, "search.html")
+    assert re.search(r'<script defer="defer" src="_static/clausebook-clauses\.js[^"]*">', search)
+    assert re.search(r'<script defer="defer" src="_static/clausebook-search\.js[^"]*">', search)

@@ -21,6 +21,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from clausebook.sphinxext.domain import ClausebookDomain
 from clausebook.sphinxext.outputs import page_url, shown, version_entries
+from clausebook.sphinxext.references import readable_text
 
 INDEX = "clausebook-clauses.js"
 SCRIPT = "clausebook-search.js"
@@ -40,7 +41,7 @@ def clause_index(app: Sphinx) -> dict[str, Any]:
                 "number": str(clause.number),
                 "section": section.title,
                 "url": page_url(app, clause.page, clause.number.anchor),
-                "text": clause.text,
+                "text": readable_text(domain, clause.page, clause.text),
             }
             for section in entry.model.sections
             for clause in section.clauses

@@ -99,21 +99,47 @@ def resolve_reference(
     number = str(ClauseNumber.parse(number))
     cross = bool(policy) and policy != policy_of(domain, fromdocname)
     index = held_index(domain, fromdocname, policy)
+    words = reference_words(domain, fromdocname, target)
     if index is None and cross and (declared := external(env, policy)) is not None:
-        words = f"clause {number} of the {declared['title']}"
         inner = _shown_text(node, contnode, number if node.get("cb_short") else words)
         return _to_external(declared, inner, words)
     found = domain.find_clause(fromdocname, target)
     if found is None or index is None:
         return None
-    title = domain.data["policies"][index]["title"]
-    words = f"clause {number} of the {title}" if cross else f"clause {number}"
     inner = _shown_text(node, contnode, words if cross and not node.get("cb_short") else number)
     if not cross:
         return make_refnode(builder, fromdocname, found[0], found[1], inner, f"Clause {number}")
     identities = domain.data["releases"].get(index, {}).get("identities") or {}
     identity = identities.get(number, number)
     return _to_page(builder, fromdocname, f"{policy}/{CLAUSE_LINKS}/{identity}", inner, words)
+
+
+def reference_words(domain: ClausebookDomain, fromdocname: str, target: str) -> str:
+    """What {clause}`target` says in full: "clause 3.2 of the Staff code of conduct", or "clause
+    3.2" within its own policy; the bare target when it leads nowhere (the build refuses it)."""
+    policy, _, number = target.rpartition(":")
+    if not is_clause_number(number):
+        return target
+    number = str(ClauseNumber.parse(number))
+    if not policy or policy == policy_of(domain, fromdocname):
+        return f"clause {number}"
+    index = held_index(domain, fromdocname, policy)
+    if index is not None:
+        return f"clause {number} of the {domain.data['policies'][index]['title']}"
+    declared = external(domain.env, policy)
+    return f"clause {number} of the {declared['title']}" if declared else target
+
+
+def readable_text(domain: ClausebookDomain, docname: str, text: str) -> str:
+    """A clause's collected words (read before references resolve) with each reference to
+    another policy's clause as the page shows it."""
+    for target, _number, _line in domain.data["references"].get(docname, []):
+        if ":" in target:
+            short = target.startswith("~")
+            plain = target.removeprefix("~")
+            words = reference_words(domain, docname, plain)
+            text = text.replace(plain, plain.rpartition(":")[2] if short else words)
+    return text
 
 
 def _resolve_policy(
@@ -195,7 +221,8 @@ def collect_references(app: Sphinx, doctree: nodes.document) -> None:
         while within is not None and not isinstance(within, clause):
             within = within.parent
         number = within["number"] if within is not None else ""
-        found.append((ref["reftarget"], number, ref.line or (within.line if within is not None else 0) or 0))
+        target = ("~" if ref.get("cb_short") else "") + ref["reftarget"]
+        found.append((target, number, ref.line or (within.line if within is not None else 0) or 0))
     if found:
         domain.data["references"][env.docname] = found
 
@@ -231,7 +258,8 @@ def _referrers(app: Sphinx) -> dict[tuple[str, str], list[Referrer]]:
         if index is None or docname not in app.env.all_docs:
             continue
         meta = domain.data["policies"].get(index, {})
-        for target, number, _line in references:
+        for written, number, _line in references:
+            target = written.removeprefix("~")
             policy = target.rpartition(":")[0]
             cross = bool(policy) and policy != meta.get("id")
             # Another policy is referred to by the versions staff read now, not by superseded ones.
