@@ -185,3 +185,38 @@ def test_the_search_index_names_each_clause_with_its_words_as_read(app: SphinxTe
     search = read(app, "search.html")
     assert re.search(r'<script defer="defer" src="_static/clausebook-clauses\.js[^"]*">', search)
     assert re.search(r'<script defer="defer" src="_static/clausebook-search\.js[^"]*">', search)
+
+
+QUIZ = """policy: expenses
+title: "Expenses: check your understanding"
+intro: Choose one answer.
+questions:
+  - id: when
+    prompt: When are claims made?
+    choices:
+      - label: Within a month
+        correct: true
+      - label: At the end of the year
+    cites: ["1.1"]
+    explanation: Claims are made within a month.
+"""
+
+
+@pytest.mark.sphinx("html", testroot="many", freshenv=True)
+def test_a_quiz_is_picked_up_when_it_appears_and_dropped_when_it_goes(app: SphinxTestApp) -> None:
+    app.build()
+    quiz = Path(app.srcdir) / "expenses" / "quiz.yaml"
+    section = "expenses/01-claims.html"
+    assert "quiz.html" not in read(app, section)
+    quiz.write_text(QUIZ, encoding="utf-8")
+    app.build()  # no policy file changed
+    # Only the notice that the new quiz is not pinned yet: nothing wrong.
+    assert all("clausebook.notice" in line for line in app.warning.getvalue().splitlines() if line)
+    assert (Path(app.outdir) / "expenses" / "quiz.html").is_file()
+    # The section page, whose source did not change either, links to the new tool.
+    assert 'href="quiz.html"' in read(app, section)
+    quiz.unlink()
+    app.build()
+    assert 'href="quiz.html"' not in read(app, section)
+    manifest = json.loads(read(app, "clausebook.json"))
+    assert next(p for p in manifest["policies"] if p["id"] == "expenses")["quiz"] is None

@@ -15,6 +15,7 @@ from clausebook.sphinxext.docs import setup_docs
 from clausebook.sphinxext.domain import setup_domain
 from clausebook.sphinxext.fingerprints import setup_fingerprints
 from clausebook.sphinxext.guidance import setup_guidance
+from clausebook.sphinxext.guidance_files import setup_guidance_files
 from clausebook.sphinxext.history import setup_history
 from clausebook.sphinxext.outputs import setup_outputs
 from clausebook.sphinxext.printing import setup_printing
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_clause_search(app)
     setup_docs(app)
     setup_guidance(app)
+    setup_guidance_files(app)
     setup_history(app)
     setup_printing(app)
     setup_csp(app)

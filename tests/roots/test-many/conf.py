@@ -8,3 +8,4 @@ clausebook_external_policies = {
     "whistleblowing": {"title": "Whistleblowing policy"},
 }
 html_theme = "basic"
+templates_path = ["_templates"]
