@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from dataclasses import fields
 from html import unescape
 from pathlib import Path
 
@@ -93,7 +94,8 @@ def test_every_clause_lists_what_refers_to_it(app: SphinxTestApp) -> None:
     assert "cb-referred-by" not in clause_html(read(app, "expenses/01-claims.html"), "clause-1-1")
 
 
-@pytest.mark.sphinx("html", testroot="many", freshenv=True)
+# Its own copy of the root: it edits the sources.
+@pytest.mark.sphinx("html", testroot="many", srcdir="many-edited", freshenv=True)
 def test_referred_to_by_follows_an_edit_elsewhere(app: SphinxTestApp) -> None:
     app.build()
     claims = Path(app.srcdir) / "expenses" / "01-claims.md"
@@ -202,7 +204,8 @@ questions:
 """
 
 
-@pytest.mark.sphinx("html", testroot="many", freshenv=True)
+# Its own copy of the root: it edits the sources.
+@pytest.mark.sphinx("html", testroot="many", srcdir="many-quiz", freshenv=True)
 def test_a_quiz_is_picked_up_when_it_appears_and_dropped_when_it_goes(app: SphinxTestApp) -> None:
     app.build()
     quiz = Path(app.srcdir) / "expenses" / "quiz.yaml"
@@ -220,3 +223,45 @@ def test_a_quiz_is_picked_up_when_it_appears_and_dropped_when_it_goes(app: Sphin
     assert 'href="quiz.html"' not in read(app, section)
     manifest = json.loads(read(app, "clausebook.json"))
     assert next(p for p in manifest["policies"] if p["id"] == "expenses")["quiz"] is None
+
+
+# Its own copy of the root: it edits the sources.
+@pytest.mark.sphinx("html", testroot="many", srcdir="many-refused", freshenv=True)
+def test_a_reference_that_leads_nowhere_is_refused_with_file_and_line(app: SphinxTestApp) -> None:
+    claims = Path(app.srcdir) / "expenses" / "01-claims.md"
+    claims.write_text(
+        claims.read_text(encoding="utf-8")
+        + "\n:::{clause} 1.3\nSee {clause}`code-of-conduct:9.9`, {clause}`payroll:2.1`"
+        " and {policy}`payroll`.\n:::\n",
+        encoding="utf-8",
+    )
+    app.build()
+    warnings = app.warning.getvalue()
+    line = len(claims.read_text(encoding="utf-8").splitlines()) - 1
+    assert f"01-claims.md:{line}" in warnings
+    assert (
+        "{clause}`code-of-conduct:9.9` cites a clause that does not exist in the Staff code of conduct"
+        in warnings
+    )
+    assert "{clause}`payroll:2.1`: no policy is called 'payroll'" in warnings
+    assert "{policy}`payroll`: no policy is called 'payroll'" in warnings
+    assert "clausebook_external_policies" in warnings
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ({"disciplinary": "Disciplinary policy"}, "must have a title"),
+        ({"disciplinary": {"url": "https://example.org"}}, "has no title"),
+        ({"disciplinary": {"title": "Disciplinary", "link": "x"}}, "only title and url"),
+        (["disciplinary"], "must list the policies by folder name"),
+    ],
+)
+def test_a_wrong_external_policy_setting_says_how_to_write_it(value: object, says: str) -> None:
+    from sphinx.errors import ConfigError
+
+    from clausebook.sphinxext.config import ClausebookConfig
+
+    check = next(f for f in fields(ClausebookConfig) if f.name == "external_policies").metadata["check"]
+    with pytest.raises(ConfigError, match=says):
+        check("clausebook_external_policies", value)
