@@ -69,3 +69,16 @@ test("the home page and its search work on a phone, with nothing from outside", 
   assert.deepEqual(phone.outside, []);
   await phone.close();
 });
+
+test("a reference to another policy's clause sits in its sentence, on one line", async () => {
+  const page = await browser.context.newPage();
+  const at = clause("code-of-conduct", "2.1");
+  await page.goto(server.base + at.url);
+  const sentence = page.locator(":target .cb-clause-body p").first();
+  const reference = sentence.locator(".cb-clause-ref");
+  assert.equal(await reference.textContent(), "clause 4.4 of the Social media policy");
+  assert.equal(await reference.evaluate((el) => getComputedStyle(el).display), "inline");
+  const lines = await sentence.evaluate((p) => p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+  assert.ok(lines < 1.5, `the sentence takes ${lines.toFixed(1)} lines`);
+  await page.close();
+});
