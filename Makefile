@@ -8,15 +8,28 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 JOBS ?= 2
 
-.PHONY: html check pdf release pins test lint typecheck pytest browser serve clean lock help tree-record
+.PHONY: html check pdf release pins policy test lint typecheck pytest browser serve clean lock help tree-record
 
 help:
-	@echo "make html    build the site into _build/html (nothing changes if a source has a problem)"
-	@echo "make check   check the sources and report every problem, publishing nothing"
-	@echo "make pdf     build only the PDFs into _build/pdf/ (a school's edition: make pdf SCHOOL=\"...\")"
-	@echo "make serve   serve the site on http://127.0.0.1:8000, rebuilding when a source changes"
-	@echo "make test    run the tests, the linters and the type checks"
-	@echo "make clean   remove everything the build made"
+	@echo "For editors:"
+	@echo "  make html      build the site into _build/html (nothing changes if a source has a problem)"
+	@echo "  make check     check the sources and report every problem, publishing nothing"
+	@echo "  make serve     serve the site on http://127.0.0.1:8000, rebuilding when a source changes"
+	@echo "                 (another port: make serve PORT=8080)"
+	@echo "  make pdf       build only the PDFs into _build/pdf/ (a school's edition: make pdf SCHOOL=\"...\")"
+	@echo "  make policy    start a new policy: make policy NAME=code-of-conduct TITLE=\"Staff code of conduct\""
+	@echo "  make release   publish a policy's changes as a new version:"
+	@echo "                 make release POLICY=social-media VERSION=1.1 EFFECTIVE=YYYY-MM-DD [EDITORIAL=\"4.4 6.2\"]"
+	@echo "  make pins      confirm the guidance after an amendment: make pins POLICY=social-media [ITEMS=\"quiz:logo\"]"
+	@echo "  make tree-record  rewrite the record of every path through each decision tree"
+	@echo "For developers:"
+	@echo "  make test      run the tests, the linters and the type checks (lint, typecheck, pytest, browser)"
+	@echo "  make lint      ruff: lint and format check"
+	@echo "  make typecheck mypy"
+	@echo "  make pytest    the Python tests"
+	@echo "  make browser   the engine in Pyodide under Node, and the browser tests in headless Chromium"
+	@echo "  make lock      re-pin the Python dependencies after editing requirements.in"
+	@echo "  make clean     remove everything the build made"
 
 html: $(STAMP) $(NODE_STAMP) pdf-libraries
 	$(BIN)/python -m clausebook build
@@ -34,8 +47,10 @@ pdf-libraries: $(STAMP)
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { echo "Installing WeasyPrint's system libraries..."; \
 	  apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig >/dev/null; }
 
+PORT ?= 8000
+
 serve: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m clausebook serve
+	$(BIN)/python -m clausebook serve --port "$(PORT)"
 
 test: lint typecheck pytest browser
 
@@ -89,6 +104,13 @@ release: $(STAMP) $(NODE_STAMP) pdf-libraries
 	  echo 'Say which policy, version and date: make release POLICY=social-media VERSION=1.1 EFFECTIVE=YYYY-MM-DD'; exit 2; }
 	$(BIN)/python -m clausebook release --policy "$(POLICY)" --version "$(VERSION)" \
 	  --effective "$(EFFECTIVE)" --editorial "$(EDITORIAL)"
+
+# Start a new policy: its folder, an index with the front matter the build needs, a first section:
+#   make policy NAME=code-of-conduct TITLE="Staff code of conduct"
+policy: $(STAMP)
+	@test -n "$(NAME)" -a -n "$(TITLE)" || { \
+	  echo 'Say the folder name and the title: make policy NAME=code-of-conduct TITLE="Staff code of conduct"'; exit 2; }
+	$(BIN)/python -m clausebook policy --name="$(NAME)" --title="$(TITLE)"
 
 # Confirm guidance against the clauses as they now read (new items, or ITEMS after an amendment):
 #   make pins POLICY=social-media [ITEMS="quiz:logo tree:remove-logo"]

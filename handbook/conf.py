@@ -22,6 +22,25 @@ clausebook_schools = [
     "Agora Secondary Academy",
 ]
 
+# A note under a policy's version and dates (on its pages and its PDF), by folder name.
+clausebook_details_notes = {
+    "social-media": "The version, dates, owner and approval are recorded by this handbook: "
+    "the Trust's original document does not state them.",
+}
+
+# Policies the social media policy names that this handbook does not hold yet, so a
+# clause can refer to them ({policy}`disciplinary`). Add "url" where staff can read one.
+# Added by Clausebook: the titles are as the social media policy names them.
+clausebook_external_policies = {
+    "code-of-conduct": {"title": "Code of conduct for employees"},
+    "disciplinary": {"title": "Disciplinary policy and procedure"},
+    "bullying-and-harassment": {"title": "Bullying and harassment policy"},
+    "data-protection": {"title": "Data protection policy"},
+    "data-security": {"title": "Data security policy"},
+    "online-safety": {"title": "Online safety policy"},
+    "online-safety-agreement": {"title": "Online Safety Acceptable Use Agreement"},
+}
+
 # The address the site is published at. When set, the PDF links each clause number
 # to its permanent link online. Leave empty until the site has an address.
 clausebook_site_url = ""

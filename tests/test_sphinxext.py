@@ -44,8 +44,9 @@ def test_clause_role_links_and_shows_the_number(app: SphinxTestApp) -> None:
 @pytest.mark.sphinx("html", testroot="policy", freshenv=True)
 def test_cross_policy_reference(app: SphinxTestApp) -> None:
     app.build()
-    assert 'href="../pay/01-scope.html#clause-1-1"' in read(app, "leave/01-leave.html")
-    assert 'href="leave/01-leave.html#clause-1-2"' in read(app, "index.html")
+    # To another policy: its clause's permanent link, which follows the clause to the version in force.
+    assert 'href="../pay/clause/1.1.html"' in read(app, "leave/01-leave.html")
+    assert 'href="leave/clause/1.2.html"' in read(app, "index.html")
 
 
 @pytest.mark.sphinx("html", testroot="policy", freshenv=True)

@@ -59,6 +59,14 @@ def _tree_record(args: argparse.Namespace) -> int:
     return write_tree_records(args.root)
 
 
+def _policy(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from clausebook.scaffold import new_policy
+
+    return new_policy(args.root, args.name, args.title, dt.date.today())
+
+
 def _serve(args: argparse.Namespace) -> int:
     from clausebook.serve import serve
 
@@ -107,6 +115,11 @@ def parser() -> argparse.ArgumentParser:
     pins.add_argument("--items", default="", help="items to re-confirm, like 'quiz:logo tree:remove-logo'")
     pins.add_argument("-q", "--quiet", action="store_true", help="(accepted for symmetry)")
     pins.set_defaults(func=_pins)
+
+    policy = commands.add_parser("policy", help="start a new policy: its folder, index and first section")
+    policy.add_argument("--name", required=True, help="the policy's folder name, like code-of-conduct")
+    policy.add_argument("--title", required=True, help='its title, like "Staff code of conduct"')
+    policy.set_defaults(func=_policy)
 
     record = commands.add_parser(
         "tree-record", help="rewrite quizzes/<policy>.tree-paths.md from the built site (after 'build')"

@@ -23,7 +23,7 @@ REQUIRED = {
     "version": 'the version number, in quotes, like "1.0"',
     "effective": "the date the version comes into force, written YYYY-MM-DD",
 }
-OPTIONAL = ("owner", "approved_by", "approved", "review")
+OPTIONAL = ("owner", "approved_by", "approved", "review", "category")
 DATES = ("effective", "approved", "review")
 
 
@@ -144,6 +144,14 @@ def read_front_matter(path: Path) -> FrontMatter:
                 Problem(
                     f"version: {values[name]!r} is not a version number: write numbers and dots only, "
                     'like "1.1" or "2.0" (a version still in preparation is the draft, not "2.0-rc")',
+                    at(key),
+                )
+            )
+        if name == "category" and not values[name]:
+            problems.append(
+                Problem(
+                    "category: is empty: write the name of the group the home page lists the policy "
+                    "under, like category: Policies (or leave the field out)",
                     at(key),
                 )
             )

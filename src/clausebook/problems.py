@@ -31,8 +31,10 @@ class ClausebookWarning(Enum):
     )
     UNKNOWN_CLAUSE = (
         "unknown-clause",
-        "A reference such as {clause}`4.4` names a clause that does not exist in the "
-        "policy (it was renumbered, removed, or its section file was deleted).",
+        "A reference such as {clause}`4.4` or {clause}`code-of-conduct:3.2` names a clause "
+        "that does not exist in the policy (it was renumbered, removed, or its section file "
+        "was deleted), or {policy}`name` names a policy the handbook neither holds nor "
+        "declares in conf.py (clausebook_external_policies).",
     )
     OUTSIDE_POLICY = (
         "outside-policy",
@@ -41,7 +43,8 @@ class ClausebookWarning(Enum):
     POLICY_METADATA = (
         "policy-metadata",
         "The front matter of a policy's index.md is missing a field (title, version, "
-        "effective date) or has a value of the wrong form.",
+        "effective date) or has a value of the wrong form (a date that is not YYYY-MM-DD, "
+        "a category that is not a name).",
     )
     SOURCE = (
         "source",

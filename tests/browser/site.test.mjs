@@ -91,3 +91,43 @@ test("axe-core finds no problem at any impact on the home, policy and section pa
   }
   await page.close();
 });
+
+test("a clause number typed into search goes straight to the clause", async () => {
+  const page = await browser.context.newPage();
+  const clause = clauses.find((c) => c.number === "4.4");
+  await page.goto(server.base + "index.html");
+  // The home page's own search box, by its label, as a screen reader user finds it.
+  await page.getByLabel("Find a clause or a policy").fill("4.4");
+  await page.keyboard.press("Enter");
+  await page.waitForURL((url) => url.hash === `#${clause.url.split("#")[1]}`, { timeout: 10000 });
+  assert.equal(await page.locator(":target").getAttribute("data-clause"), "4.4");
+  await page.close();
+});
+
+test("search names each clause it finds by number and section, linked to its anchor", async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+  const clause = clauses.find((c) => c.number === "4.2");
+  const word = clause.text.split(/[^\w]+/).sort((a, b) => b.length - a.length)[0];
+  await page.goto(`${server.base}search.html?q=${encodeURIComponent(word)}`);
+  const found = page.locator(".cb-search-clauses li a");
+  await found.first().waitFor({ timeout: 10000 });
+  const links = await found.evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute("href")]));
+  const section = manifestSection(clause);
+  assert.ok(links.some(([text, href]) => text === `4.2 ${section}` && href === clause.url), JSON.stringify(links));
+  // The theme's own results below: their snippets never run a clause number into its words.
+  await page.locator("#search-results li p").first().waitFor({ timeout: 10000 });
+  const snippets = await page.locator("#search-results li p").allTextContents();
+  assert.ok(snippets.length > 0);
+  for (const text of snippets) assert.doesNotMatch(text, /\b\d+\.\d+[A-Za-z]/, text);
+  assert.deepEqual(errors, [], "no script errors (the site's CSP allows the search scripts)");
+  assert.deepEqual(browser.outside, []);
+  await page.close();
+});
+
+function manifestSection(clause) {
+  const data = JSON.parse(readFileSync(join(SITE, version.clauses), "utf8"));
+  const section = data.sections.find((s) => s.number === clause.section);
+  return section.title;
+}

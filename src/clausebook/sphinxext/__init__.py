@@ -8,6 +8,7 @@ from sphinx.application import Sphinx
 
 from clausebook import __version__
 from clausebook.sphinxext.accessibility import setup_accessibility
+from clausebook.sphinxext.clause_search import setup_clause_search
 from clausebook.sphinxext.clauses import setup_clauses
 from clausebook.sphinxext.config import setup_config
 from clausebook.sphinxext.csp import setup_csp
@@ -16,10 +17,12 @@ from clausebook.sphinxext.domain import setup_domain
 from clausebook.sphinxext.escaping import setup_escaping
 from clausebook.sphinxext.fingerprints import setup_fingerprints
 from clausebook.sphinxext.guidance import setup_guidance
+from clausebook.sphinxext.guidance_files import setup_guidance_files
 from clausebook.sphinxext.history import setup_history
 from clausebook.sphinxext.outputs import setup_outputs
 from clausebook.sphinxext.printing import setup_printing
 from clausebook.sphinxext.safety import setup_safety
+from clausebook.sphinxext.references import setup_references
 from clausebook.sphinxext.site import setup_site
 
 
@@ -29,11 +32,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_domain(app)
     setup_clauses(app)
+    setup_references(app)
     setup_outputs(app)
     setup_site(app)
     setup_escaping(app)
+    setup_clause_search(app)
     setup_docs(app)
     setup_guidance(app)
+    setup_guidance_files(app)
     setup_history(app)
     setup_printing(app)
     setup_safety(app)

@@ -88,7 +88,7 @@ def visit_clause_html(self: HTML5Translator, node: clause) -> None:
             aria_label=f"Clause {number}: link to this clause",
             title="Link to this clause",
         )
-        + Markup("{}</a>").format(number)
+        + Markup("{}</a> ").format(number)
         + start_tag("div", class_="cb-clause-body")
     )
 

@@ -7,7 +7,7 @@ Each field carries its help text; the editors' guide renders this table with
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -26,6 +26,34 @@ def _iso_date_or_empty(name: str, value: Any) -> None:
 def _text(name: str, value: Any) -> None:
     if not isinstance(value, str):
         raise ConfigError(f"{name} must be text in quotes, not {value!r}")
+
+
+def _notes(name: str, value: Any) -> None:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ConfigError(
+            f"{name} must map a policy's folder name to its note, like "
+            "{'social-media': 'The version and dates are recorded by this handbook.'}"
+        )
+
+
+def _external_policies(name: str, value: Any) -> None:
+    example = "{'disciplinary': {'title': 'Disciplinary policy and procedure', 'url': 'https://...'}}"
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} must list the policies by folder name, like {example}")
+    for key, policy in value.items():
+        if not isinstance(key, str) or not isinstance(policy, dict):
+            raise ConfigError(f"{name}: {key!r} must have a title (and may have a url), like {example}")
+        if not isinstance(policy.get("title"), str) or not policy["title"].strip():
+            raise ConfigError(f"{name}: {key!r} has no title: give it one, like {example}")
+        if not isinstance(policy.get("url", ""), str):
+            raise ConfigError(f"{name}: the url of {key!r} must be text in quotes")
+        unknown = set(policy) - {"title", "url"}
+        if unknown:
+            raise ConfigError(
+                f"{name}: {key!r} has {', '.join(sorted(unknown))}: only title and url are read"
+            )
 
 
 def _list_of_text(name: str, value: Any) -> None:
@@ -80,6 +108,24 @@ class ClausebookConfig:
             "check": _whole_days,
         },
     )
+    details_notes: dict[str, str] = field(
+        default_factory=dict,
+        metadata={
+            "help": "A note shown under a policy's version and dates, on its pages and its PDF's cover, "
+            "by policy folder name: say there what the handbook added that the original document "
+            "does not state. A policy not listed has no note.",
+            "check": _notes,
+        },
+    )
+    external_policies: dict[str, dict[str, str]] = field(
+        default_factory=dict,
+        metadata={
+            "help": "Policies the handbook does not hold (yet), so clauses can refer to them: by the "
+            "name {policy}`name` and {clause}`name:3.2` use, a 'title' and an optional 'url' "
+            "where staff can read it.",
+            "check": _external_policies,
+        },
+    )
     today: str = field(
         default="",
         metadata={
@@ -123,11 +169,15 @@ class ClausebookConfig:
 
 def config_fields() -> list[tuple[str, str, str]]:
     """(setting, default, help) for the editors' guide."""
-    return [(f"clausebook_{f.name}", repr(f.default), f.metadata["help"]) for f in fields(ClausebookConfig)]
+    return [(f"clausebook_{f.name}", repr(_default(f)), f.metadata["help"]) for f in fields(ClausebookConfig)]
+
+
+def _default(item: Any) -> Any:
+    return item.default_factory() if item.default is MISSING else item.default
 
 
 def setup_config(app: Sphinx) -> None:
     for item in fields(ClausebookConfig):
-        default = list(item.default) if isinstance(item.default, tuple) else item.default
+        default = list(item.default) if isinstance(item.default, tuple) else _default(item)
         rebuild = item.metadata.get("rebuild", "env")
         app.add_config_value(f"clausebook_{item.name}", default, rebuild, types=frozenset({type(default)}))

@@ -14,7 +14,7 @@ import posixpath
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -23,7 +23,6 @@ from sphinx.builders import Builder
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
-from sphinx.util.nodes import make_refnode
 
 from clausebook.frontmatter import OPTIONAL, read_front_matter
 from clausebook.model import (
@@ -45,18 +44,37 @@ from clausebook.versions import Clause as VersionClause
 from clausebook.versions import compare, in_force, version_key
 
 OPTIONAL_FIELDS = OPTIONAL
+DEFAULT_CATEGORY = "Policies"  # the home page's group for a policy whose front matter names none
 
 
 class ClauseRole(XRefRole):
-    """``{clause}`4.4``` renders as a link showing "4.4"."""
+    """``{clause}`4.4``` shows "4.4"; ``{clause}`code-of-conduct:3.2``` shows "clause 3.2 of the
+    Staff code of conduct", and ``{clause}`~code-of-conduct:3.2``` only "3.2" (for a sentence that
+    names the policy already); ``{clause}`your words <code-of-conduct:3.2>``` shows your words."""
+
+    kind = "clause"
 
     def __init__(self) -> None:
         super().__init__(warn_dangling=True, innernodeclass=nodes.inline)
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         # Registered as a bare {clause} role too; always resolve through this domain.
-        self.name = "cb:clause"
+        self.name = f"cb:{self.kind}"
         return super().run()
+
+    def process_link(
+        self, env: BuildEnvironment, refnode: Element, has_explicit_title: bool, title: str, target: str
+    ) -> tuple[str, str]:
+        if not has_explicit_title and target.startswith("~"):
+            target = title = target[1:]
+            refnode["cb_short"] = True
+        return title, target.strip()
+
+
+class PolicyRole(ClauseRole):
+    """``{policy}`disciplinary``` shows the policy's title, linked to it."""
+
+    kind = "policy"
 
 
 TABLES = ("clauses", "sections", "policies", "status", "citing", "guidance", "releases", "references")
@@ -83,7 +101,7 @@ class Citable:
 class ClausebookDomain(Domain):
     name = "cb"
     label = "Clausebook"
-    roles: ClassVar[dict[str, Any]] = {"clause": ClauseRole()}
+    roles: ClassVar[dict[str, Any]] = {"clause": ClauseRole(), "policy": PolicyRole()}
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {
         "clauses": {},  # docname -> [(number, text, line)]
         "sections": {},  # docname -> (heading, line, text of a section without clauses)
@@ -93,6 +111,7 @@ class ClausebookDomain(Domain):
         "status": {},  # index docname -> BuildStatus
         "references": {},  # docname -> [(target, line)]: every {clause} reference it makes
         "citing": {},  # docname -> "local" or "everywhere": what its output depends on
+        "references": {},  # docname -> [(target, number of the clause it is in or "", line)]
     }
     data_version = 4
 
@@ -233,7 +252,8 @@ class ClausebookDomain(Domain):
             folder = posixpath.dirname(index)
             for docname in (index, *self.env.toctree_includes.get(index, [])):
                 page = posixpath.relpath(docname, folder)
-                for target, line in self.data["references"].get(docname, []):
+                for written, _number, line in self.data["references"].get(docname, []):
+                    target = written.removeprefix("~")
                     meant = (record["references"].get(page) or {}).get(target)
                     now = self.target_index(docname, target)
                     if meant is None or now is None:
@@ -336,7 +356,10 @@ class ClausebookDomain(Domain):
 
     def target_index(self, fromdocname: str, target: str) -> str | None:
         """The version a reference written in ``fromdocname`` resolves against, as the build sees it now."""
-        policy, _, _number = target.rpartition(":")
+        return self.cited_version(fromdocname, target.rpartition(":")[0])
+
+    def cited_version(self, fromdocname: str, policy: str) -> str | None:
+        """The policy version a reference from ``fromdocname`` to ``policy`` ("" for its own) cites."""
         if not policy:
             return self.policy_index_of(fromdocname)
         today = self.env.config.clausebook_today or dt.date.today().isoformat()
@@ -392,12 +415,13 @@ class ClausebookDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
-        found = self.find_clause(fromdocname, target)
-        if found is None:
-            return None
-        docname, anchor = found
-        contnode["classes"].append("cb-clause-ref")
-        return make_refnode(builder, fromdocname, docname, anchor, contnode, f"Clause {target}")
+        from clausebook.sphinxext.references import resolve_reference
+
+        # Sphinx puts whatever comes back in the reference's place: a policy the handbook does
+        # not hold, and that has no address, is named without a link.
+        return cast(
+            nodes.reference | None, resolve_reference(self, builder, fromdocname, typ, target, node, contnode)
+        )
 
     def resolve_any_xref(self, *args: Any) -> list[tuple[str, nodes.reference]]:
         return []
@@ -411,29 +435,6 @@ def _location(env: BuildEnvironment, location: Location | None) -> tuple[str, in
         return None
     docname = env.path2doc(location.path)
     return (docname, location.line) if docname else None
-
-
-def warn_missing_clause(app: Any, domain: Domain, node: pending_xref) -> bool | None:
-    if domain.name != "cb":
-        return None
-    target = node["reftarget"]
-    if not is_clause_number(target.rpartition(":")[2]):
-        message = (
-            f"{{clause}}`{target}` is not a clause number: cite a clause by its number, "
-            "like {clause}`4.2`, or {clause}`other-policy:4.2` for another policy"
-        )
-    else:
-        message = (
-            f"{{clause}}`{target}` cites a clause that does not exist in this policy: it may have "
-            "been renumbered or removed, or its section file deleted. Cite the clause's current number."
-        )
-    # The PDF step resolves the same pages again: one reference is one problem.
-    seen: set[tuple[Any, ...]] = app.env.__dict__.setdefault("_cb_missing_seen", set())
-    key = (node.source, node.line, target)
-    if key not in seen:
-        seen.add(key)
-        warn(ClausebookWarning.UNKNOWN_CLAUSE, message, node)
-    return True
 
 
 def check_sources(app: Any) -> None:
@@ -466,13 +467,10 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
     docname = env.docname
     raw = env.metadata.get(docname, {}).get("policy")
     domain: ClausebookDomain = env.domains["cb"]
-    references = []
+    # (The references themselves are collected by the references module, with the clause each is in.)
     for ref in doctree.findall(pending_xref):
         if ref.get("refdomain") == "cb":
             domain.note_citing(docname, "everywhere" if ":" in ref["reftarget"] else "local")
-            references.append((ref["reftarget"], ref.line or 1))
-    if references:
-        domain.data["references"][docname] = references
     if raw is None:
         return
     # A policy's index is reached from the policy list, not from a table of contents.
@@ -483,6 +481,7 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
         warn(ClausebookWarning.POLICY_METADATA, problem.message, (docname, line))
     title = env.titles[docname].astext() if docname in env.titles else docname
     meta: dict[str, str] = checked.policy.as_dict() if checked.policy else {}
+    meta.setdefault("category", DEFAULT_CATEGORY)
     meta["id"] = docname.split("/")[0] if "/" in docname else docname
     meta["title"] = title
     folder = Path(env.doc2path(docname)).parent
@@ -497,7 +496,12 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
     domain.note_policy(docname, meta)
     if checked.policy is None:
         return
-    _insert_policy_details(doctree, meta)
+    _insert_policy_details(doctree, meta, details_note(env.config, meta["id"]))
+
+
+def details_note(config: Any, policy: str) -> str:
+    """The handbook's note on what it added to a policy's details (conf.py), or nothing."""
+    return str(config.clausebook_details_notes.get(policy, ""))
 
 
 class policy_details(nodes.General, nodes.Element):  # noqa: N801
@@ -514,7 +518,7 @@ LABELS = {
 }
 
 
-def _insert_policy_details(doctree: nodes.document, meta: dict[str, str]) -> None:
+def _insert_policy_details(doctree: nodes.document, meta: dict[str, str], note: str) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
@@ -528,11 +532,8 @@ def _insert_policy_details(doctree: nodes.document, meta: dict[str, str]) -> Non
                 nodes.field_body("", nodes.paragraph(text=format_value(key, meta[key]))),
             )
     details += field_list
-    details += nodes.paragraph(
-        text="The version, dates, owner and approval are recorded by this handbook: "
-        "the Trust's original document does not state them.",
-        classes=["cb-added-note"],
-    )
+    if note:
+        details += nodes.paragraph(text=note, classes=["cb-added-note"])
     title_index = section.first_child_matching_class(nodes.title)
     section.insert((title_index or 0) + 1, details)
 
@@ -592,8 +593,8 @@ def setup_domain(app: Any) -> None:
     app.connect("config-inited", exclude_sealed_guidance)
     app.add_domain(ClausebookDomain)
     app.add_role("clause", ClauseRole())
-    app.connect("warn-missing-reference", warn_missing_clause)
     app.connect("builder-inited", check_sources)
+    app.add_role("policy", PolicyRole())
     app.connect("doctree-read", read_policy_metadata, priority=900)
     app.connect("env-get-outdated", outdated_citing)
     app.add_node(policy_details, html=(visit_details, depart_details))

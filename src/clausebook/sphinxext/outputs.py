@@ -238,7 +238,8 @@ def _handbook_model(app: Sphinx) -> Handbook:
             )
             references = []
             for docname in (entry.index, *(s.page for s in entry.model.sections)):
-                for target, _line in domain.data["references"].get(docname, []):
+                for written, _number, _line in domain.data["references"].get(docname, []):
+                    target = written.removeprefix("~")
                     identity = domain.resolved_identity(docname, target)
                     if identity is not None:
                         references.append((posixpath.relpath(docname, entry.folder), target, identity))

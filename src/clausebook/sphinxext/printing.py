@@ -21,7 +21,7 @@ from sphinx.util import logging
 
 from clausebook import __version__, pdf
 from clausebook.interactive.paper import on_paper
-from clausebook.sphinxext.domain import LABELS, ClausebookDomain, format_date, format_value
+from clausebook.sphinxext.domain import LABELS, ClausebookDomain, details_note, format_date, format_value
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.guidance import loaded
 from clausebook.sphinxext.outputs import VersionEntry, entry_of_page, page_url, released, version_entries
@@ -34,6 +34,8 @@ HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
 # docutils puts a section's extra ids on an empty span before its heading; WeasyPrint tags that
 # span as an empty structure element. The heading carries the id instead.
 EMPTY_TARGET = re.compile(r'<span id="(?P<id>[\w-]+)"></span>(?P<heading><h\d)(?![^>]*\bid=)')
+# Another page of the site, such as another policy's clause (../code-of-conduct/clause/3.2.html).
+PAGE_LINK = re.compile(r'href="(?P<page>(?:\.\./|[\w-]+/)[^":#]*\.html)"')
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,12 @@ def _section_html(app: Sphinx, docname: str, entry: VersionEntry, site_url: str)
         elsewhere = posixpath.normpath(posixpath.join(posixpath.dirname(own_page), page))
         return f'href="{site_url}{elsewhere}#{anchor}"'
 
-    return tagged_well(LINK.sub(link, html))
+    def page_link(match: re.Match[str]) -> str:
+        # Online when the site's address is known; on paper a link to a local file leads nowhere.
+        elsewhere = posixpath.normpath(posixpath.join(posixpath.dirname(own_page), match["page"]))
+        return f'href="{site_url}{elsewhere}"' if site_url else ""
+
+    return tagged_well(PAGE_LINK.sub(page_link, LINK.sub(link, html)))
 
 
 def tagged_well(html: str) -> str:
@@ -129,6 +136,7 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
         "details": [(LABELS[key], format_value(key, meta[key])) for key in LABELS if meta.get(key)],
         "status": entry.status,
         "site_url": site_url,
+        "details_note": details_note(config, entry.model.policy),
         "online": f"{site_url}{page_url(app, entry.index)}" if site_url else "",
         "sections": sections,
         "quiz": quiz,

@@ -13,8 +13,15 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from clausebook.sphinxext.domain import ClausebookDomain, format_date
-from clausebook.sphinxext.outputs import entry_of_page, released, shown, stable_page, version_entries
+from clausebook.sphinxext.domain import DEFAULT_CATEGORY, ClausebookDomain, format_date, format_value
+from clausebook.sphinxext.outputs import (
+    VersionEntry,
+    entry_of_page,
+    released,
+    shown,
+    stable_page,
+    version_entries,
+)
 
 PACKAGE = Path(__file__).resolve().parent.parent
 WEB = PACKAGE / "web"
@@ -45,25 +52,40 @@ def fill_policy_lists(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     placeholders = list(doctree.findall(policy_list))
     if not placeholders:
         return
-    entries = version_entries(app)
+    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    groups: dict[str, list[tuple[VersionEntry, dict[str, str]]]] = {}
+    for versions in version_entries(app).values():
+        entry = shown(versions)
+        if entry is not None:
+            meta = domain.data["policies"][entry.index]
+            groups.setdefault(meta.get("category", DEFAULT_CATEGORY), []).append((entry, meta))
     for placeholder in placeholders:
-        items = nodes.bullet_list(classes=["cb-policy-list"])
-        for versions in entries.values():
-            entry = shown(versions)
-            if entry is None:
-                continue
-            uri = app.builder.get_relative_uri(docname, stable_page(entry.model.policy))
-            para = nodes.paragraph()
-            para += nodes.reference("", entry.model.title, internal=True, refuri=uri)
-            para += nodes.Text(
-                f" (version {entry.model.version}, {STATUS_WORDS[entry.status]} "
-                f"from {format_date(entry.model.effective)})"
-            )
-            items += nodes.list_item("", para)
-        if not entries:
+        if not groups:
             placeholder.replace_self(nodes.paragraph(text="No policies have been published yet."))
-        else:
-            placeholder.replace_self(items)
+            continue
+        listing: list[nodes.Node] = []
+        for category, members in sorted(groups.items(), key=lambda item: item[0].casefold()):
+            if len(groups) > 1:
+                listing.append(nodes.rubric(category, category, **{"heading-level": 3}))
+            items = nodes.bullet_list(classes=["cb-policy-list"])
+            for entry, meta in sorted(members, key=lambda member: member[0].model.title.casefold()):
+                items += nodes.list_item("", _policy_item(app, docname, entry, meta))
+            listing.append(items)
+        placeholder.replace_self(listing)
+
+
+def _policy_item(app: Sphinx, docname: str, entry: VersionEntry, meta: dict[str, str]) -> nodes.paragraph:
+    """'Staff code of conduct version 2.0, in force from 1 January 2025; next review 31 January 2027'."""
+    uri = app.builder.get_relative_uri(docname, stable_page(entry.model.policy))
+    para = nodes.paragraph()
+    para += nodes.reference("", entry.model.title, internal=True, refuri=uri)
+    effective = format_date(entry.model.effective)
+    when = f"comes into force on {effective}" if entry.status == "future" else f"in force from {effective}"
+    details = f"version {entry.model.version}, {when}"
+    if meta.get("review"):
+        details += f"; next review {format_value('review', meta['review'])}"
+    para += nodes.inline("", f" {details}", classes=["cb-policy-list-details"])
+    return para
 
 
 def page_context(

@@ -1,0 +1,87 @@
+"""``make policy NAME=code-of-conduct TITLE="Staff code of conduct"``: a new policy's folder.
+
+It writes ``handbook/<name>/index.md`` (the front matter the build requires, and the list of
+sections) and a first section with one clause to replace, and nothing at all when the name is
+taken or is not a folder name the site can use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+class ScaffoldError(Exception):
+    """A new policy cannot be made as asked; the message says what to do instead."""
+
+
+def check_name(handbook: Path, name: str, title: str) -> None:
+    if not SLUG.match(name):
+        raise ScaffoldError(
+            f"NAME={name!r} cannot be a policy's folder: use lower-case letters, digits and hyphens, "
+            "starting with a letter, like NAME=code-of-conduct (it becomes the policy's address)"
+        )
+    if (handbook / name).exists():
+        raise ScaffoldError(
+            f"handbook/{name}/ exists already: choose another NAME, or edit that policy's files"
+        )
+    if not title.strip():
+        raise ScaffoldError(
+            'say the policy\'s title: make policy NAME=code-of-conduct TITLE="Staff code of conduct"'
+        )
+    if "\n" in title or title.strip().startswith(("#", "-", ":")):
+        raise ScaffoldError(
+            'TITLE must be the policy\'s name on one line, like TITLE="Staff code of conduct"'
+        )
+
+
+def index_text(title: str, today: dt.date) -> str:
+    return f"""---
+# The policy's details, checked by the build. Edit them before the first release.
+policy:
+  version: "1.0"          # in quotes; make release sets the version it publishes
+  effective: {today.isoformat()}   # the date it comes into force, YYYY-MM-DD
+  category: Policies      # the group the home page lists it under
+  # owner: HR             # optional: who owns the policy
+  # review: {today.replace(year=today.year + 1).isoformat()}    # optional: the next review date
+---
+
+# {title.strip()}
+
+```{{toctree}}
+:maxdepth: 1
+
+01-introduction
+```
+"""
+
+
+FIRST_SECTION = """# 1. Introduction
+
+:::{clause} 1.1
+Replace these words with the first clause of the policy.
+:::
+"""
+
+
+def new_policy(root: Path, name: str, title: str, today: dt.date) -> int:
+    handbook = root / "handbook"
+    try:
+        check_name(handbook, name, title)
+    except ScaffoldError as error:
+        print(f"error: {error}. Nothing was written.", file=sys.stderr)
+        return 1
+    folder = handbook / name
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text(index_text(title, today), encoding="utf-8")
+    (folder / "01-introduction.md").write_text(FIRST_SECTION, encoding="utf-8")
+    print(f"Wrote handbook/{name}/index.md and handbook/{name}/01-introduction.md.")
+    print("Next: write the policy's sections (one file each, listed in index.md), run make html to")
+    print(
+        f"check and preview it, then publish it: make release POLICY={name} VERSION=1.0 EFFECTIVE=YYYY-MM-DD"
+    )
+    return 0

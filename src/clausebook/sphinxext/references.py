@@ -1,0 +1,343 @@
+"""References between clauses and policies: how they read, where they lead, who refers to a clause.
+
+``{clause}`4.4``` (same policy) shows "4.4" and links to the clause in the same version.
+``{clause}`code-of-conduct:3.2``` shows "clause 3.2 of the Staff code of conduct" and links to
+the clause's permanent link (``code-of-conduct/clause/3.2.html``), which follows it to the
+version in force; ``{clause}`~code-of-conduct:3.2``` shows "3.2" alone, for a sentence that
+names the policy already, and ``{clause}`words <code-of-conduct:3.2>``` shows the editor's words.
+``{policy}`disciplinary``` shows a policy's title: one the handbook holds, or one declared in
+``clausebook_external_policies`` (linked to its address, if it has one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
+from sphinx.util.nodes import make_refnode
+
+from clausebook.model import ClauseNumber, is_clause_number, parse_section_heading, section_anchor
+from clausebook.sphinxext.clauses import clause
+from clausebook.sphinxext.domain import ClausebookDomain
+from clausebook.sphinxext.history import CLAUSE_LINKS
+from clausebook.sphinxext.warnings_ import ClausebookWarning, notice, warn
+
+
+def _domain(env: BuildEnvironment) -> ClausebookDomain:
+    return env.domains["cb"]  # type: ignore[return-value]
+
+
+def held_index(domain: ClausebookDomain, fromdocname: str, policy: str) -> str | None:
+    """The version of a policy the handbook holds that a reference cites, or None."""
+    index = domain.cited_version(fromdocname, policy)
+    return index if index and domain.is_valid(index) else None
+
+
+def policy_of(domain: ClausebookDomain, docname: str) -> str:
+    index = domain.policy_index_of(docname)
+    return str(domain.data["policies"].get(index, {}).get("id", "")) if index else ""
+
+
+def external(env: BuildEnvironment, policy: str) -> dict[str, str] | None:
+    found: dict[str, str] | None = env.config.clausebook_external_policies.get(policy)
+    return found
+
+
+def _shown_text(node: pending_xref, contnode: Element, text: str) -> Element:
+    """The words a reference shows: the editor's own if they gave some, else ``text``."""
+    classes = [c for c in contnode["classes"] if c not in ("cb-clause", "cb-policy")]
+    # The class of a whole clause on a reference gave it a clause's layout (a grid) mid-sentence.
+    shown = text if not node.get("refexplicit") else contnode.astext()
+    return nodes.inline(shown, shown, classes=[*classes, "cb-clause-ref"])
+
+
+def _to_page(builder: Builder, fromdocname: str, page: str, inner: Element, title: str) -> Element:
+    """A link to a page the build writes that is not a source document (a permanent link)."""
+    link = nodes.reference("", "", internal=True, refuri=builder.get_relative_uri(fromdocname, page))
+    _title(link, inner, title)
+    link += inner
+    return link
+
+
+def _title(link: Element, inner: Element, title: str) -> None:
+    # A tooltip only where the link's words do not say it already (a screen reader reads both).
+    if inner.astext() != title:
+        link["reftitle"] = title
+
+
+def _to_external(policy: dict[str, str], inner: Element, title: str) -> Element:
+    if not policy.get("url"):
+        inner["classes"].append("cb-external-policy")
+        return inner
+    link = nodes.reference("", "", internal=False, refuri=policy["url"])
+    _title(link, inner, title)
+    link += inner
+    return link
+
+
+def resolve_reference(
+    domain: ClausebookDomain,
+    builder: Builder,
+    fromdocname: str,
+    typ: str,
+    target: str,
+    node: pending_xref,
+    contnode: Element,
+) -> Element | None:
+    env = domain.env
+    if typ == "policy":
+        return _resolve_policy(domain, builder, fromdocname, target, node, contnode)
+    policy, _, number = target.rpartition(":")
+    if not is_clause_number(number):
+        return None
+    number = str(ClauseNumber.parse(number))
+    cross = bool(policy) and policy != policy_of(domain, fromdocname)
+    index = held_index(domain, fromdocname, policy)
+    words = reference_words(domain, fromdocname, target)
+    if index is None and cross and (declared := external(env, policy)) is not None:
+        inner = _shown_text(node, contnode, number if node.get("cb_short") else words)
+        return _to_external(declared, inner, words)
+    found = domain.find_clause(fromdocname, target)
+    if found is None or index is None:
+        return None
+    inner = _shown_text(node, contnode, words if cross and not node.get("cb_short") else number)
+    if not cross:
+        return make_refnode(builder, fromdocname, found[0], found[1], inner, f"Clause {number}")
+    identities = domain.data["releases"].get(index, {}).get("identities") or {}
+    identity = identities.get(number, number)
+    return _to_page(builder, fromdocname, f"{policy}/{CLAUSE_LINKS}/{identity}", inner, words)
+
+
+def reference_words(domain: ClausebookDomain, fromdocname: str, target: str) -> str:
+    """What {clause}`target` says in full: "clause 3.2 of the Staff code of conduct", or "clause
+    3.2" within its own policy; the bare target when it leads nowhere (the build refuses it)."""
+    policy, _, number = target.rpartition(":")
+    if not is_clause_number(number):
+        return target
+    number = str(ClauseNumber.parse(number))
+    if not policy or policy == policy_of(domain, fromdocname):
+        return f"clause {number}"
+    index = held_index(domain, fromdocname, policy)
+    if index is not None:
+        return f"clause {number} of the {domain.data['policies'][index]['title']}"
+    declared = external(domain.env, policy)
+    return f"clause {number} of the {declared['title']}" if declared else target
+
+
+def readable_text(domain: ClausebookDomain, docname: str, text: str) -> str:
+    """A clause's collected words (read before references resolve) with each reference to
+    another policy's clause as the page shows it."""
+    for target, _number, _line in domain.data["references"].get(docname, []):
+        if ":" in target:
+            short = target.startswith("~")
+            plain = target.removeprefix("~")
+            words = reference_words(domain, docname, plain)
+            text = text.replace(plain, plain.rpartition(":")[2] if short else words)
+    return text
+
+
+def _resolve_policy(
+    domain: ClausebookDomain,
+    builder: Builder,
+    fromdocname: str,
+    target: str,
+    node: pending_xref,
+    contnode: Element,
+) -> Element | None:
+    index = held_index(domain, fromdocname, target)
+    if index is not None:
+        title = domain.data["policies"][index]["title"]
+        inner = _shown_text(node, contnode, title)
+        if domain.is_draft(index):
+            return make_refnode(builder, fromdocname, index, "", inner, title)
+        return _to_page(builder, fromdocname, f"{target}/index", inner, title)
+    declared = external(domain.env, target)
+    if declared is None:
+        return None
+    return _to_external(declared, _shown_text(node, contnode, declared["title"]), declared["title"])
+
+
+def known_policies(domain: ClausebookDomain) -> str:
+    held = sorted({m["id"] for m in domain.data["policies"].values() if "id" in m})
+    declared = sorted(domain.env.config.clausebook_external_policies)
+    return ", ".join([*held, *declared]) or "none"
+
+
+def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool | None:
+    """Refuse a reference that leads nowhere, saying what to write instead (with file and line)."""
+    if domain.name != "cb":
+        return None
+    target = node["reftarget"]
+    policy, _, number = target.rpartition(":")
+    unknown_policy = (
+        f"no policy is called '{{name}}': the handbook holds or declares {known_policies(domain)}. "
+        "Use a policy's folder name, or declare a policy the handbook does not hold in "
+        "handbook/conf.py (clausebook_external_policies)"
+    )
+    if node["reftype"] == "policy":
+        message = f"{{policy}}`{target}`: " + unknown_policy.format(name=target)
+    elif not is_clause_number(number):
+        message = (
+            f"{{clause}}`{target}` is not a clause number: cite a clause by its number, "
+            "like {clause}`4.2`, or {clause}`other-policy:4.2` for another policy"
+        )
+    elif policy and held_index(domain, node["refdoc"], policy) is None:
+        message = f"{{clause}}`{target}`: " + unknown_policy.format(name=policy)
+    else:
+        where = "this policy"
+        if policy and policy != policy_of(domain, node["refdoc"]):
+            index = held_index(domain, node["refdoc"], policy)
+            meta = domain.data["policies"][index]
+            where = f"the {meta['title']} (version {meta['version']})"
+        message = (
+            f"{{clause}}`{target}` cites a clause that does not exist in {where}: it may have "
+            "been renumbered or removed, or its section file deleted. Cite the clause's current number."
+        )
+    warn(ClausebookWarning.UNKNOWN_CLAUSE, message, node)
+    return True
+
+
+# -- who refers to a clause ------------------------------------------------------------
+
+
+def collect_references(app: Sphinx, doctree: nodes.document) -> None:
+    """Note each {clause} reference of the page and the clause it is written in."""
+    env = app.env
+    domain = _domain(env)
+    found = []
+    for ref in doctree.findall(pending_xref):
+        if ref.get("refdomain") != "cb":
+            continue
+        if ref["reftype"] == "policy":
+            domain.note_citing(env.docname, "everywhere")  # it shows the policy's title
+            continue
+        within = ref.parent
+        while within is not None and not isinstance(within, clause):
+            within = within.parent
+        number = within["number"] if within is not None else ""
+        target = ("~" if ref.get("cb_short") else "") + ref["reftarget"]
+        found.append((target, number, ref.line or (within.line if within is not None else 0) or 0))
+    if found:
+        domain.data["references"][env.docname] = found
+
+
+@dataclass(frozen=True, order=True)
+class Referrer:
+    docname: str
+    anchor: str
+    label: str  # "clause 1.2", "clause 1.2 of the Leave policy", "section 2"
+
+
+def referrers(app: Sphinx) -> dict[tuple[str, str], list[Referrer]]:
+    """(docname, clause anchor) -> the clauses that refer to it, computed once per build."""
+    cached: dict[tuple[str, str], list[Referrer]] | None = getattr(app.builder, "_cb_referrers", None)
+    if cached is None:
+        cached = _referrers(app)
+        app.builder._cb_referrers = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _published_as_shown(app: Sphinx) -> set[str]:
+    from clausebook.sphinxext.outputs import shown, version_entries
+
+    return {entry.index for entries in version_entries(app).values() if (entry := shown(entries))}
+
+
+def _referrers(app: Sphinx) -> dict[tuple[str, str], list[Referrer]]:
+    domain = _domain(app.env)
+    shown_versions = _published_as_shown(app)
+    found: dict[tuple[str, str], set[Referrer]] = {}
+    for docname, references in domain.data["references"].items():
+        index = domain.policy_index_of(docname)
+        if index is None or docname not in app.env.all_docs:
+            continue
+        meta = domain.data["policies"].get(index, {})
+        for written, number, _line in references:
+            target = written.removeprefix("~")
+            policy = target.rpartition(":")[0]
+            cross = bool(policy) and policy != meta.get("id")
+            # Another policy is referred to by the versions staff read now, not by superseded ones.
+            if cross and index not in shown_versions:
+                continue
+            clause_at = domain.find_clause(docname, target)
+            if clause_at is None:
+                continue
+            found.setdefault(clause_at, set()).add(_referrer(domain, docname, number, meta, cross))
+    return {key: sorted(value) for key, value in found.items()}
+
+
+def _referrer(
+    domain: ClausebookDomain, docname: str, number: str, meta: dict[str, str], cross: bool
+) -> Referrer:
+    of = f" of the {meta.get('title', '')}" if cross else ""
+    if number:
+        return Referrer(docname, ClauseNumber.parse(number).anchor, f"clause {number}{of}")
+    heading, _line, _text = domain.data["sections"].get(docname, ("", 0, ""))
+    section, title = parse_section_heading(heading)
+    if section is None:
+        return Referrer(docname, "", f"{title}{of}")
+    return Referrer(docname, section_anchor(section), f"section {section}{of}")
+
+
+def add_referred_by(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Under each clause, the clauses that refer to it (hidden in print: the PDF is one version)."""
+    found = referrers(app)
+    for item in doctree.findall(clause):
+        by = found.get((docname, item["ids"][0] if item["ids"] else ""))
+        if not by:
+            continue
+        para = nodes.paragraph(classes=["cb-referred-by"])
+        para += nodes.Text("Referred to by ")
+        for place, referrer in enumerate(by):
+            if place:
+                para += nodes.Text(", " if place < len(by) - 1 else " and ")
+            uri = app.builder.get_relative_uri(docname, referrer.docname)
+            uri += f"#{referrer.anchor}" if referrer.anchor else ""
+            para += nodes.reference(referrer.label, referrer.label, internal=True, refuri=uri)
+        para += nodes.Text(".")
+        item += para
+
+
+def _by_page(found: dict[tuple[str, str], list[Referrer]]) -> dict[str, list[Any]]:
+    pages: dict[str, list[Any]] = {}
+    for (docname, anchor), by in sorted(found.items()):
+        pages.setdefault(docname, []).append((anchor, [(r.docname, r.anchor, r.label) for r in by]))
+    return pages
+
+
+def rewrite_referred_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """A page whose clauses gained or lost a referrer is rewritten, though its source did not change."""
+    app.builder._cb_referrers = None  # type: ignore[attr-defined]
+    domain = _domain(env)
+    now = _by_page(referrers(app))
+    before: dict[str, list[Any]] = domain.data.get("referred_by", {})
+    domain.data["referred_by"] = now
+    return sorted(
+        doc for doc in set(now) | set(before) if now.get(doc) != before.get(doc) and doc in env.all_docs
+    )
+
+
+def stale_declarations(app: Sphinx, env: BuildEnvironment) -> None:
+    """A policy declared as external in conf.py that the handbook now holds: the held one is used."""
+    held = {m.get("id") for m in _domain(env).data["policies"].values()}
+    for policy in sorted(set(env.config.clausebook_external_policies) & held):
+        notice(
+            f"the handbook now holds the policy '{policy}': references to it link to it, so remove "
+            f"'{policy}' from clausebook_external_policies",
+            f"{app.confdir}/conf.py",
+        )
+
+
+def setup_references(app: Sphinx) -> None:
+    app.connect("warn-missing-reference", warn_missing_reference)
+    app.connect("doctree-read", collect_references, priority=910)
+    app.connect("doctree-resolved", add_referred_by)
+    # After the build's cached versions are forgotten (outputs, priority 500).
+    app.connect("env-updated", rewrite_referred_pages, priority=700)
+    app.connect("env-check-consistency", stale_declarations)

@@ -1,0 +1,113 @@
+// Clausebook search, on the search page: a clause number goes straight to the clause, and words
+// find clauses, named "4.4 Prohibited use" and linked to their anchor, above the theme's results.
+// The clauses come from clausebook-clauses.js (window.clausebookClauses), written by the build.
+"use strict";
+
+(() => {
+  const data = window.clausebookClauses;
+  if (!data) return;
+  const root = document.documentElement.dataset.content_root || "";
+  const query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+  if (!query) return;
+
+  // Words that say what is looked for without narrowing it ("clause 4.4 of the code").
+  const FILLER = new Set(["clause", "clauses", "section", "of", "the", "in", "policy", "and", "a", "s"]);
+  const words = (text) =>
+    text
+      .toLowerCase()
+      .replace(/[’']/g, "")
+      .split(/[^a-z0-9.]+/)
+      .filter((w) => w && !FILLER.has(w));
+  const NUMBER = /(?:^|\s)(\d+(?:\.\d+)+)\.?(?=\s|$)/;
+
+  const policyNamed = (policy, asked) => {
+    const name = new Set([...words(policy.title), ...words(policy.id.replace(/-/g, " "))]);
+    return asked.every((w) => name.has(w));
+  };
+
+  // The policy the reader came from, if the search started on one of its pages.
+  const referrerPolicy = () => {
+    try {
+      const from = new URL(document.referrer);
+      if (from.origin !== window.location.origin) return null;
+      const base = new URL(root || "./", window.location.href).pathname;
+      const first = from.pathname.startsWith(base) ? from.pathname.slice(base.length).split("/")[0] : "";
+      return data.policies.find((p) => p.id === first) || null;
+    } catch {
+      return null;
+    }
+  };
+
+  const link = (url) => (root === "./" ? "" : root) + url;
+
+  const number = query.match(NUMBER);
+  let numbered = [];
+  if (number) {
+    const asked = words(query.replace(number[1], " "));
+    const candidates = data.policies
+      .map((policy) => ({ policy, clause: policy.clauses.find((c) => c.number === number[1]) }))
+      .filter((found) => found.clause && policyNamed(found.policy, asked));
+    const from = asked.length === 0 ? referrerPolicy() : null;
+    const chosen =
+      candidates.length === 1 ? candidates[0] : candidates.find((found) => from && found.policy === from);
+    if (chosen) {
+      window.location.replace(link(chosen.clause.url));
+      return;
+    }
+    numbered = candidates;
+  }
+
+  const asked = words(query).filter((w) => !number || w !== number[1]);
+  const matches = [];
+  if (!numbered.length && asked.length) {
+    for (const policy of data.policies) {
+      for (const clause of policy.clauses) {
+        const haystack = ` ${clause.text.toLowerCase()} ${clause.section.toLowerCase()} `;
+        if (asked.every((w) => haystack.includes(w))) {
+          const score = asked.reduce((sum, w) => sum + haystack.split(w).length - 1, 0);
+          matches.push({ policy, clause, score });
+        }
+      }
+    }
+    matches.sort((a, b) => b.score - a.score);
+  }
+  const shown = numbered.length ? numbered : matches.slice(0, 20);
+  if (!shown.length) return;
+
+  const snippet = (text) => {
+    const lower = text.toLowerCase();
+    const at = Math.max(0, Math.min(...asked.map((w) => lower.indexOf(w)).filter((i) => i >= 0), text.length) - 60);
+    const part = text.slice(at, at + 220).replace(/\s+/g, " ");
+    return (at > 0 ? "…" : "") + part + (at + 220 < text.length ? "…" : "");
+  };
+
+  const section = document.createElement("section");
+  section.className = "cb-search-clauses";
+  section.setAttribute("aria-labelledby", "cb-search-clauses-title");
+  const heading = document.createElement("h2");
+  heading.id = "cb-search-clauses-title";
+  heading.textContent = numbered.length
+    ? `Clause ${number[1]} is in ${numbered.length} policies`
+    : `Clauses (${matches.length})`;
+  section.append(heading);
+  const list = document.createElement("ul");
+  for (const { policy, clause } of shown) {
+    const item = document.createElement("li");
+    const title = document.createElement("a");
+    title.href = link(clause.url);
+    title.textContent = `${clause.number} ${clause.section}`;
+    const where = document.createElement("span");
+    where.className = "cb-search-policy";
+    where.textContent = ` · ${policy.title}`;
+    const words_ = document.createElement("p");
+    words_.textContent = snippet(clause.text);
+    item.append(title, where, words_);
+    list.append(item);
+  }
+  section.append(list);
+  const results = document.getElementById("search-results");
+  (results ? results.parentNode : document.querySelector('[role="main"]') || document.body).insertBefore(
+    section,
+    results,
+  );
+})();

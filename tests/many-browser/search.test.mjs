@@ -1,0 +1,84 @@
+// Search across several policies, in a real browser: run by tests/test_many_policies_site.py,
+// with CLAUSEBOOK_SITE set to a handbook built with tests/roots/more-policies added.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { serveSite, launch, accessibilityProblems, manifest, SITE } from "../browser/helpers.mjs";
+
+let server, browser;
+const policies = manifest().policies;
+const clausesOf = (id) => {
+  const policy = policies.find((p) => p.id === id);
+  const version = policy.versions.find((v) => v.status === "current");
+  return JSON.parse(readFileSync(join(SITE, version.clauses), "utf8")).clauses;
+};
+const clause = (id, number) => clausesOf(id).find((c) => c.number === number);
+
+before(async () => { server = await serveSite(); browser = await launch(); });
+after(async () => { await browser.close(); await server.close(); });
+
+async function search(page, query) {
+  await page.getByLabel("Find a clause or a policy").fill(query);
+  await page.keyboard.press("Enter");
+}
+
+test("a policy named with a clause number goes straight to that policy's clause", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.base + "index.html");
+  const wanted = clause("code-of-conduct", "2.3");
+  await search(page, "code of conduct 2.3");
+  await page.waitForURL((url) => url.href.endsWith(wanted.url), { timeout: 10000 });
+  assert.equal(await page.locator(":target").getAttribute("data-clause"), "2.3");
+  await page.close();
+});
+
+test("a number several policies share lists them, each clause linked", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.base + "index.html");
+  await search(page, "2.1");
+  const found = page.locator(".cb-search-clauses li a");
+  await found.first().waitFor({ timeout: 10000 });
+  const hrefs = await found.evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  assert.deepEqual(hrefs.sort(), [clause("code-of-conduct", "2.1").url, clause("social-media", "2.1").url].sort());
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.close();
+});
+
+test("a number searched from a policy's page goes to that policy's clause", async () => {
+  const page = await browser.context.newPage();
+  const wanted = clause("code-of-conduct", "2.1");
+  await page.goto(server.base + clause("code-of-conduct", "1.1").url.split("#")[0]);
+  // The theme's search box in the sidebar, on the policy's own page.
+  await page.getByRole("textbox", { name: "Search" }).fill("2.1");
+  await page.keyboard.press("Enter");
+  await page.waitForURL((url) => url.href.endsWith(wanted.url), { timeout: 10000 });
+  await page.close();
+});
+
+test("the home page and its search work on a phone, with nothing from outside", async () => {
+  const phone = await launch({ viewport: { width: 360, height: 740 } });
+  const page = await phone.context.newPage();
+  await page.goto(server.base + "index.html");
+  const box = await page.getByLabel("Find a clause or a policy").boundingBox();
+  assert.ok(box.width <= 360 && box.height >= 44, JSON.stringify(box));
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `no sideways scrolling (${width}px)`);
+  await page.screenshot({ path: join(process.env.CLAUSEBOOK_SCREENSHOTS ?? "/tmp", "many-home-phone.png"), fullPage: true });
+  assert.deepEqual(await accessibilityProblems(page), []);
+  assert.deepEqual(phone.outside, []);
+  await phone.close();
+});
+
+test("a reference to another policy's clause sits in its sentence, on one line", async () => {
+  const page = await browser.context.newPage();
+  const at = clause("code-of-conduct", "2.1");
+  await page.goto(server.base + at.url);
+  const sentence = page.locator(":target .cb-clause-body p").first();
+  const reference = sentence.locator(".cb-clause-ref");
+  assert.equal(await reference.textContent(), "clause 4.4 of the Social media policy");
+  assert.equal(await reference.evaluate((el) => getComputedStyle(el).display), "inline");
+  const lines = await sentence.evaluate((p) => p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+  assert.ok(lines < 1.5, `the sentence takes ${lines.toFixed(1)} lines`);
+  await page.close();
+});

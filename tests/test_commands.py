@@ -1,0 +1,86 @@
+"""The editor's commands as the Makefile offers them: help, serve's port, starting a new policy."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clausebook.cli import parser
+from conftest import REPO
+
+INTERNAL = {"pdf-libraries", "test-tools"}  # steps other targets run, not commands
+
+
+def make(*args: str) -> str:
+    done = subprocess.run(["make", "--no-print-directory", *args], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_make_help_lists_every_target() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.MULTILINE)) - INTERNAL - {"help"}
+    listed = set(re.findall(r"^\s+make ([a-z-]+)", make("help"), re.MULTILINE))
+    assert {"release", "pins", "policy", "serve", "html"} <= targets
+    assert targets == listed
+
+
+def test_make_serve_takes_a_port() -> None:
+    command = next(line for line in make("-n", "serve", "PORT=8123").splitlines() if " serve " in line)
+    args = parser().parse_args(command.split("-m clausebook ", 1)[1].replace('"', "").split())
+    assert (args.command, args.port) == ("serve", 8123)
+
+
+def new_policy(root: Path, name: str, title: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clausebook",
+            "--root",
+            str(root),
+            "policy",
+            f"--name={name}",
+            f"--title={title}",
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_make_policy_writes_the_folder_index_and_a_first_section(tmp_path: Path) -> None:
+    (tmp_path / "handbook").mkdir()
+    done = new_policy(tmp_path, "code-of-conduct", "Staff code of conduct")
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "handbook" / "code-of-conduct"
+    index = (folder / "index.md").read_text(encoding="utf-8")
+    assert "# Staff code of conduct" in index
+    assert 'version: "1.0"' in index and "effective: " in index and "category: Policies" in index
+    assert "01-introduction" in index
+    assert (folder / "01-introduction.md").read_text(encoding="utf-8").startswith("# 1. Introduction")
+    assert "make release POLICY=code-of-conduct VERSION=1.0" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "says"),
+    [
+        ("Code of Conduct", "Staff code of conduct", "lower-case letters, digits and hyphens"),
+        ("code_of_conduct", "Staff code of conduct", "lower-case letters, digits and hyphens"),
+        ("-conduct", "Staff code of conduct", "starting with a letter"),
+        ("social-media", "Social media policy", "handbook/social-media/ exists already"),
+        ("code-of-conduct", "  ", "say the policy's title"),
+    ],
+)
+def test_make_policy_refuses_clearly_and_writes_nothing(
+    tmp_path: Path, name: str, title: str, says: str
+) -> None:
+    (tmp_path / "handbook" / "social-media").mkdir(parents=True)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    done = new_policy(tmp_path, name, title)
+    assert done.returncode == 1
+    assert says in done.stderr and "Nothing was written" in done.stderr
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before

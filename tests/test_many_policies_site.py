@@ -1,0 +1,144 @@
+"""The repository's handbook with two more policies (tests/roots/more-policies), built by the
+command an editor runs: the site, the PDFs, the manifest, references across policies, search."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_content, run_build
+
+MORE = Path(__file__).parent / "roots" / "more-policies"
+GIFTS = "Gifts and hospitality policy"
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    root = copy_content(tmp_path_factory.mktemp("many"))
+    shutil.copytree(MORE / "handbook", root / "handbook", dirs_exist_ok=True)
+    # A fourth, as `make policy` starts one.
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clausebook",
+            "--root",
+            str(root),
+            "policy",
+            "--name",
+            "gifts",
+            "--title",
+            GIFTS,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert started.returncode == 0, started.stderr
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "_build" / "html", result.stdout + result.stderr
+
+
+def policy(site: Path, policy_id: str) -> dict:
+    manifest = json.loads((site / "clausebook.json").read_text(encoding="utf-8"))
+    return next(p for p in manifest["policies"] if p["id"] == policy_id)
+
+
+def clause_url(site: Path, policy_id: str, number: str) -> str:
+    version = policy(site, policy_id)["versions"][-1]
+    data = json.loads((site / version["clauses"]).read_text(encoding="utf-8"))
+    return next(c["url"] for c in data["clauses"] if c["number"] == number)
+
+
+def text(html: str) -> str:
+    html = html[html.index('role="main"') :]
+    html = re.sub(r"</?(p|div|li|ul|h[1-6]|section|dd|dt)\b[^>]*>", " ", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+def pdf_text(path: Path) -> str:
+    done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    return " ".join(done.stdout.split())
+
+
+def test_three_policies_in_the_manifest_and_on_the_home_page(many: tuple[Path, str]) -> None:
+    site, _ = many
+    assert {"social-media", "code-of-conduct", "expenses", "gifts"} <= {
+        p["id"] for p in json.loads((site / "clausebook.json").read_text(encoding="utf-8"))["policies"]
+    }
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<h3 class="rubric">([^<]+)</h3>', home) == ["Conduct", "Finance", "Policies"]
+    words = text(home)
+    assert (
+        "Staff code of conduct version 1.0, in force from 1 January 2025; next review 31 January 2027"
+        in words
+    )
+
+
+def test_a_reference_to_another_policy_reads_and_leads_to_its_clause(many: tuple[Path, str]) -> None:
+    site, _ = many
+    page_url = clause_url(site, "code-of-conduct", "2.1")
+    page = site / page_url.split("#")[0]
+    html = page.read_text(encoding="utf-8")
+    assert "Staff follow clause 4.4 of the Social media policy when they post about colleagues." in text(html)
+    href = re.search(r'href="([^"]*social-media/clause/4\.4\.html)"', html)
+    assert href, "links to the clause's permanent link"
+    permanent = (page.parent / href[1]).resolve()
+    refresh = re.search(
+        r'http-equiv="refresh" content="0; url=([^"]+)"', permanent.read_text(encoding="utf-8")
+    )
+    social = clause_url(site, "social-media", "4.4")
+    assert refresh and refresh[1].endswith("#" + social.split("#")[1])
+    assert (permanent.parent / refresh[1].split("#")[0]).resolve() == (site / social.split("#")[0]).resolve()
+    assert "The Social media policy applies to school accounts too; its 5.1 sets out how." in text(html)
+    assert "may be dealt with under the Disciplinary policy and procedure." in text(
+        (site / clause_url(site, "code-of-conduct", "1.2").split("#")[0]).read_text(encoding="utf-8")
+    )
+
+
+def test_the_clause_referred_to_lists_who_refers_to_it(many: tuple[Path, str]) -> None:
+    site, _ = many
+    url = clause_url(site, "social-media", "4.4")
+    html = (site / url.split("#")[0]).read_text(encoding="utf-8")
+    start = html.index(f'id="{url.split("#")[1]}"')
+    clause = html[start : html.index("</div></div>", start)]
+    assert "Referred to by clause 2.1 of the Staff code of conduct." in text('role="main"' + clause)
+
+
+def test_pdfs_name_the_other_policy_and_only_the_social_media_policy_has_its_note(
+    many: tuple[Path, str],
+) -> None:
+    site, _ = many
+    conduct = pdf_text(site / policy(site, "code-of-conduct")["pdf"])
+    assert "Staff follow clause 4.4 of the Social media policy" in conduct
+    assert "original document does not state" not in conduct
+    social = pdf_text(site / policy(site, "social-media")["pdf"])
+    assert "original document does not state them" in social
+    assert "Referred to by" not in social
+
+
+def test_a_declared_policy_the_handbook_now_holds_is_pointed_out(many: tuple[Path, str]) -> None:
+    _, output = many
+    assert "now holds the policy 'code-of-conduct'" in output
+
+
+def test_search_across_policies_in_a_browser(many: tuple[Path, str]) -> None:
+    site, _ = many
+    done = subprocess.run(
+        ["node", "--test", str(Path(__file__).parent / "many-browser")],
+        cwd=REPO,
+        env={**os.environ, "CLAUSEBOOK_SITE": str(site)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
