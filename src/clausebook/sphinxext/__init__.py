@@ -21,8 +21,8 @@ from clausebook.sphinxext.guidance_files import setup_guidance_files
 from clausebook.sphinxext.history import setup_history
 from clausebook.sphinxext.outputs import setup_outputs
 from clausebook.sphinxext.printing import setup_printing
-from clausebook.sphinxext.safety import setup_safety
 from clausebook.sphinxext.references import setup_references
+from clausebook.sphinxext.safety import setup_safety
 from clausebook.sphinxext.site import setup_site
 
 

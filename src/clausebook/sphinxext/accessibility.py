@@ -25,7 +25,6 @@ from sphinx.application import Sphinx
 
 from clausebook import pdf
 from clausebook.pdf_checks import CHECKS
-from clausebook.sphinxext.csp import with_policy
 from clausebook.sphinxext.domain import format_date
 from clausebook.sphinxext.outputs import released, version_entries
 from clausebook.sphinxext.printing import pdf_url
@@ -153,9 +152,6 @@ def write_statement(app: Sphinx, exception: Exception | None) -> None:
         "cb_built": format_date(config_date(app).isoformat()),
     }
     app.builder.handle_page(STATEMENT, context, "clausebook/accessibility.html")  # type: ignore[attr-defined]
-    # Written after the Content-Security-Policy step, so it gets its policy here.
-    page = Path(app.outdir) / f"{STATEMENT}.html"
-    page.write_text(with_policy(page.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def config_date(app: Sphinx) -> dt.date:

@@ -109,7 +109,6 @@ class ClausebookDomain(Domain):
         "releases": {},  # policy index docname -> its release record (release.json), if released
         "policies": {},  # index docname -> the editor's fields (checked), with "id" and "title"
         "status": {},  # index docname -> BuildStatus
-        "references": {},  # docname -> [(target, line)]: every {clause} reference it makes
         "citing": {},  # docname -> "local" or "everywhere": what its output depends on
         "references": {},  # docname -> [(target, number of the clause it is in or "", line)]
     }
