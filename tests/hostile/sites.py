@@ -109,6 +109,12 @@ def make_escaped(root: Path) -> dict[str, str]:
         addition = case["text"].replace("{hostile}", hostile_string(case["id"]).replace("`", "'"))
         path.write_text(path.read_text(encoding="utf-8") + addition, encoding="utf-8")
         ids[case["id"]] = case["shows"]
+    for case in spec["files"]:
+        page = root / "handbook" / case["folder"] / f"{case['name']}.md"
+        page.parent.mkdir(parents=True)
+        page.write_text(case["text"], encoding="utf-8")
+        add_to_home_contents(root, [f"{case['folder']}/{case['name']}"])
+        ids[case["id"]] = case["shows"]
     return ids
 
 
