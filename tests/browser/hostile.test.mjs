@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { serveSite, launch } from "./helpers.mjs";
 
 const PYTHON = process.env.CLAUSEBOOK_PYTHON ?? ".venv/bin/python";
-const REFUSED = JSON.parse(readFileSync("tests/hostile/refused.json", "utf8")).cases;
+// The cases a build without Clausebook's checks publishes (the others it happens to fail on).
+const REFUSED = JSON.parse(readFileSync("tests/hostile/refused.json", "utf8")).cases.filter((c) => c.browser);
 const work = mkdtempSync(join(tmpdir(), "clausebook-hostile-"));
 let browser;
 
@@ -46,7 +47,7 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser.close(); rmSync(work, { recursive: true, force: true }); });
 
 test("a page holding a script, a raw block or a policy-removing comment is never published to run", async () => {
-  const { status, stderr, site } = buildHostile("refused");
+  const { status, stderr, site } = buildHostile("refused-browser");
   const seen = watch(browser.context);
   if (site) {
     const server = await serveSite(site);
@@ -57,8 +58,8 @@ test("a page holding a script, a raw block or a policy-removing comment is never
     }
     await server.close();
   }
-  assert.deepEqual(seen.dialogs, [], "no script of the editors' runs");
-  assert.deepEqual(seen.outside, [], "nothing is fetched from another site");
+  // Dialogs: finding 1 (a script runs); requests to other origins: finding 3 (the policy removed).
+  assert.deepEqual(seen, { dialogs: [], outside: [] }, "no script of the editors' runs, nothing is fetched elsewhere");
   assert.notEqual(status, 0, stderr);
   assert.equal(site, null, "a refused build publishes nothing");
 });
@@ -99,6 +100,5 @@ test("quiz, tree and front matter words holding scripts stay words, with Python 
     await server.close();
     await fresh.close();
   }
-  assert.deepEqual(seen.dialogs, [], "no script of the editors' runs");
-  assert.deepEqual(seen.outside, [], "nothing is fetched from another site");
+  assert.deepEqual(seen, { dialogs: [], outside: [] }, "no script of the editors' runs, nothing is fetched elsewhere");
 });

@@ -5,7 +5,8 @@
 succeed and show them as words. Both copies carry two more policies (the test project's
 pay and leave policies) beside ours, so nothing here is true of one policy only.
 
-Run as a script by the browser tests: ``python tests/hostile/sites.py <folder> refused|escaped``
+Run as a script by the browser tests: ``python tests/hostile/sites.py <folder> <kind>``, kind
+``refused``, ``refused-browser`` (the cases marked ``browser``) or ``escaped``,
 builds that copy in <folder> and prints the build's exit status.
 """
 
@@ -60,8 +61,10 @@ def refused_page(case: dict[str, Any]) -> Path:
     return Path("handbook") / HOSTILE_FOLDER / f"{case['id']}.md"
 
 
-def make_refused(root: Path) -> list[dict[str, Any]]:
-    cases: list[dict[str, Any]] = data("refused")["cases"]
+def make_refused(root: Path, browser_only: bool = False) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = [
+        c for c in data("refused")["cases"] if c.get("browser") or not browser_only
+    ]
     for case in cases:
         page = root / refused_page(case)
         page.parent.mkdir(parents=True, exist_ok=True)
@@ -109,6 +112,12 @@ def make_escaped(root: Path) -> dict[str, str]:
         addition = case["text"].replace("{hostile}", hostile_string(case["id"]).replace("`", "'"))
         path.write_text(path.read_text(encoding="utf-8") + addition, encoding="utf-8")
         ids[case["id"]] = case["shows"]
+    for case in spec["files"]:
+        page = root / "handbook" / case["folder"] / f"{case['name']}.md"
+        page.parent.mkdir(parents=True)
+        page.write_text(case["text"], encoding="utf-8")
+        add_to_home_contents(root, [f"{case['folder']}/{case['name']}"])
+        ids[case["id"]] = case["shows"]
     return ids
 
 
@@ -124,7 +133,10 @@ def build(root: Path) -> subprocess.CompletedProcess[str]:
 if __name__ == "__main__":
     folder, kind = Path(sys.argv[1]), sys.argv[2]
     copy_handbook(folder)
-    make_refused(folder) if kind == "refused" else make_escaped(folder)
+    if kind == "escaped":
+        make_escaped(folder)
+    else:
+        make_refused(folder, browser_only=kind == "refused-browser")
     done = build(folder)
     sys.stderr.write(done.stderr)
     print(done.returncode)
