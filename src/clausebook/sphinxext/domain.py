@@ -436,7 +436,7 @@ def warn_missing_clause(app: Any, domain: Domain, node: pending_xref) -> bool | 
     return True
 
 
-def check_sources(app: Any) -> None:
+def check_sources(app: Any, env: Any = None, docnames: Any = None) -> None:
     """What the build checks outside the pages (file encodings, guidance file names, released
     files), reported here so that plain ``sphinx-build`` reports them as ``make html`` does."""
     from clausebook.releases import integrity_problems
@@ -591,7 +591,8 @@ def setup_domain(app: Any) -> None:
     app.add_domain(ClausebookDomain)
     app.add_role("clause", ClauseRole())
     app.connect("warn-missing-reference", warn_missing_clause)
-    app.connect("builder-inited", check_sources)
+    # Once the build runs (not while Sphinx starts, before the build collects its log records).
+    app.connect("env-before-read-docs", check_sources)
     app.connect("doctree-read", read_policy_metadata, priority=900)
     app.connect("env-get-outdated", outdated_citing)
     app.add_node(policy_details, html=(visit_details, depart_details))
