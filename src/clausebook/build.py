@@ -283,10 +283,12 @@ def build(
             forget_environment(paths)
             count = len(report.problems)
             kept = "The published site in _build/html was not changed." if publish_site else ""
-            print(
-                f"\nThe build found {count} problem{'s' if count != 1 else ''} (listed above). {kept}",
-                file=sys.stderr,
+            found = (
+                f"The build found {count} problem{'s' if count != 1 else ''} (listed above)."
+                if count
+                else "The build failed (a bug in Clausebook, not in your files: please report it)."
             )
+            print(f"\n{found} {kept}", file=sys.stderr)
             return 1
         if publish_site:
             publish(paths)

@@ -436,7 +436,7 @@ def _location(env: BuildEnvironment, location: Location | None) -> tuple[str, in
     return (docname, location.line) if docname else None
 
 
-def check_sources(app: Any) -> None:
+def check_sources(app: Any, env: Any = None, docnames: Any = None) -> None:
     """What the build checks outside the pages (file encodings, guidance file names, released
     files), reported here so that plain ``sphinx-build`` reports them as ``make html`` does."""
     from clausebook.confinement import outside_link_problems
@@ -592,7 +592,8 @@ def setup_domain(app: Any) -> None:
     app.connect("config-inited", exclude_sealed_guidance)
     app.add_domain(ClausebookDomain)
     app.add_role("clause", ClauseRole())
-    app.connect("builder-inited", check_sources)
+    # Once the build runs (not while Sphinx starts, before the build collects its log records).
+    app.connect("env-before-read-docs", check_sources)
     app.add_role("policy", PolicyRole())
     app.connect("doctree-read", read_policy_metadata, priority=900)
     app.connect("env-get-outdated", outdated_citing)

@@ -199,7 +199,12 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
             f"{{clause}}`{target}` cites a clause that does not exist in {where}: it may have "
             "been renumbered or removed, or its section file deleted. Cite the clause's current number."
         )
-    warn(ClausebookWarning.UNKNOWN_CLAUSE, message, node)
+    # The PDF step resolves the same pages again: one reference is one problem.
+    seen: set[tuple[Any, ...]] = app.env.__dict__.setdefault("_cb_missing_seen", set())
+    key = (node.source, node.line, target)
+    if key not in seen:
+        seen.add(key)
+        warn(ClausebookWarning.UNKNOWN_CLAUSE, message, node)
     return True
 
 
