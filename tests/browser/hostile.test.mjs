@@ -80,9 +80,10 @@ test("quiz, tree and front matter words holding scripts stay words, with Python 
     if (existsSync(join(site, draft, "quiz.html"))) tools.push({ url: `${draft}index.html`, tree: `${draft}should-i-post.html`, quiz: `${draft}quiz.html` });
     assert.ok(tools.length >= 2, "the version in force and the draft have their tools");
     const urls = ["index.html", "editors.html", `${draft}03-personal-use.html`];
-    for (const version of tools) urls.push(version.url, version.tree.replace("should-i-post", "should-i-post-map"));
+    for (const version of tools) urls.push(version.url, version.tree.replace("should-i-post", "should-i-post-map"), version.tree, version.quiz);
     for (const other of manifest.policies.filter((p) => p.id !== "social-media")) urls.push(other.versions.at(-1).url);
     for (const url of urls) await visit(context, server.base + url);
+    assert.deepEqual(seen, { dialogs: [], outside: [] }, "opening the pages runs nothing of the editors'");
     for (const version of tools) {
       await visit(context, server.base + version.tree, async (page) => {
         await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 30000 });
