@@ -104,12 +104,12 @@ def parser() -> argparse.ArgumentParser:
 
     pins = commands.add_parser("pins", help="confirm guidance items against the clauses as they now read")
     pins.add_argument("--policy", required=True)
-    pins.add_argument("--items", default="", help="items to re-confirm, like 'quiz:logo tree:remove-logo'")
+    pins.add_argument("--items", default="", help="items to re-confirm, like 'quiz:logo rule:logo-in-profile'")
     pins.add_argument("-q", "--quiet", action="store_true", help="(accepted for symmetry)")
     pins.set_defaults(func=_pins)
 
     record = commands.add_parser(
-        "tree-record", help="rewrite quizzes/<policy>.tree-paths.md from the built site (after 'build')"
+        "tree-record", help="rewrite quizzes/<policy>.verdicts.md from the built site (after 'build')"
     )
     record.set_defaults(func=_tree_record)
 

@@ -1,4 +1,4 @@
-"""``make tree-record``: the committed record of every path through each policy's decision tree.
+"""``make tree-record``: the committed record of every distinct verdict of each policy's guidance rules.
 
 The record is made by the engine from the bundle the build published for the
 version being edited, so it shows exactly what staff will be told.
@@ -10,16 +10,16 @@ import json
 import sys
 from pathlib import Path
 
-from clausebook.interactive.record import paths_record
+from clausebook.interactive.record import verdicts_record
 from clausebook.interactive.views import Guidance
 
 
 def record_path(root: Path, policy: str) -> Path:
-    return root / "quizzes" / f"{policy}.tree-paths.md"
+    return root / "quizzes" / f"{policy}.verdicts.md"
 
 
 def expected_records(root: Path) -> dict[Path, str]:
-    """Record file -> its content, for the newest version of each policy with a tree."""
+    """Record file -> its content, for the newest version of each policy with guidance rules."""
     site = root / "_build" / "html"
     manifest = json.loads((site / "clausebook.json").read_text(encoding="utf-8"))
     records = {}
@@ -29,9 +29,9 @@ def expected_records(root: Path) -> dict[Path, str]:
             continue
         bundle = site / Path(newest["tree"]).parent / "guidance.json"
         guidance = Guidance.from_json(bundle.read_text(encoding="utf-8"))
-        assert guidance.tree is not None
-        source = f"quizzes/{policy['id']}.tree.yaml"
-        records[record_path(root, policy["id"])] = paths_record(guidance.tree, source) + "\n"
+        assert guidance.rules is not None
+        source = f"quizzes/{policy['id']}.rules.yaml"
+        records[record_path(root, policy["id"])] = verdicts_record(guidance.rules, source)
     return records
 
 

@@ -90,11 +90,11 @@ def _files(folder: Path) -> Iterator[Path]:
 
 
 UNVERSIONED = "unversioned"
-GUIDANCE_KINDS = ("quiz", "tree")
+GUIDANCE_KINDS = ("quiz", "rules")
 
 
 def guidance_files(quizzes: Path) -> dict[tuple[str, str], Path]:
-    """(policy, kind) -> file, for quizzes/<policy>.quiz.yaml and quizzes/<policy>.tree.yaml."""
+    """(policy, kind) -> file, for quizzes/<policy>.quiz.yaml and quizzes/<policy>.rules.yaml."""
     found = {}
     for kind in GUIDANCE_KINDS:
         for path in sorted(quizzes.glob(f"*.{kind}.yaml")) if quizzes.is_dir() else ():
@@ -137,7 +137,7 @@ def policy_plan(source: PolicySource, handbook: Path) -> dict[str, Path]:
     if folder:
         for path in _files(source.folder):
             plan[f"{folder}/{path.relative_to(source.folder).as_posix()}"] = path.resolve()
-    # Every version reads the policy's guidance (quiz.yaml, tree.yaml, pins.json) from its own folder.
+    # Every version reads the policy's guidance (quiz.yaml, rules.yaml, pins.json) from its own folder.
     guidance = guidance_files(handbook.parent / "quizzes")
     pins = handbook.parent / "quizzes" / f"{source.policy}.pins.json"
     for version_folder in {key.rsplit("/", 1)[0] for key in plan if key.count("/") == 2}:
