@@ -18,6 +18,7 @@ from clausebook.interactive.interview import Interview
 from clausebook.interactive.quiz import score
 from clausebook.interactive.rules import Rule, Rules, load_rules
 
+VERDICT_TITLE = "What the policy says about this"
 REVIEW_NOTE = (
     "The policy was amended after this guidance was written, and the guidance is being reviewed. "
     "The clauses below are the policy as it is now: they are what counts."
@@ -89,11 +90,17 @@ class Guidance:
                     if not groups or groups[-1]["outcome"] != rule.outcome:
                         groups.append({"outcome": rule.outcome, "heading": self.rules.outcomes[rule.outcome], "rules": []})
                     groups[-1]["rules"].append(self.rule_view(rule))
-                view["verdict"] = {"outcome": strongest, "title": self.rules.outcomes[strongest], "groups": groups}
+                view["verdict"] = {
+                    "outcome": strongest,
+                    "heading": self.rules.outcomes[strongest],
+                    "title": VERDICT_TITLE,
+                    "groups": groups,
+                }
             else:
                 no_rule = self.rules.no_rule
                 view["verdict"] = {
                     "outcome": "none",
+                    "heading": no_rule.title,
                     "title": no_rule.title,
                     "text": no_rule.text,
                     "clauses": self.cite(no_rule.cites),
