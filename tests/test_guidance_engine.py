@@ -36,7 +36,9 @@ def guidance(site: Path) -> Guidance:
 
 
 @settings(max_examples=300, deadline=None)
-@given(choices=st.lists(st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=3), max_size=30))
+@given(
+    choices=st.lists(st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=3), max_size=30)
+)
 def test_every_random_interview_ends_in_a_verdict_of_rules_that_apply(
     guidance: Guidance, choices: list[list[int]]
 ) -> None:
@@ -91,7 +93,12 @@ def rules_file(**changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "title": "T",
         "questions": [
-            {"id": "who", "fact": "Who", "question": "Who?", "answers": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]},
+            {
+                "id": "who",
+                "fact": "Who",
+                "question": "Who?",
+                "answers": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+            },
             {
                 "id": "what",
                 "fact": "What",
@@ -105,8 +112,22 @@ def rules_file(**changes: Any) -> dict[str, Any]:
             },
         ],
         "rules": [
-            {"id": "r1", "cites": ["1.1"], "when": {"who": "a", "what": "x"}, "outcome": "must-not", "title": "t", "text": "t"},
-            {"id": "r2", "cites": ["1.2"], "when": {"any": [{"who": "b"}, {"what": ["y"]}]}, "outcome": "care", "title": "t", "text": "t"},
+            {
+                "id": "r1",
+                "cites": ["1.1"],
+                "when": {"who": "a", "what": "x"},
+                "outcome": "must-not",
+                "title": "t",
+                "text": "t",
+            },
+            {
+                "id": "r2",
+                "cites": ["1.2"],
+                "when": {"any": [{"who": "b"}, {"what": ["y"]}]},
+                "outcome": "care",
+                "title": "t",
+                "text": "t",
+            },
         ],
     }
     data.update(changes)
@@ -130,10 +151,18 @@ def test_rules_file_mistakes_are_named_with_their_path_and_kind() -> None:
     data = rules_file()
     data["rules"][0]["when"] = {"whom": "a"}
     data["rules"][1]["when"] = {"who": "c"}
-    data["rules"].append({"id": "r3", "cites": ["9.9"], "when": {"what": "x"}, "outcome": "maybe", "title": "t", "text": "t"})
-    data["rules"].append({"id": "r4", "cites": [], "when": {"what": "x"}, "outcome": "do", "title": "t", "text": "t"})
+    data["rules"].append(
+        {"id": "r3", "cites": ["9.9"], "when": {"what": "x"}, "outcome": "maybe", "title": "t", "text": "t"}
+    )
+    data["rules"].append(
+        {"id": "r4", "cites": [], "when": {"what": "x"}, "outcome": "do", "title": "t", "text": "t"}
+    )
     found = kinds(data)
-    assert ("rules.0.when.whom", CONDITION, "'whom' is not the id of a question (questions: who, what)") in found
+    assert (
+        "rules.0.when.whom",
+        CONDITION,
+        "'whom' is not the id of a question (questions: who, what)",
+    ) in found
     assert ("rules.1.when.who", CONDITION, "'c' is not an answer to 'who' (its answers: a, b)") in found
     assert any(path == "rules.2.cites.0" and kind == CITATION for path, kind, _ in found)
     assert any(path == "rules.2.outcome" for path, _, _ in found)
@@ -151,7 +180,12 @@ def test_a_condition_that_can_never_hold_is_refused() -> None:
 def test_a_question_no_rule_reads_is_refused() -> None:
     data = rules_file()
     data["questions"].append(
-        {"id": "idle", "fact": "I", "question": "?", "answers": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]}
+        {
+            "id": "idle",
+            "fact": "I",
+            "question": "?",
+            "answers": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+        }
     )
     assert [(p, k) for p, k, _ in kinds(data)] == [("questions.2.id", UNREAD)]
 

@@ -62,7 +62,9 @@ def test_scenario_reaches_what_a_careful_reader_would(guidance: Guidance, scenar
 def test_scenarios_cover_what_the_issue_lists() -> None:
     scenarios = SCENARIOS["scenarios"]
     assert len(scenarios) >= 30
-    assert all(s["situation"].count(". ") == 0 and s["situation"].endswith(".") for s in scenarios), "one sentence"
+    assert all(s["situation"].count(". ") == 0 and s["situation"].endswith(".") for s in scenarios), (
+        "one sentence"
+    )
     roles = {s["answers"]["role"] for s in scenarios}
     assert roles == {"employee", "consultant", "volunteer", "agency"}  # every group in 1.3
     cites = {n for s in scenarios for n in s["must_cite"]}

@@ -104,7 +104,9 @@ def parser() -> argparse.ArgumentParser:
 
     pins = commands.add_parser("pins", help="confirm guidance items against the clauses as they now read")
     pins.add_argument("--policy", required=True)
-    pins.add_argument("--items", default="", help="items to re-confirm, like 'quiz:logo rule:logo-in-profile'")
+    pins.add_argument(
+        "--items", default="", help="items to re-confirm, like 'quiz:logo rule:logo-in-profile'"
+    )
     pins.add_argument("-q", "--quiet", action="store_true", help="(accepted for symmetry)")
     pins.set_defaults(func=_pins)
 

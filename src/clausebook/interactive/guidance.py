@@ -113,7 +113,9 @@ class _Reader:
             return ()
         numbers = tuple(str(v) for v in value)
         if required and not numbers:
-            self.fail((*path, "cites"), "cite at least one clause this rests on, like cites: ['4.4']", CITATION)
+            self.fail(
+                (*path, "cites"), "cite at least one clause this rests on, like cites: ['4.4']", CITATION
+            )
         for index, number in enumerate(numbers):
             if number not in clauses:
                 self.fail(

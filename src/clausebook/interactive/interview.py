@@ -50,7 +50,9 @@ class Interview:
         kept = tuple(given.items())
         while (question := next_question(guidance, known)) is not None:
             if question.id == change or question.id not in given:
-                return cls(guidance, kept, tuple(asked), question, question.id == change and question.id in given)
+                return cls(
+                    guidance, kept, tuple(asked), question, question.id == change and question.id in given
+                )
             known[question.id] = given[question.id]
             asked.append((question, given[question.id]))
         return cls(guidance, kept, tuple(asked), None)

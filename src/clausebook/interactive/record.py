@@ -67,9 +67,7 @@ def verdicts_record(guidance: Rules, source: str) -> str:
     by_id = {rule.id: rule for rule in guidance.rules}
     for item in reached:
         if item.rules:
-            verdict = "; ".join(
-                f"{by_id[r].outcome} `{r}` ({', '.join(by_id[r].cites)})" for r in item.rules
-            )
+            verdict = "; ".join(f"{by_id[r].outcome} `{r}` ({', '.join(by_id[r].cites)})" for r in item.rules)
         else:
             verdict = f"no rule applies ({', '.join(guidance.no_rule.cites)})"
         answers = "; ".join(

@@ -124,7 +124,9 @@ def load_rules(data: Mapping[str, Any], clauses: Collection[str]) -> Rules:
         _check_id(reader, rule_id, (*path, "id"))
         outcome = reader.text(item, "outcome", path)
         if outcome and outcome not in OUTCOMES:
-            reader.fail((*path, "outcome"), f"'{outcome}' is not an outcome: use one of {', '.join(OUTCOMES)}")
+            reader.fail(
+                (*path, "outcome"), f"'{outcome}' is not an outcome: use one of {', '.join(OUTCOMES)}"
+            )
         under_review = item.get("under_review") is True
         cites = reader.cites(item, path, clauses, required=not under_review)
         if "when" not in item:
@@ -135,7 +137,9 @@ def load_rules(data: Mapping[str, Any], clauses: Collection[str]) -> Rules:
             when = _read_condition(reader, item["when"], (*path, "when"), by_id)
             if len(reader.problems) == before and not _can_hold(when, by_id):
                 reader.fail(
-                    (*path, "when"), "this condition can never hold, so the rule never applies: check it", CONDITION
+                    (*path, "when"),
+                    "this condition can never hold, so the rule never applies: check it",
+                    CONDITION,
                 )
         rules.append(
             Rule(
@@ -163,7 +167,9 @@ def load_rules(data: Mapping[str, Any], clauses: Collection[str]) -> Rules:
         headings = {}
     for kind in headings:
         if kind not in OUTCOMES:
-            reader.fail(("outcomes", str(kind)), f"'{kind}' is not an outcome: use one of {', '.join(OUTCOMES)}")
+            reader.fail(
+                ("outcomes", str(kind)), f"'{kind}' is not an outcome: use one of {', '.join(OUTCOMES)}"
+            )
         else:
             outcomes[kind] = reader.text(headings, kind, ("outcomes",))
     no_rule_data = data.get("no_rule") or {}
@@ -179,7 +185,9 @@ def load_rules(data: Mapping[str, Any], clauses: Collection[str]) -> Rules:
     for path, item in reader.items(data, "not_covered", ()) if "not_covered" in data else ():
         number = str(item.get("clause", ""))
         if number not in clauses:
-            reader.fail((*path, "clause"), f"clause {number} does not exist in this version of the policy", CITATION)
+            reader.fail(
+                (*path, "clause"), f"clause {number} does not exist in this version of the policy", CITATION
+            )
         not_covered.append(NotCovered(number, reader.text(item, "reason", path)))
     page = reader.text(data, "page", (), required=False) or DEFAULT_PAGE
     _check_id(reader, page, ("page",), what="page name")
@@ -200,7 +208,9 @@ def load_rules(data: Mapping[str, Any], clauses: Collection[str]) -> Rules:
 
 def _check_id(reader: _Reader, value: str, path: Path, what: str = "id") -> None:
     if value and not ID.match(value):
-        reader.fail(path, f"the {what} '{value}' must be lower-case letters, digits and hyphens, like logo-in-profile")
+        reader.fail(
+            path, f"the {what} '{value}' must be lower-case letters, digits and hyphens, like logo-in-profile"
+        )
 
 
 def _read_questions(reader: _Reader, data: Mapping[str, Any]) -> tuple[Question, ...]:
@@ -211,7 +221,9 @@ def _read_questions(reader: _Reader, data: Mapping[str, Any]) -> tuple[Question,
         _check_id(reader, question_id, (*path, "id"))
         select = item.get("select", "one")
         if select not in ("one", "all"):
-            reader.fail((*path, "select"), "'select' is 'one' (choose one answer) or 'all' (select all that apply)")
+            reader.fail(
+                (*path, "select"), "'select' is 'one' (choose one answer) or 'all' (select all that apply)"
+            )
         answers = []
         answer_ids: dict[str, Path] = {}
         for answer_path, answer in reader.items(item, "answers", path):
@@ -250,7 +262,9 @@ def _read_condition(reader: _Reader, value: Any, path: Path, questions: Mapping[
             if not isinstance(inner, list) or not inner:
                 reader.fail(here, f"'{key}' takes a list of conditions")
                 continue
-            parts.append((key, tuple(_read_condition(reader, c, (*here, i), questions) for i, c in enumerate(inner))))
+            parts.append(
+                (key, tuple(_read_condition(reader, c, (*here, i), questions) for i, c in enumerate(inner)))
+            )
         elif key == "not":
             parts.append(("not", _read_condition(reader, inner, here, questions)))
         elif key not in questions:
@@ -326,7 +340,9 @@ def _possible(question: Question, condition: Condition) -> list[frozenset[str]]:
     return found
 
 
-def _completions(condition: Condition, answers: Answers, questions: Mapping[str, Question]) -> Iterator[dict[str, frozenset[str]]]:
+def _completions(
+    condition: Condition, answers: Answers, questions: Mapping[str, Question]
+) -> Iterator[dict[str, frozenset[str]]]:
     unknown = sorted({q for q in _questions_in(condition) if q not in answers})
     choices = [_possible(questions[q], condition) for q in unknown]
     for combination in itertools.product(*choices):
@@ -337,13 +353,17 @@ def _can_hold(condition: Condition, questions: Mapping[str, Question]) -> bool:
     return any(holds(condition, filled) for filled in _completions(condition, {}, questions))
 
 
-def _depends_on(condition: Condition, question: Question, answers: Answers, questions: Mapping[str, Question]) -> bool:
+def _depends_on(
+    condition: Condition, question: Question, answers: Answers, questions: Mapping[str, Question]
+) -> bool:
     """Whether some answer to ``question`` can still change whether ``condition`` holds."""
     if question.id not in set(_questions_in(condition)):
         return False
     rest = {k: v for k, v in answers.items() if k != question.id}
     for filled in _completions(condition, rest | {question.id: frozenset()}, questions):
-        values = {holds(condition, {**filled, question.id: value}) for value in _possible(question, condition)}
+        values = {
+            holds(condition, {**filled, question.id: value}) for value in _possible(question, condition)
+        }
         if len(values) > 1:
             return True
     return False

@@ -88,7 +88,13 @@ class Guidance:
                 groups: list[dict[str, Any]] = []
                 for rule in rules:
                     if not groups or groups[-1]["outcome"] != rule.outcome:
-                        groups.append({"outcome": rule.outcome, "heading": self.rules.outcomes[rule.outcome], "rules": []})
+                        groups.append(
+                            {
+                                "outcome": rule.outcome,
+                                "heading": self.rules.outcomes[rule.outcome],
+                                "rules": [],
+                            }
+                        )
                     groups[-1]["rules"].append(self.rule_view(rule))
                 view["verdict"] = {
                     "outcome": strongest,

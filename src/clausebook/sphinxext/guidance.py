@@ -179,7 +179,10 @@ def _load(domain: ClausebookDomain, index: str) -> tuple[Quiz | None, Rules | No
     quiz_data, rules_data, _held = prepared(domain, index)
     citable = domain.citable(index)
     result: dict[str, Any] = {}
-    loaders: tuple[tuple[str, Any, Any], ...] = (("quiz", quiz_data, load_quiz), ("rules", rules_data, load_rules))
+    loaders: tuple[tuple[str, Any, Any], ...] = (
+        ("quiz", quiz_data, load_quiz),
+        ("rules", rules_data, load_rules),
+    )
     for kind, data, load in loaders:
         if data is not None:
             try:
@@ -269,11 +272,15 @@ def coverage(domain: ClausebookDomain, index: str) -> list[dict[str, Any]]:
     quiz, rules = loaded(domain, index)
     found = []
     for number, item in sorted(domain.citable(index).items(), key=lambda pair: _number_key(pair[0])):
-        applying = [
-            {"rule": rule, "when": describe(rules, rule.when), "outcome": rules.outcomes[rule.outcome]}
-            for rule in (rules.rules if rules else ())
-            if number in rule.cites
-        ]
+        applying = (
+            [
+                {"rule": rule, "when": describe(rules, rule.when), "outcome": rules.outcomes[rule.outcome]}
+                for rule in rules.rules
+                if number in rule.cites
+            ]
+            if rules
+            else []
+        )
         testing = [q for q in (quiz.questions if quiz else ()) if number in q.cites]
         reason = next((n.reason for n in (rules.not_covered if rules else ()) if n.clause == number), "")
         found.append(
@@ -295,8 +302,7 @@ def _notice_uncovered(domain: ClausebookDomain, index: str, files: dict[str, Any
     deliberately not covered in the rules file, with a reason."""
     if "rules" not in files:
         return
-    quiz, rules = loaded(domain, index)
-    if rules is None:
+    if loaded(domain, index)[1] is None:
         return
     source = _source(files["rules"])
     for item in coverage(domain, index):
