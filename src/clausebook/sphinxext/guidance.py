@@ -244,7 +244,7 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
             kind, _, item_id = item.key.partition(":")
             what = "question" if kind == "quiz" else "rule"
             effect = "is held back from" if kind == "quiz" else "shows a 'being reviewed' note in"
-            lines = _source(files[kind]).line(item.path)
+            lines = _source(files["quiz" if kind == "quiz" else "rules"]).line(item.path)
             notice(
                 f"the {what} '{item_id}' {effect} {where}: clause {', '.join(item.numbers)} "
                 "changed since it was "
