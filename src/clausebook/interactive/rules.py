@@ -391,7 +391,7 @@ def applying(guidance: Rules, answers: Answers) -> list[Rule]:
 
 
 def describe(guidance: Rules, condition: Condition) -> str:
-    """A condition in plain words: "Who you are: A volunteer; and What you post: ..."."""
+    """A condition in plain words: 'who you are is "A volunteer"; and what the post does includes ...'."""
     kind = condition[0]
     if kind == "is":
         question = guidance.question(condition[1])
@@ -400,7 +400,8 @@ def describe(guidance: Rules, condition: Condition) -> str:
         if len(labels) == 1:
             joined = f"“{joined}”"
         verb = "includes" if question.many else "is"
-        return f"{question.fact} {verb} {joined}"
+        # Read after "If" or "when", so the fact starts in lower case ("If who you are is ...").
+        return f"{question.fact[:1].lower()}{question.fact[1:]} {verb} {joined}"
     if kind == "not":
         return f"not ({describe(guidance, condition[1])})"
     words = [describe(guidance, part) for part in condition[1]]
