@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +43,16 @@ def test_quiz_spans_every_section(guidance: Guidance, site: Path) -> None:
     sections = {number.split(".")[0] for q in guidance.quiz.questions for number in q.cites}
     clauses = json.loads((site / "social-media" / "1.0" / "clauses.json").read_text(encoding="utf-8"))
     assert sections >= {c["section"] for c in clauses["clauses"]} | {"3"}
+
+
+def test_quiz_tests_every_clause_that_tells_staff_what_to_do(guidance: Guidance, site: Path) -> None:
+    assert guidance.quiz is not None
+    tested = {number for q in guidance.quiz.questions for number in q.cites}
+    clauses = json.loads((site / "social-media" / "1.0" / "clauses.json").read_text(encoding="utf-8"))
+    telling = {
+        c["number"]
+        for c in clauses["clauses"]
+        if re.search(r"\b(must|should|never|prohibited|advised)\b", c["text"])
+    }
+    assert len(telling) >= 15
+    assert telling | {"3"} <= tested, sorted(telling | {"3"} - tested)

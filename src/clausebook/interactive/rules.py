@@ -391,7 +391,7 @@ def applying(guidance: Rules, answers: Answers) -> list[Rule]:
 
 
 def describe(guidance: Rules, condition: Condition) -> str:
-    """A condition in plain words: 'who you are is "A volunteer"; and what the post does includes ...'."""
+    """A condition in plain words: 'who you are is "A volunteer"; and what you did includes ...'."""
     kind = condition[0]
     if kind == "is":
         question = guidance.question(condition[1])
