@@ -113,12 +113,12 @@ policy: $(STAMP)
 	$(BIN)/python -m clausebook policy --name="$(NAME)" --title="$(TITLE)"
 
 # Confirm guidance against the clauses as they now read (new items, or ITEMS after an amendment):
-#   make pins POLICY=social-media [ITEMS="quiz:logo tree:remove-logo"]
+#   make pins POLICY=social-media [ITEMS="quiz:logo rule:logo-in-profile"]
 pins: $(STAMP) $(NODE_STAMP) pdf-libraries
 	@test -n "$(POLICY)" || { echo 'Say which policy: make pins POLICY=social-media'; exit 2; }
 	$(BIN)/python -m clausebook pins --policy "$(POLICY)" --items "$(ITEMS)"
 
-# After changing a decision tree: rewrite the record of its paths, then review the diff.
+# After changing guidance rules: rewrite the record of every distinct verdict, then review the diff.
 tree-record: html
 	$(BIN)/python -m clausebook tree-record
 

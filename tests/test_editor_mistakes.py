@@ -177,7 +177,7 @@ def test_check_reports_without_publishing(handbook: Path) -> None:
 # ---- the guidance in quizzes/: refused with the YAML's file and line ------------------
 
 QUIZ = Path("quizzes/social-media.quiz.yaml")
-TREE = Path("quizzes/social-media.tree.yaml")
+RULES = Path("quizzes/social-media.rules.yaml")
 
 
 def edit(root: Path, relative: Path, old: str, new: str, nth: int = 1) -> tuple[Path, str]:
@@ -190,37 +190,56 @@ def edit(root: Path, relative: Path, old: str, new: str, nth: int = 1) -> tuple[
     return path, new
 
 
-def cites_missing_clause(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(root, TREE, 'cites: ["5.2"]', 'cites: ["5.9"]')
-    return path, line_of(path, new), "clause 5.9 does not exist"
-
-
-def verdict_without_clauses(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(root, TREE, 'cites: ["6.5"]', "cites: []")
-    return path, line_of(path, new), "cite at least one clause"
-
-
-def unreachable_node(root: Path) -> tuple[Path, int, str]:
-    path = root / TREE
-    with path.open("a", encoding="utf-8") as out:
-        out.write(
-            "\n  - id: forgotten\n    verdict:\n      kind: ok\n      text: Words.\n      cites: ['6.1']\n"
-        )
-    return path, line_of(path, "id: forgotten"), "no answer leads to node 'forgotten'"
-
-
-def looping_path(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(root, TREE, "next: tone", "next: topic", nth=2)
-    return path, _last_line(path, new), "round for ever"
-
-
 def _last_line(path: Path, text: str) -> int:
     return [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line][-1]
 
 
-def dead_end(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(root, TREE, "next: pass-on-enquiry", "next: nowhere")
-    return path, line_of(path, new), "'nowhere' is not the id of any node"
+def cites_missing_clause(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(root, RULES, 'cites: ["5.2"]', 'cites: ["5.9"]')
+    return path, line_of(path, new), "clause 5.9 does not exist"
+
+
+def rule_citing_nothing(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(root, RULES, 'cites: ["6.5"]', "cites: []")
+    return path, line_of(path, new), "cite at least one clause"
+
+
+def unknown_answer_in_a_condition(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(
+        root,
+        RULES,
+        "when: {activity: takedown, asked-by: school}",
+        "when: {activity: takedown, asked-by: the-head}",
+    )
+    return path, line_of(path, new), "'the-head' is not an answer to 'asked-by'"
+
+
+def unknown_fact_in_a_condition(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(
+        root, RULES, "when: {activity: seen, seen: misuse}", "when: {activity: seen, seeing: misuse}"
+    )
+    return path, line_of(path, new), "'seeing' is not the id of a question"
+
+
+def condition_that_never_holds(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(
+        root,
+        RULES,
+        'when: {activity: enquiry, written-approval: "yes"}',
+        'when: {activity: [enquiry], written-approval: "yes", all: [{activity: seen}]}',
+    )
+    return path, line_of(path, new), "can never hold"
+
+
+def question_no_rule_reads(root: Path) -> tuple[Path, int, str]:
+    path, _ = edit(
+        root,
+        RULES,
+        "\nrules:\n",
+        "\n  - id: year-group\n    fact: Year group\n    question: Which year do you teach?\n"
+        "    answers:\n      - {id: y1, label: Year 1}\n      - {id: y2, label: Year 2}\n\nrules:\n",
+    )
+    return path, line_of(path, "id: year-group"), "no rule reads the answers to 'year-group'"
 
 
 def duplicate_id(root: Path) -> tuple[Path, int, str]:
@@ -246,10 +265,11 @@ def yaml_syntax_error(root: Path) -> tuple[Path, int, str]:
 
 GUIDANCE_MISTAKES = [
     cites_missing_clause,
-    verdict_without_clauses,
-    unreachable_node,
-    looping_path,
-    dead_end,
+    rule_citing_nothing,
+    unknown_answer_in_a_condition,
+    unknown_fact_in_a_condition,
+    condition_that_never_holds,
+    question_no_rule_reads,
     duplicate_id,
     no_correct_answer,
     yaml_syntax_error,
@@ -264,14 +284,29 @@ def test_guidance_mistake_is_refused_with_file_and_line(handbook: Path, mistake:
 def test_removed_clause_still_cited_by_the_guidance(handbook: Path) -> None:
     page = section_file(handbook, 5)
     page.write_text(re.sub(r":::\{clause\} 5\.3\n.*?:::\n", "", page.read_text(encoding="utf-8"), flags=re.S))
-    text = (handbook / TREE).read_text(encoding="utf-8").replace('cites: ["6.5"]', 'cites: ["5.3"]')
-    (handbook / TREE).write_text(text, encoding="utf-8")
+    text = (handbook / RULES).read_text(encoding="utf-8").replace('cites: ["6.5"]', 'cites: ["5.3"]')
+    text = text.replace('cites: ["5.1", "5.3"]', 'cites: ["5.1"]').replace(
+        'cites: ["5.1", "5.3", "4.4"]', 'cites: ["5.1", "4.4"]'
+    )
+    (handbook / RULES).write_text(text, encoding="utf-8")
+    quiz = (handbook / QUIZ).read_text(encoding="utf-8").replace('cites: ["5.1", "5.3"]', 'cites: ["5.1"]')
+    (handbook / QUIZ).write_text(quiz, encoding="utf-8")
     result = run_build(handbook)
     assert result.returncode != 0
     assert (
-        f"{TREE.as_posix()}:{line_of(handbook / TREE, '5.3')}: error: clause 5.3 does not exist"
+        f"{RULES.as_posix()}:{line_of(handbook / RULES, '5.3')}: error: clause 5.3 does not exist"
         in result.stderr
     )
+
+
+def test_an_uncovered_clause_is_a_notice_naming_the_rules_file(handbook: Path) -> None:
+    path, _ = edit(handbook, RULES, 'not_covered:\n  - clause: "1.1"', 'not_covered:\n  - clause: "1.2"')
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"{RULES.as_posix()}:{line_of(path, 'not_covered:')}: notice: no rule applies clause 1.1 "
+        "and no quiz question tests it"
+    ) in result.stderr
 
 
 def unclosed_clause(root: Path) -> tuple[Path, int, str]:

@@ -1,4 +1,4 @@
-"""The guidance engine's own rules: the record of paths, random walks, and what validation refuses."""
+"""The guidance engine's own rules: the record of verdicts, random interviews, and what validation refuses."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clausebook.interactive.guidance import GuidanceError, load_quiz, load_tree, paths
+from clausebook.interactive.guidance import CITATION, CONDITION, UNREAD, GuidanceError, load_quiz
+from clausebook.interactive.interview import Interview, valid
+from clausebook.interactive.record import choices, interviews
+from clausebook.interactive.rules import STRENGTH, load_rules
 from clausebook.interactive.views import Guidance
-from clausebook.interactive.walk import Walk
 from clausebook.records import expected_records
 from conftest import REPO
 
@@ -22,7 +24,7 @@ def test_committed_record_of_every_path_is_up_to_date(built_handbook: Path) -> N
         committed = REPO / path.relative_to(built_handbook)
         assert committed.is_file(), f"{committed.name} is missing: run make tree-record"
         assert committed.read_text(encoding="utf-8") == text, (
-            f"the tree changed but {committed.name} was not regenerated: "
+            f"the guidance changed but {committed.name} was not regenerated: "
             "run make tree-record and review the diff"
         )
 
@@ -34,66 +36,158 @@ def guidance(site: Path) -> Guidance:
 
 
 @settings(max_examples=300, deadline=None)
-@given(choices=st.lists(st.integers(min_value=0, max_value=20), max_size=30))
-def test_every_random_walk_ends_in_a_verdict_citing_existing_clauses(
-    guidance: Guidance, choices: list[int]
+@given(
+    choices=st.lists(st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=3), max_size=30)
+)
+def test_every_random_interview_ends_in_a_verdict_of_rules_that_apply(
+    guidance: Guidance, choices: list[list[int]]
 ) -> None:
-    assert guidance.tree is not None
-    walk = Walk(guidance.tree)
-    for choice in choices:
-        if walk.finished:
+    assert guidance.rules is not None
+    interview = Interview.parse(guidance.rules, "")
+    for picks in [*choices, *[[0]] * 30]:
+        question = interview.pending
+        if question is None:
             break
-        walk = walk.answer(choice % len(walk.node.answers))
-    while not walk.finished:  # finish the walk on the first answers
-        walk = walk.answer(0)
-    verdict = walk.node.verdict
-    assert verdict is not None and verdict.cites
-    assert all(number in guidance.clauses for number in verdict.cites)
-    assert len(walk.answers) <= len(guidance.tree.nodes)
+        chosen = frozenset(question.answers[i % len(question.answers)].id for i in picks)
+        if not valid(question, chosen):
+            chosen = frozenset([question.answers[picks[0] % len(question.answers)].id])
+        interview = interview.answer(question.id, chosen)
+    assert interview.finished
+    rules = interview.verdict()
+    assert [STRENGTH[r.outcome] for r in rules] == sorted(STRENGTH[r.outcome] for r in rules)
+    assert all(number in guidance.clauses for rule in rules for number in rule.cites)
+    assert len(interview.asked) <= len(guidance.rules.questions)
+    # The address gives back the same interview.
+    assert Interview.parse(guidance.rules, interview.encode()).verdict() == rules
 
 
-# ---- validation on generated trees -----------------------------------------------------
+def test_no_question_is_asked_that_cannot_change_the_verdict(guidance: Guidance) -> None:
+    """At each step of a sample of interviews, two answers to the question asked lead to different
+    verdicts (the other answers kept, any new question answered with its first answer)."""
+    assert guidance.rules is not None
+    rules = guidance.rules
+
+    def finish(given: dict[str, frozenset[str]]) -> tuple[str, ...]:
+        interview = Interview.replay(rules, given)
+        while interview.pending is not None:
+            question = interview.pending
+            given = {**given, question.id: frozenset([question.answers[0].id])}
+            interview = Interview.replay(rules, given)
+        return tuple(r.id for r in interview.verdict())
+
+    sample = list(interviews(rules))[::25]
+    assert len(sample) > 40
+    for finished in sample:
+        given = dict((q.id, a) for q, a in finished.asked)
+        for question, _ in finished.asked:
+            outcomes = {finish({**given, question.id: chosen}) for chosen in choices(question)}
+            assert len(outcomes) > 1, f"'{question.id}' was asked but no answer to it changes the verdict"
+
+
+# ---- validation of rules files ---------------------------------------------------------
 
 CLAUSES = {"1.1": {}, "1.2": {}, "2.1": {}}
 
 
-@st.composite
-def random_trees(draw: st.DrawFn) -> dict[str, Any]:
-    """Trees whose answers point anywhere: some valid, some looping, some with unreachable nodes."""
-    count = draw(st.integers(min_value=1, max_value=8))
-    ids = [f"n{i}" for i in range(count)]
-    nodes = []
-    for node_id in ids:
-        if draw(st.booleans()):
-            nodes.append(
-                {
-                    "id": node_id,
-                    "verdict": {"kind": "ok", "text": "t", "cites": [draw(st.sampled_from(list(CLAUSES)))]},
-                }
-            )
-        else:
-            targets = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
-            nodes.append(
-                {"id": node_id, "question": "q?", "answers": [{"label": t, "next": t} for t in targets]}
-            )
-    return {"title": "T", "start": "n0", "nodes": nodes}
+def rules_file(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": "T",
+        "questions": [
+            {
+                "id": "who",
+                "fact": "Who",
+                "question": "Who?",
+                "answers": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+            },
+            {
+                "id": "what",
+                "fact": "What",
+                "question": "What?",
+                "select": "all",
+                "answers": [
+                    {"id": "x", "label": "X"},
+                    {"id": "y", "label": "Y"},
+                    {"id": "none", "label": "None", "exclusive": True},
+                ],
+            },
+        ],
+        "rules": [
+            {
+                "id": "r1",
+                "cites": ["1.1"],
+                "when": {"who": "a", "what": "x"},
+                "outcome": "must-not",
+                "title": "t",
+                "text": "t",
+            },
+            {
+                "id": "r2",
+                "cites": ["1.2"],
+                "when": {"any": [{"who": "b"}, {"what": ["y"]}]},
+                "outcome": "care",
+                "title": "t",
+                "text": "t",
+            },
+        ],
+    }
+    data.update(changes)
+    return data
 
 
-@settings(max_examples=400, deadline=None)
-@given(data=random_trees())
-def test_a_tree_that_validates_has_only_finite_walks_to_verdicts(data: dict[str, Any]) -> None:
-    try:
-        tree = load_tree(data, CLAUSES)
-    except GuidanceError as error:
-        assert error.problems  # refused, with reasons
-        return
-    ends = list(paths(tree))
-    assert ends and all(end.verdict is not None for _, end in ends)
-    reached = {tree.start} | {tree.node(tree.start).id}
-    for chosen, _ in ends:
-        walk = Walk(tree, tuple(chosen))
-        reached |= {node.id for node in walk.trail}
-    assert reached == set(tree.nodes), "every node is on some path"
+def kinds(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    with pytest.raises(GuidanceError) as raised:
+        load_rules(data, CLAUSES)
+    return [(".".join(map(str, p.path)), p.kind, p.message) for p in raised.value.problems]
+
+
+def test_a_valid_rules_file_loads_and_decides() -> None:
+    rules = load_rules(rules_file(), CLAUSES)
+    interview = Interview.parse(rules, "who:a;what:x,y")
+    assert [r.id for r in interview.verdict()] == ["r1", "r2"]
+    assert Interview.parse(rules, "who:b").finished  # 'what' can no longer change the verdict
+
+
+def test_rules_file_mistakes_are_named_with_their_path_and_kind() -> None:
+    data = rules_file()
+    data["rules"][0]["when"] = {"whom": "a"}
+    data["rules"][1]["when"] = {"who": "c"}
+    data["rules"].append(
+        {"id": "r3", "cites": ["9.9"], "when": {"what": "x"}, "outcome": "maybe", "title": "t", "text": "t"}
+    )
+    data["rules"].append(
+        {"id": "r4", "cites": [], "when": {"what": "x"}, "outcome": "do", "title": "t", "text": "t"}
+    )
+    found = kinds(data)
+    assert (
+        "rules.0.when.whom",
+        CONDITION,
+        "'whom' is not the id of a question (questions: who, what)",
+    ) in found
+    assert ("rules.1.when.who", CONDITION, "'c' is not an answer to 'who' (its answers: a, b)") in found
+    assert any(path == "rules.2.cites.0" and kind == CITATION for path, kind, _ in found)
+    assert any(path == "rules.2.outcome" for path, _, _ in found)
+    assert any(path == "rules.3.cites" and kind == CITATION for path, kind, _ in found)
+
+
+def test_a_condition_that_can_never_hold_is_refused() -> None:
+    data = rules_file()
+    data["rules"][0]["when"] = {"all": [{"who": "a"}, {"who": "b"}]}
+    data["rules"][1]["when"] = {"all": [{"what": "none"}, {"what": "x"}]}
+    found = kinds(data)
+    assert [(p, k) for p, k, _ in found] == [("rules.0.when", CONDITION), ("rules.1.when", CONDITION)]
+
+
+def test_a_question_no_rule_reads_is_refused() -> None:
+    data = rules_file()
+    data["questions"].append(
+        {
+            "id": "idle",
+            "fact": "I",
+            "question": "?",
+            "answers": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+        }
+    )
+    assert [(p, k) for p, k, _ in kinds(data)] == [("questions.2.id", UNREAD)]
 
 
 def problems(load: Any, data: dict[str, Any]) -> list[str]:
@@ -131,24 +225,6 @@ def test_a_question_with_two_right_answers_is_refused() -> None:
     )
 
 
-def test_tree_loop_is_named_with_its_path() -> None:
-    data = {
-        "title": "T",
-        "start": "a",
-        "nodes": [
-            {
-                "id": "a",
-                "question": "?",
-                "answers": [{"label": "x", "next": "b"}, {"label": "y", "next": "v"}],
-            },
-            {"id": "b", "question": "?", "answers": [{"label": "x", "next": "a"}]},
-            {"id": "v", "verdict": {"kind": "ok", "text": "t", "cites": ["1.1"]}},
-        ],
-    }
-    [found] = problems(load_tree, data)
-    assert found.startswith("nodes.1.answers.0.next:") and "a -> b -> a" in found
-
-
 def test_bundle_in_the_site_is_what_the_engine_reads(site: Path) -> None:
     bundle = json.loads((site / "social-media" / "1.0" / "guidance.json").read_text(encoding="utf-8"))
     clauses = json.loads((site / "social-media" / "1.0" / "clauses.json").read_text(encoding="utf-8"))
@@ -160,7 +236,7 @@ def test_bundle_in_the_site_is_what_the_engine_reads(site: Path) -> None:
             assert cited["label"] == f"Section {number}" and cited["text"]
 
 
-@pytest.mark.parametrize("kind", ["quiz", "tree"])
+@pytest.mark.parametrize("kind", ["quiz", "rules"])
 def test_guidance_files_match_their_json_schema(kind: str) -> None:
     import jsonschema
     import yaml

@@ -142,3 +142,13 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(policy_pdf: Path, site: 
         lines = [line.strip() for line in page_text(policy_pdf, page).splitlines() if line.strip()]
         body = [line for line in lines if not FOOTER_LINE.match(line) and "Page " not in line]
         assert body and body[-1] not in headings, f"page {page} ends with the heading {body[-1]!r}"
+
+
+def test_pdf_prints_every_guidance_rule_as_a_checklist(policy_pdf: Path, site: Path) -> None:
+    bundle = json.loads((policy_pdf.parent / "guidance.json").read_text(encoding="utf-8"))
+    text = " ".join(body_text(policy_pdf).split())
+    appendix = text[text.rindex(bundle["rules"]["title"]) :]
+    for rule in bundle["rules"]["rules"]:
+        assert f"{rule['title']}." in appendix, rule["id"]
+    assert appendix.count("If ") >= len(bundle["rules"]["rules"])
+    assert bundle["rules"]["no_rule"]["title"] in appendix

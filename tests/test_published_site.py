@@ -96,6 +96,9 @@ def test_manifest_matches_the_contract(site: Path) -> None:
     assert re.fullmatch(r"clausebook \d+\.\d+\.\d+", data["generator"])
     for entry in data["policies"]:
         assert {"id", "title", "current", "url", "quiz", "tree", "pdf", "versions"} <= entry.keys()
+        for version in entry["versions"]:
+            # Each tool's title, added beside its page (fields are added, never renamed).
+            assert {"quiz_title", "tree_title", "guidance_reading"} <= version.keys()
         assert not entry["url"].startswith(("/", "http"))
         assert (site / entry["url"]).is_file()
         efforts = [v["effective"] for v in entry["versions"]]

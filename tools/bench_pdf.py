@@ -36,7 +36,7 @@ def ten_versions(root: Path) -> int:
         copy = handbook / f"{policy.name}-{n}"
         shutil.copytree(policy, copy)
         guidance = root / "quizzes"
-        for kind in ("quiz", "tree"):
+        for kind in ("quiz", "rules"):
             source = guidance / f"{policy.name}.{kind}.yaml"
             if source.is_file():
                 shutil.copy(source, guidance / f"{policy.name}-{n}.{kind}.yaml")

@@ -40,7 +40,7 @@ cpSync("node_modules/pyodide", join(root, "bench", "shipped"), { recursive: true
 const wheel = readdirSync(join(root, runtimeDir)).find((f) => f.endsWith(".whl"));
 cpSync(join(root, runtimeDir, wheel), join(root, "bench", "shipped", wheel));
 const bundle = `/${policy.tree.replace(/[^/]*$/, "")}guidance.json`;
-const firstWalk = "0";
+const firstWalk = "role:employee"; // the first question answered: the engine picks the next
 
 const timing = `<script>window.benchStart = performance.timeOrigin;</script>`;
 writeFileSync(join(root, "bench", "bare.html"), `<!doctype html><meta charset=utf-8><title>bare</title>
@@ -123,7 +123,8 @@ const measures = {
     // The widget marks these itself, so the figures hold no time of Playwright's own.
     await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 30000 });
     const ready = await page.evaluate(() => performance.getEntriesByName("clausebook:engine-ready")[0].startTime);
-    await page.locator(".cb-live .cb-answer").first().click();
+    await page.locator(".cb-live form input").first().check();
+    await page.locator(".cb-live form").getByRole("button", { name: "Continue" }).click();
     await page.waitForFunction(() => performance.getEntriesByName("clausebook:answer").length);
     const handling = await page.evaluate(() => performance.getEntriesByName("clausebook:answer")[0].duration);
     const from = await page.locator("[data-cb-widget]").first().getAttribute("data-engine-from");

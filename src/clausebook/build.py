@@ -229,10 +229,10 @@ def remove_stale_output(paths: Paths) -> None:
     """Sphinx never deletes the pages of documents that are gone (a draft once released, a deleted
     section). Remove output folders whose sources are gone, and pages with no source that the
     extension does not generate."""
-    from clausebook.sphinxext.guidance import PAGES
+    from clausebook.sphinxext.guidance import page_names
     from clausebook.sphinxext.history import CHANGES, CLAUSE_LINKS
 
-    generated = {*PAGES.values(), CHANGES}
+    generated = {*page_names(paths.root / "quizzes"), CHANGES}
     generated_folders = {CLAUSE_LINKS}  # pages the extension writes in a folder of their own
     if not paths.outdir.is_dir():
         return

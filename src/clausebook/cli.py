@@ -112,7 +112,9 @@ def parser() -> argparse.ArgumentParser:
 
     pins = commands.add_parser("pins", help="confirm guidance items against the clauses as they now read")
     pins.add_argument("--policy", required=True)
-    pins.add_argument("--items", default="", help="items to re-confirm, like 'quiz:logo tree:remove-logo'")
+    pins.add_argument(
+        "--items", default="", help="items to re-confirm, like 'quiz:logo rule:logo-in-profile'"
+    )
     pins.add_argument("-q", "--quiet", action="store_true", help="(accepted for symmetry)")
     pins.set_defaults(func=_pins)
 
@@ -122,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
     policy.set_defaults(func=_policy)
 
     record = commands.add_parser(
-        "tree-record", help="rewrite quizzes/<policy>.tree-paths.md from the built site (after 'build')"
+        "tree-record", help="rewrite quizzes/<policy>.verdicts.md from the built site (after 'build')"
     )
     record.set_defaults(func=_tree_record)
 

@@ -36,14 +36,14 @@ def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
         kind: read_yaml(quizzes / f"{policy}.{kind}.yaml").data
         if (quizzes / f"{policy}.{kind}.yaml").is_file()
         else None
-        for kind in ("quiz", "tree")
+        for kind in ("quiz", "rules")
     }
-    found = items(data["quiz"], data["tree"])
+    found = items(data["quiz"], data["rules"])
     unknown = sorted(only - {key for key, _ in found})
     if unknown:
         print(
             f"error: no guidance item {', '.join(unknown)}: "
-            "name items as quiz:<question id> or tree:<verdict id>. "
+            "name items as quiz:<question id> or rule:<rule id>. "
             "No pin was changed.",
             file=sys.stderr,
         )

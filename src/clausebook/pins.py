@@ -1,6 +1,6 @@
 """Pins: the words each guidance item was written against, so an amendment can hold it back.
 
-``quizzes/<policy>.pins.json`` maps each item (``quiz:<id>``, ``tree:<id>``) to the
+``quizzes/<policy>.pins.json`` maps each item (``quiz:<id>``, ``rule:<id>``) to the
 clauses it cites, each with the fingerprints of the words it has been confirmed
 against. A fingerprint, not the words: clause text is never copied into quizzes/.
 When a version's clause has words no pin lists, the item is held back from that
@@ -33,16 +33,15 @@ def load(path: Path) -> Pins:
     return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
-def items(quiz: Mapping[str, Any] | None, tree: Mapping[str, Any] | None) -> list[tuple[str, list[str]]]:
+def items(quiz: Mapping[str, Any] | None, rules: Mapping[str, Any] | None) -> list[tuple[str, list[str]]]:
     """Every pinnable item of the guidance data: (key, the clause numbers it cites)."""
     found = []
     for question in (quiz or {}).get("questions", []) or []:
         if isinstance(question, Mapping) and question.get("id"):
             found.append((f"quiz:{question['id']}", [str(c) for c in question.get("cites") or []]))
-    for node in (tree or {}).get("nodes", []) or []:
-        verdict = node.get("verdict") if isinstance(node, Mapping) else None
-        if isinstance(verdict, Mapping) and node.get("id"):
-            found.append((f"tree:{node['id']}", [str(c) for c in verdict.get("cites") or []]))
+    for rule in (rules or {}).get("rules", []) or []:
+        if isinstance(rule, Mapping) and rule.get("id"):
+            found.append((f"rule:{rule['id']}", [str(c) for c in rule.get("cites") or []]))
     return found
 
 

@@ -108,13 +108,30 @@ class ClausebookWarning(Enum):
     NOTICE = (
         "notice",
         "Not a problem: something the editor should know (changes not yet released, a review date "
-        "passed, guidance held back after an amendment, a citation to move). The build still succeeds.",
+        "passed, guidance held back after an amendment, a citation to move, a clause that no rule "
+        "applies and no quiz question tests and that the rules file does not list under not_covered: "
+        "with a reason). The build still succeeds.",
     )
     GUIDANCE = (
         "guidance",
-        "The quiz or the decision tree in quizzes/ is inconsistent: it cites a clause "
-        "that does not exist, has a question that cannot be reached, or a path that "
-        "never ends.",
+        "The quiz or the guidance rules in quizzes/ are not written as the build expects: a field "
+        "is missing or of the wrong kind, an id is used twice or is not like logo-in-profile, "
+        "an outcome is not one of must-not, ask-first, tell, do, care, note, or a quiz question "
+        "has no right answer (or two).",
+    )
+    GUIDANCE_CITATION = (
+        "guidance-citation",
+        "A quiz question or a rule cites a clause that does not exist in this version of the "
+        "policy, or a rule cites nothing (every rule must name the clauses it applies).",
+    )
+    GUIDANCE_CONDITION = (
+        "guidance-condition",
+        "A rule's 'when' names a question or an answer that does not exist, or can never hold "
+        "(for example it asks for two answers of a single-choice question at once).",
+    )
+    GUIDANCE_UNREAD = (
+        "guidance-unread-question",
+        "A question in a rules file whose answers no rule reads: asking it could change nothing.",
     )
 
     @property

@@ -1,4 +1,4 @@
-"""``make tree-record``: the committed record of every path through each policy's decision tree.
+"""``make tree-record``: the committed record of every distinct verdict of each policy's guidance rules.
 
 The record is made by the engine from the bundle the build made for the version
 being edited (the draft, if any; read from the build's model file, not the site),
@@ -10,26 +10,26 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from clausebook.interactive.record import paths_record
+from clausebook.interactive.record import verdicts_record
 from clausebook.interactive.views import Guidance
 from clausebook.modelfile import model_path, read_model
 
 
 def record_path(root: Path, policy: str) -> Path:
-    return root / "quizzes" / f"{policy}.tree-paths.md"
+    return root / "quizzes" / f"{policy}.verdicts.md"
 
 
 def expected_records(root: Path) -> dict[Path, str]:
-    """Record file -> its content, for the newest version of each policy with a tree."""
+    """Record file -> its content, for the newest version of each policy with guidance rules."""
     records = {}
     for policy in read_model(root).policies:
         newest = policy.newest
-        if not newest.guidance or not newest.guidance.get("tree"):
+        if not newest.guidance or not newest.guidance.get("rules"):
             continue
         guidance = Guidance.from_bundle(newest.guidance)
-        assert guidance.tree is not None
-        source = f"quizzes/{policy.id}.tree.yaml"
-        records[record_path(root, policy.id)] = paths_record(guidance.tree, source) + "\n"
+        assert guidance.rules is not None
+        source = f"quizzes/{policy.id}.rules.yaml"
+        records[record_path(root, policy.id)] = verdicts_record(guidance.rules, source)
     return records
 
 

@@ -1,12 +1,17 @@
-// "Should I post this?" and the quiz in real headless Chromium, against the built site.
+// The guidance rules' interview ("Should I post this?") and the quiz in real headless Chromium,
+// against the built site: the policy's scenarios are answered by clicking, as a person would.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { SITE, serveSite, serveLikeMakeServe, launch, accessibilityProblems, manifest } from "./helpers.mjs";
+import { loadVectors } from "../vectors/load.mjs";
+import { scenarioProblems } from "../vectors/run.mjs";
 
-const VECTORS = JSON.parse(readFileSync("tests/vectors/social-media.json", "utf8"));
+const VECTORS = loadVectors();
+const SCENARIOS = VECTORS.scenarios;
+const byName = (name) => SCENARIOS.find((s) => s.name === name);
 const policy = manifest().policies.find((p) => p.id === VECTORS.policy);
 let server, browser;
 
@@ -22,13 +27,29 @@ async function openTool(url, context = browser.context) {
   return { page, readyAfter: Date.now() - started };
 }
 
-/** Choose an answer and wait until Python has shown the next step. */
-async function answer(page, label) {
+/** Tick the answers to the question shown, press Continue, and wait until Python has shown the next step. */
+async function answer(page, questionId, ids) {
   const region = page.locator('[data-cb-widget="tree"]');
-  const before = await region.getAttribute("data-node");
-  await page.locator(".cb-live").getByRole("button", { name: label, exact: true }).click();
-  await page.waitForFunction((old) => document.querySelector('[data-cb-widget="tree"]').dataset.node !== old, before);
+  const before = await region.getAttribute("data-step");
+  assert.equal(before, questionId);
+  const form = page.locator(`.cb-live form[data-question="${questionId}"]`);
+  for (const id of [ids].flat()) await form.locator(`input[value="${id}"]`).check();
+  await form.getByRole("button", { name: /continue/i }).click();
+  await page.waitForFunction((old) => document.querySelector('[data-cb-widget="tree"]').dataset.step !== old, before);
   await noMissingWords(page);
+}
+
+/** Answer every question the page asks as the scenario's person would; the questions asked. */
+async function answerAsIn(page, scenario) {
+  const asked = [];
+  for (let step = 0; step < 30; step++) {
+    const question = await page.locator('[data-cb-widget="tree"]').getAttribute("data-step");
+    if (question === "verdict") return asked;
+    if (!(question in scenario.answers)) throw new Error(`${scenario.name}: no answer to ${question}`);
+    asked.push(question);
+    await answer(page, question, scenario.answers[question]);
+  }
+  throw new Error(`${scenario.name}: the questions never end`);
 }
 
 /** What Python's view lacks must not reach the reader as "null" or "undefined". */
@@ -48,10 +69,13 @@ async function snapshotCached(page) {
 }
 
 async function verdictOf(page) {
-  const region = page.getByRole("region", { name: "Should I post this?" });
-  const heading = region.locator(".cb-live .cb-verdict h2");
-  const clauses = await region.locator(".cb-live .cb-verdict .cb-quote footer a").allTextContents();
-  return { node: await region.getAttribute("data-node"), title: await heading.textContent(), clauses };
+  const verdict = page.locator(".cb-live .cb-verdict");
+  const clauses = await verdict.locator(".cb-quote footer a").allTextContents();
+  return {
+    outcome: await verdict.getAttribute("data-outcome"),
+    title: await verdict.locator("h2").textContent(),
+    clauses: [...new Set(clauses.map((label) => label.replace(/^(Clause|Section) /, "")))].sort(),
+  };
 }
 
 test("the first question is in the page before Python has loaded", async () => {
@@ -59,76 +83,123 @@ test("the first question is in the page before Python has loaded", async () => {
   await page.route("**/_static/pyodide/**", () => {}); // never answer: Python cannot load
   const started = Date.now();
   await page.goto(server.base + policy.tree, { waitUntil: "domcontentloaded" });
-  const first = page.locator(".cb-node-start h2");
+  const first = page.locator(".cb-static form h2");
   assert.ok(await first.isVisible());
+  assert.ok((await page.locator(".cb-static input[type=radio]").count()) >= 2);
   console.log(`# first question visible after ${Date.now() - started} ms`);
   await page.close();
 });
 
-for (const vector of VECTORS.walks.slice(0, 7)) {
-  test(`scenario walked with the mouse: ${vector.name}`, async () => {
-    const { page, readyAfter } = await openTool(policy.tree);
-    for (const label of vector.answers) await answer(page, label);
+test(`every scenario (${SCENARIOS.length}) answered with the mouse reaches its verdict and clauses`, async () => {
+  const { page, readyAfter } = await openTool(policy.tree);
+  console.log(`# engine ready after ${readyAfter} ms (cold profile)`);
+  const problems = [];
+  for (const scenario of SCENARIOS) {
+    const asked = await answerAsIn(page, scenario);
     const end = await verdictOf(page);
-    assert.equal(end.node, vector.verdict);
-    assert.deepEqual(end.clauses, vector.clauses.map((n) => (n.includes(".") ? `Clause ${n}` : `Section ${n}`)));
+    const found = scenarioProblems(scenario, { outcome: end.outcome, clauses: end.clauses, asked });
+    if (found.length) problems.push([scenario.name, found]);
     assert.equal(await page.evaluate(() => document.activeElement.textContent), end.title, "focus is on the verdict");
-    if (vector === VECTORS.walks[0]) console.log(`# engine ready after ${readyAfter} ms (cold profile)`);
-    await page.close();
-  });
-}
-
-test("a keyboard-only walk: Tab to an answer, Enter, focus moves to each new question", async () => {
-  const vector = VECTORS.walks.find((v) => v.answers.length >= 4);
-  const { page } = await openTool(policy.tree);
-  const timings = [];
-  for (const label of vector.answers) {
-    let focused = "";
-    for (let i = 0; i < 40 && focused !== label; i++) {
-      await page.keyboard.press("Tab");
-      focused = await page.evaluate(() => document.activeElement.textContent.trim());
-    }
-    assert.equal(focused, label, `Tab reaches "${label}"`);
-    const started = Date.now();
-    await page.keyboard.press("Enter");
-    await page.waitForFunction((old) => document.activeElement?.classList.contains("cb-step-heading") && document.activeElement.textContent !== old, label);
-    timings.push(Date.now() - started);
+    await page.getByRole("button", { name: "Start again" }).click();
+    await page.waitForFunction(() => document.querySelector('[data-cb-widget="tree"]').dataset.step !== "verdict");
   }
-  console.log(`# Python answered each step in ${timings.join(", ")} ms`);
-  assert.equal((await verdictOf(page)).node, vector.verdict);
+  assert.deepEqual(problems, []);
   await page.close();
 });
 
-test("Back, Start again, the browser's Back button and a shared link", async () => {
-  const vector = VECTORS.walks[2];
+test("nothing chosen: Continue says what to do, next to the question", async () => {
   const { page } = await openTool(policy.tree);
-  for (const label of vector.answers) await answer(page, label);
+  const form = page.locator(".cb-live form");
+  await form.getByRole("button", { name: "Continue" }).click();
+  const error = form.locator(".cb-error");
+  assert.ok(await error.isVisible());
+  assert.match(await error.textContent(), /Select/);
+  assert.match(await form.locator("fieldset").getAttribute("aria-describedby"), new RegExp(await error.getAttribute("id")));
+  await page.close();
+});
+
+test("'None of these' stands alone among the boxes of a select-all question", async () => {
+  const scenario = byName("a recipe in the evening");
+  const { page } = await openTool(policy.tree);
+  for (const id of ["role", "activity", "capacity", "when", "device"]) await answer(page, id, scenario.answers[id]);
+  const form = page.locator('.cb-live form[data-question="content"]');
+  await form.locator('input[value="logo"]').check();
+  await form.locator('input[value="none"]').check();
+  assert.equal(await form.locator('input[value="logo"]').isChecked(), false);
+  await form.locator('input[value="disparage"]').check();
+  assert.equal(await form.locator('input[value="none"]').isChecked(), false);
+  await page.close();
+});
+
+test("a keyboard-only interview: Space to choose, Enter to go on, focus moves to each new question", async () => {
+  const scenario = byName("journalist phones about exam results");
+  const { page } = await openTool(policy.tree);
+  const timings = [];
+  for (let step = 0; step < 10; step++) {
+    const question = await page.locator('[data-cb-widget="tree"]').getAttribute("data-step");
+    if (question === "verdict") break;
+    const wanted = `${question}-${scenario.answers[question]}`;
+    let focused = "";
+    for (let i = 0; i < 80 && focused !== wanted; i++) {
+      await page.keyboard.press(focused.startsWith(`${question}-`) ? "ArrowDown" : "Tab");
+      focused = await page.evaluate(() => document.activeElement.id);
+    }
+    assert.equal(focused, wanted, `the keyboard reaches "${wanted}"`);
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Tab"); // out of the group, to Continue
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), "Continue");
+    const started = Date.now();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((old) => document.querySelector('[data-cb-widget="tree"]').dataset.step !== old
+      && document.activeElement?.classList.contains("cb-step-heading"), question);
+    timings.push(Date.now() - started);
+  }
+  console.log(`# Python answered each step in ${timings.join(", ")} ms`);
+  assert.equal((await verdictOf(page)).outcome, scenario.outcome);
+  await page.close();
+});
+
+test("Back, Change, Start again, the browser's Back button and a shared link", async () => {
+  const scenario = byName("a recipe in the evening");
+  const { page } = await openTool(policy.tree);
+  await answerAsIn(page, scenario);
   const link = page.url();
-  assert.match(link, /#walk=\d+(-\d+)*$/);
+  assert.match(link, /#walk=role:employee;activity:post;/);
+  assert.equal((await verdictOf(page)).outcome, "care");
+  // Change one answer: that question again, with the answer given checked; the others are kept.
+  await page.locator(".cb-summary-row", { hasText: "When you would post" }).getByRole("link", { name: /Change/ }).click();
+  await page.waitForFunction(() => document.querySelector('[data-cb-widget="tree"]').dataset.step === "when");
+  assert.ok(await page.locator('.cb-live input[value="off-duty"]').isChecked());
+  await answer(page, "when", "working");
+  assert.equal((await verdictOf(page)).outcome, "must-not", "straight back to the verdict, now a don't");
+  assert.equal(await page.locator(".cb-summary-row").count(), Object.keys(scenario.answers).length);
   await page.getByRole("button", { name: "Back" }).click();
-  await page.locator(".cb-live").getByRole("button", { name: vector.answers.at(-1), exact: true }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-cb-widget="tree"]').dataset.step !== "verdict");
   await page.goBack();
   await page.locator(".cb-live .cb-verdict").waitFor();
-  assert.equal((await verdictOf(page)).node, vector.verdict, "the browser's Back returns to the verdict");
+  assert.equal((await verdictOf(page)).outcome, "must-not", "the browser's Back returns to the verdict");
   await page.getByRole("button", { name: "Start again" }).click();
-  await page.locator(".cb-live").getByRole("button", { name: vector.answers[0], exact: true }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-cb-widget="tree"]').dataset.step === "role");
   const other = await openTool(link.replace(server.base, ""));
-  assert.equal((await verdictOf(other.page)).node, vector.verdict, "the link reopens the same verdict");
+  assert.equal((await verdictOf(other.page)).outcome, "care", "the link reopens the same verdict");
   await other.page.close();
   await page.close();
 });
 
-test("with JavaScript off the tree works as plain links and reaches a verdict", async () => {
+test("with JavaScript off: the first question, a note, and every rule as a checklist citing its clauses", async () => {
   const noJs = await launch({ javaScript: false });
   const page = await noJs.context.newPage();
   await page.goto(server.base + policy.tree);
-  const vector = VECTORS.walks[5];
-  for (const label of vector.answers) {
-    await page.locator(".cb-node:visible").getByRole("link", { name: label, exact: true }).click();
+  assert.ok(await page.locator(".cb-static form h2").isVisible());
+  assert.match(await page.locator(".cb-static").innerText(), /need JavaScript/);
+  const rules = page.locator(".cb-checklist li");
+  const bundle = JSON.parse(readFileSync(join(SITE, policy.tree, "..", "guidance.json"), "utf8"));
+  assert.equal(await rules.count(), bundle.rules.rules.length);
+  for (const rule of bundle.rules.rules.slice(0, 5)) {
+    const item = rules.filter({ hasText: rule.title });
+    assert.match(await item.innerText(), /^If /);
+    assert.ok((await item.locator("a").count()) >= rule.cites.length);
   }
-  const verdict = page.locator(".cb-node:visible .cb-verdict");
-  assert.equal(await page.locator(".cb-node:visible").getAttribute("id"), `node-${vector.verdict}`);
-  assert.ok((await verdict.locator("blockquote").count()) >= 1);
   await noJs.close();
 });
 
@@ -160,7 +231,7 @@ test("the quiz without JavaScript shows its questions with the answers on reques
   await noJs.close();
 });
 
-test("if Pyodide cannot load, a visible message within 10 s and the plain links still work", async () => {
+test("if Pyodide cannot load, a visible message within 10 s and the checklist is there", async () => {
   const page = await browser.context.newPage();
   await page.route("**/pyodide.asm.wasm", (route) => route.abort());
   const started = Date.now();
@@ -168,9 +239,8 @@ test("if Pyodide cannot load, a visible message within 10 s and the plain links 
   await page.waitForSelector('[data-engine="failed"]', { timeout: 10000 });
   assert.ok(Date.now() - started <= 10000, `after ${Date.now() - started} ms`);
   assert.ok(await page.locator(".cb-engine-message").isVisible());
-  const start = await page.locator(".cb-node:visible").getAttribute("id");
-  await page.locator(".cb-node:visible").getByRole("link").first().click();
-  assert.notEqual(await page.locator(".cb-node:visible").getAttribute("id"), start);
+  assert.match(await page.locator(".cb-engine-message").textContent(), /checklist/);
+  assert.ok(await page.locator(".cb-checklist li").first().isVisible());
   await page.close();
 });
 
@@ -225,9 +295,9 @@ test("a snapshot that cannot be restored: Python starts instead, answers, and fe
     // The damaged copy in the cache is replaced: the snapshot is fetched again, from the server.
     await snapshotCached(page);
     assert.equal(site.served.filter(({ path }) => path.endsWith("/snapshot.bin")).length, 2);
-    const vector = VECTORS.walks[1];
-    for (const label of vector.answers) await answer(page, label);
-    assert.equal((await verdictOf(page)).node, vector.verdict);
+    const scenario = SCENARIOS[1];
+    await answerAsIn(page, scenario);
+    assert.equal((await verdictOf(page)).outcome, scenario.outcome);
   } finally {
     await fresh.close();
     await site.close();
@@ -235,10 +305,10 @@ test("a snapshot that cannot be restored: Python starts instead, answers, and fe
   }
 });
 
-test("axe-core finds no serious or critical problem on the tree, a verdict and the quiz", async () => {
+test("axe-core finds no serious or critical problem on a question, a verdict and the quiz", async () => {
   const { page } = await openTool(policy.tree);
-  assert.deepEqual(await accessibilityProblems(page), [], "tree");
-  for (const label of VECTORS.walks[0].answers) await answer(page, label);
+  assert.deepEqual(await accessibilityProblems(page), [], "question");
+  await answerAsIn(page, SCENARIOS[0]);
   assert.deepEqual(await accessibilityProblems(page), [], "verdict");
   await page.goto(server.base + policy.quiz);
   await page.waitForSelector('[data-engine="ready"]');
@@ -252,8 +322,8 @@ test("nothing the tools load comes from elsewhere, and nothing about the answers
   const { page } = await openTool(policy.tree);
   const after = [];
   page.on("request", (request) => after.push(request.url()));
-  for (const label of VECTORS.walks[8].answers) await answer(page, label);
-  assert.deepEqual(after, [], "walking the tree makes no request at all");
+  await answerAsIn(page, SCENARIOS[5]);
+  assert.deepEqual(after, [], "answering the questions makes no request at all");
   assert.deepEqual(browser.outside, []);
   assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length), 0);
   await page.close();
@@ -281,9 +351,9 @@ test("the runtime is fetched once, compressed: the quiz after the tree, or the t
         // The first visit fetches the memory snapshot once the engine is ready, for later visits.
         await snapshotCached(page);
       } else if (url === policy.tree) {
-        const vector = VECTORS.walks[0]; // the restored engine answers as a started one does
-        for (const label of vector.answers) await answer(page, label);
-        assert.equal((await verdictOf(page)).node, vector.verdict);
+        const scenario = SCENARIOS[0]; // the restored engine answers as a started one does
+        await answerAsIn(page, scenario);
+        assert.equal((await verdictOf(page)).outcome, scenario.outcome);
       }
       await page.close();
       visits.push(site.requests.slice(seen));

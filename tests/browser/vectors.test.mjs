@@ -1,4 +1,4 @@
-// The engine's test vectors in real Chromium, on the standard library the site ships (trimmed),
+// The engine's test vectors and the policy's scenarios in real Chromium, on the standard library the site ships (trimmed),
 // on the one the npm package ships (full), and restored from the site's memory snapshot: neither
 // trimming nor restoring may change an answer. The page loads the runtime, the wheel and the
 // bundle from the built site the way the widget does.
@@ -8,9 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFile
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { SITE, serveSite, launch, manifest } from "./helpers.mjs";
-import { expectedFrom } from "../vectors/run.mjs";
+import { expectedScores, scenarioProblems } from "../vectors/run.mjs";
+import { loadVectors } from "../vectors/load.mjs";
 
-const VECTORS = JSON.parse(readFileSync("tests/vectors/social-media.json", "utf8"));
+const VECTORS = loadVectors();
 const policy = manifest().policies.find((p) => p.id === VECTORS.policy);
 const treeFolder = policy.tree.replace(/[^/]*$/, "");
 const html = readFileSync(join(SITE, policy.tree), "utf8");
@@ -51,7 +52,7 @@ before(async () => {
   symlinkSync(SITE, join(root, "site"));
   symlinkSync(resolve("node_modules/pyodide"), join(root, "npm"));
   copyFileSync("tests/vectors/run.mjs", join(root, "run.mjs"));
-  copyFileSync("tests/vectors/social-media.json", join(root, "vectors.json"));
+  writeFileSync(join(root, "vectors.json"), JSON.stringify(VECTORS));
   writeFileSync(join(root, "harness.html"), HARNESS);
   server = await serveSite(root);
   browser = await launch();
@@ -69,11 +70,13 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.close(); rmSync(root, { recursive: true, force: true }); });
 
 for (const name of Object.keys(RUNTIMES)) {
-  test(`every walk and every score in Chromium, standard library ${name}`, () => {
-    const { walks, scores } = results[name];
-    const expected = expectedFrom(VECTORS);
-    assert.deepEqual(walks, expected.walks);
-    assert.deepEqual(scores.map(({ name: set, correct }) => ({ name: set, correct })), expected.scores);
+  test(`every scenario and every score in Chromium, standard library ${name}`, () => {
+    const { scenarios, scores } = results[name];
+    const problems = VECTORS.scenarios.map((scenario, i) => [scenario.name, scenarioProblems(scenario, scenarios[i])])
+      .filter(([, found]) => found.length);
+    assert.deepEqual(problems, []);
+    assert.equal(scenarios.length, VECTORS.scenarios.length);
+    assert.deepEqual(scores.map(({ name: set, correct }) => ({ name: set, correct })), expectedScores(VECTORS));
   });
 }
 

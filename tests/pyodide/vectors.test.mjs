@@ -1,5 +1,5 @@
-// The guidance engine in real Pyodide (in Node) against the same test vectors as
-// tests/test_guidance_vectors.py, using the wheel and the bundle of the site `make html` built,
+// The guidance engine in real Pyodide (in Node) against the same test vectors and scenarios as
+// tests/test_guidance_vectors.py and tests/test_guidance_scenarios.py, using the wheel and the bundle of the site `make html` built,
 // on the runtime as the npm package ships it and on the trimmed one the site ships: trimming
 // must never change an answer.
 import { test, before } from "node:test";
@@ -7,10 +7,11 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadPyodide } from "pyodide";
-import { answersTo, expectedFrom } from "../vectors/run.mjs";
+import { answersTo, expectedScores, scenarioProblems } from "../vectors/run.mjs";
+import { loadVectors } from "../vectors/load.mjs";
 
 const SITE = resolve(process.env.CLAUSEBOOK_SITE ?? "_build/html");
-const VECTORS = JSON.parse(readFileSync("tests/vectors/social-media.json", "utf8"));
+const VECTORS = loadVectors();
 const manifest = JSON.parse(readFileSync(join(SITE, "clausebook.json"), "utf8"));
 const policy = manifest.policies.find((p) => p.id === VECTORS.policy);
 const html = readFileSync(join(SITE, policy.tree), "utf8");
@@ -21,7 +22,7 @@ const RUNTIMES = {
 };
 const runtimes = {};
 const answers = {};
-const expected = expectedFrom(VECTORS);
+const expected = expectedScores(VECTORS);
 
 before(async () => {
   const wheel = readdirSync(engineDir).find((name) => name.endsWith("-py3-none-any.whl"));
@@ -37,15 +38,15 @@ before(async () => {
 });
 
 for (const runtime of Object.keys(RUNTIMES)) {
-  VECTORS.walks.forEach((vector, i) => {
-    test(`walk (${runtime}): ${vector.name}`, () => {
-      assert.deepEqual(answers[runtime].walks[i], expected.walks[i]);
+  VECTORS.scenarios.forEach((scenario, i) => {
+    test(`scenario (${runtime}): ${scenario.name}`, () => {
+      assert.deepEqual(scenarioProblems(scenario, answers[runtime].scenarios[i]), []);
     });
   });
   VECTORS.answer_sets.forEach((vector, i) => {
     test(`score (${runtime}): ${vector.name}`, () => {
       const { name, correct, summary, total } = answers[runtime].scores[i];
-      assert.deepEqual({ name, correct }, expected.scores[i]);
+      assert.deepEqual({ name, correct }, expected[i]);
       assert.equal(summary, `${correct} out of ${total}`);
     });
   });

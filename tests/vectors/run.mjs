@@ -3,19 +3,23 @@
 // so it must stay self-contained, with no imports and nothing from outside its own body.
 export function answersTo(guidance, vectors) {
   const view = (walked) => JSON.parse(guidance.tree_view_json(walked));
-  const walks = vectors.walks.map((vector) => {
+  // Each scenario answers the questions the engine asks, as the person in it would.
+  const scenarios = vectors.scenarios.map((scenario) => {
     let current = view("");
-    for (const label of vector.answers) {
-      const chosen = (current.answers ?? []).find((answer) => answer.label === label);
-      if (!chosen) return { name: vector.name, error: `"${label}" is not an answer to "${current.question}"` };
-      current = view(chosen.walk);
+    const asked = [];
+    while (current.question) {
+      const question = current.question;
+      const given = scenario.answers[question.id];
+      if (given === undefined) return { name: scenario.name, error: `the scenario does not say how to answer "${question.id}"` };
+      asked.push(question.id);
+      const part = `${question.id}:${[given].flat().join(",")}`;
+      current = view(question.prefix ? `${question.prefix};${part}` : part);
+      if (asked.length > 50) return { name: scenario.name, error: "the questions never end" };
     }
-    return {
-      name: vector.name,
-      node: current.node,
-      kind: current.verdict?.kind,
-      clauses: (current.verdict?.clauses ?? []).map((clause) => clause.number),
-    };
+    const clauses = current.verdict.groups.length
+      ? current.verdict.groups.flatMap((group) => group.rules.flatMap((rule) => rule.clauses.map((c) => c.number)))
+      : current.verdict.clauses.map((c) => c.number);
+    return { name: scenario.name, outcome: current.verdict.outcome, clauses: [...new Set(clauses)].sort(), asked };
   });
   const scores = vectors.answer_sets.map((vector) => {
     let answers = vector.answers;
@@ -26,14 +30,25 @@ export function answersTo(guidance, vectors) {
     const result = JSON.parse(guidance.quiz_result_json(JSON.stringify(answers)));
     return { name: vector.name, correct: result.correct, summary: result.summary, total: result.total };
   });
-  return { walks, scores };
+  return { scenarios, scores };
 }
 
-// What answersTo must give for the vectors, in the same shape (a score's summary also names the
+// What is wrong with the engine's answer to a scenario ([] when it reaches what the scenario says).
+export function scenarioProblems(scenario, result) {
+  if (result.error) return [result.error];
+  const problems = [];
+  if (result.outcome !== scenario.outcome) problems.push(`outcome ${result.outcome}, expected ${scenario.outcome}`);
+  const missing = scenario.must_cite.filter((n) => !result.clauses.includes(n));
+  if (missing.length) problems.push(`does not cite ${missing.join(", ")}`);
+  const wrong = scenario.must_not_cite.filter((n) => result.clauses.includes(n));
+  if (wrong.length) problems.push(`cites ${wrong.join(", ")}, which it must not`);
+  const unasked = Object.keys(scenario.answers).filter((id) => !result.asked.includes(id));
+  if (unasked.length) problems.push(`never asked ${unasked.join(", ")}`);
+  return problems;
+}
+
+// What answersTo must give for the quiz's answer sets (a score's summary also names the
 // quiz's length, which the vectors leave to the engine).
-export function expectedFrom(vectors) {
-  return {
-    walks: vectors.walks.map((v) => ({ name: v.name, node: v.verdict, kind: v.kind, clauses: v.clauses })),
-    scores: vectors.answer_sets.map((v) => ({ name: v.name, correct: v.correct })),
-  };
+export function expectedScores(vectors) {
+  return vectors.answer_sets.map((v) => ({ name: v.name, correct: v.correct }));
 }

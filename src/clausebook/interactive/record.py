@@ -1,30 +1,85 @@
-"""A readable record of every path through a decision tree, so a change to the guidance
-shows up in review as a diff of questions, answers, verdicts and clauses."""
+"""A readable record of every distinct verdict the guidance rules can give, with the answers
+that reach it, so a change to the guidance shows up in review as a diff.
+
+Every interview is walked, with each answer to each question, and for a "select all
+that apply" question each answer ticked alone (with several ticked, a verdict holds the
+rules each tick brings: the record stays small enough to review, as GOV.UK's Smart
+Answers advise). One line per verdict, so a diff shows exactly what changed.
+"""
 
 from __future__ import annotations
 
-from clausebook.interactive.guidance import VERDICT_KINDS, Tree, paths
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from clausebook.interactive.interview import Interview
+from clausebook.interactive.rules import Question, Rules
 
 
-def paths_record(tree: Tree, source: str) -> str:
+@dataclass(frozen=True)
+class Reached:
+    rules: tuple[str, ...]  # the rules of the verdict, in the order shown (empty: no rule applies)
+    example: Interview  # the first interview found that reaches it
+    count: int  # how many of the walked interviews reach it
+
+
+def choices(question: Question) -> Iterator[frozenset[str]]:
+    if not question.many:
+        yield from (frozenset([a.id]) for a in question.answers)
+        return
+    yield from (frozenset([a.id]) for a in question.answers)
+
+
+def interviews(guidance: Rules) -> Iterator[Interview]:
+    """Every finished interview, answering as :func:`choices` does."""
+    pending = [Interview.parse(guidance, "")]
+    while pending:
+        interview = pending.pop()
+        if interview.pending is None:
+            yield interview
+            continue
+        question = interview.pending
+        pending.extend(interview.answer(question.id, chosen) for chosen in reversed(list(choices(question))))
+
+
+def verdicts(guidance: Rules) -> list[Reached]:
+    found: dict[tuple[str, ...], tuple[Interview, int]] = {}
+    for interview in interviews(guidance):
+        key = tuple(rule.id for rule in interview.verdict())
+        example, count = found.get(key, (interview, 0))
+        found[key] = (example, count + 1)
+    return [Reached(key, example, count) for key, (example, count) in found.items()]
+
+
+def verdicts_record(guidance: Rules, source: str) -> str:
+    reached = sorted(verdicts(guidance), key=lambda item: _strength_key(guidance, item.rules))
+    total = sum(item.count for item in reached)
     lines = [
-        f"# {tree.title}: every path",
+        f"# {guidance.title}: every distinct verdict",
         "",
         f"Generated from `{source}` by `make tree-record`; do not edit by hand.",
-        "Each path runs from the first question to a verdict and the clauses it cites.",
+        f"{total} interviews walked (each answer to each question; in a 'select all that apply'",
+        f"question, each answer alone), {len(reached)} distinct verdicts. Each line gives the rules",
+        "that apply, strongest first, with the clauses they cite, then the first answers found that",
+        "reach it and how many interviews do.",
         "",
     ]
-    for number, (chosen, end) in enumerate(paths(tree), 1):
-        assert end.verdict is not None
-        lines.append(f"## Path {number}")
-        lines.append("")
-        node = tree.node(tree.start)
-        for index in chosen:
-            answer = node.answers[index]
-            lines.append(f"- {node.question} **{answer.label}**")
-            node = tree.node(answer.next)
-        verdict = end.verdict
-        lines.append(f"- Verdict `{end.id}` ({VERDICT_KINDS[verdict.kind]}): {verdict.title}")
-        lines.append(f"- Cites: {', '.join(verdict.cites)}")
-        lines.append("")
+    by_id = {rule.id: rule for rule in guidance.rules}
+    for item in reached:
+        if item.rules:
+            verdict = "; ".join(f"{by_id[r].outcome} `{r}` ({', '.join(by_id[r].cites)})" for r in item.rules)
+        else:
+            verdict = f"no rule applies ({', '.join(guidance.no_rule.cites)})"
+        answers = "; ".join(
+            f"{question.id}: {','.join(sorted(chosen))}" for question, chosen in item.example.asked
+        )
+        lines.append(f"- {verdict} ← {answers} ×{item.count}")
+    lines.append("")
     return "\n".join(lines)
+
+
+def _strength_key(guidance: Rules, rules: tuple[str, ...]) -> tuple[object, ...]:
+    from clausebook.interactive.rules import STRENGTH
+
+    by_id = {rule.id: rule for rule in guidance.rules}
+    return tuple((STRENGTH[by_id[r].outcome], r) for r in rules) or ((99, ""),)

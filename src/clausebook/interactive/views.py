@@ -1,7 +1,7 @@
 """What the page shows, decided in Python: the browser glue only renders these views.
 
-The build writes a bundle (JSON) per policy version: the quiz, the tree and the
-text and link of every clause they cite. :class:`Guidance` reads it and answers
+The build writes a bundle (JSON) per policy version: the quiz, the guidance rules and
+the text and link of every clause they cite. :class:`Guidance` reads it and answers
 the widget's questions with plain data (``*_json`` methods take and return JSON
 text, so the JavaScript side never handles Python objects).
 """
@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from clausebook.interactive.guidance import VERDICT_KINDS, Quiz, Tree, load_quiz, load_tree
+from clausebook.interactive.guidance import Quiz, load_quiz
+from clausebook.interactive.interview import Interview
 from clausebook.interactive.quiz import score
-from clausebook.interactive.walk import Walk
+from clausebook.interactive.rules import Rule, Rules, load_rules
 
+VERDICT_TITLE = "What the policy says about this"
 REVIEW_NOTE = (
     "The policy was amended after this guidance was written, and the guidance is being reviewed. "
     "The clauses below are the policy as it is now: they are what counts."
@@ -29,14 +31,14 @@ class Guidance:
     version: str
     clauses: Mapping[str, Mapping[str, str]]  # number -> {"label", "text", "url"}
     quiz: Quiz | None
-    tree: Tree | None
+    rules: Rules | None
 
     @classmethod
     def from_bundle(cls, bundle: Mapping[str, Any]) -> Guidance:
         clauses = bundle["clauses"]
         quiz = load_quiz(bundle["quiz"], clauses) if bundle.get("quiz") else None
-        tree = load_tree(bundle["tree"], clauses) if bundle.get("tree") else None
-        return cls(bundle["policy"], bundle["version"], clauses, quiz, tree)
+        rules = load_rules(bundle["rules"], clauses) if bundle.get("rules") else None
+        return cls(bundle["policy"], bundle["version"], clauses, quiz, rules)
 
     @classmethod
     def from_json(cls, text: str) -> Guidance:
@@ -45,40 +47,86 @@ class Guidance:
     def cite(self, numbers: tuple[str, ...]) -> list[dict[str, str]]:
         return [{"number": number, **self.clauses[number]} for number in numbers]
 
+    def rule_view(self, rule: Rule) -> dict[str, Any]:
+        assert self.rules is not None
+        return {
+            "rule": rule.id,
+            "outcome": rule.outcome,
+            "heading": self.rules.outcomes[rule.outcome],
+            "title": rule.title,
+            "text": rule.text,
+            "clauses": self.cite(rule.cites),
+            "review": REVIEW_NOTE if rule.under_review else "",
+        }
+
     def tree_view(self, walk_text: str) -> dict[str, Any]:
-        """The question or verdict at the end of the walk ``walk_text`` (like ``1-0-2``)."""
-        if self.tree is None:
-            raise LookupError("this policy version has no decision tree")
-        walk = Walk.parse(self.tree, walk_text)
-        node = walk.node
+        """The next question, or the verdict, for the answers in ``walk_text``
+        (``role:volunteer;content:logo,disparage``, as in the page's address)."""
+        if self.rules is None:
+            raise LookupError("this policy version has no guidance rules")
+        interview = Interview.parse(self.rules, walk_text)
+        asked = interview.asked
         view: dict[str, Any] = {
-            "walk": walk.encode(),
-            "node": node.id,
-            "step": len(walk.answers) + 1,
-            "back": walk.back().encode() if walk.answers else None,
-            "trail": [
-                {"question": passed.question, "answer": passed.answers[index].label}
-                for passed, index in zip(walk.trail, walk.answers, strict=False)
+            "walk": interview.encode(),
+            "step": len(asked) + 1,
+            "back": interview.back().encode() if asked else None,
+            "answers": [
+                {
+                    "question": question.id,
+                    "fact": question.fact,
+                    "text": question.text,
+                    "answer": [question.answer(a).label for a in sorted(chosen, key=_order(question))],
+                    "change": interview.change_link(question.id),
+                }
+                for question, chosen in asked
             ],
         }
-        if node.verdict is not None:
-            verdict = node.verdict
-            view["verdict"] = {
-                "kind": verdict.kind,
-                # The kind in words, unless the title already says it.
-                "label": VERDICT_KINDS[verdict.kind] if VERDICT_KINDS[verdict.kind] != verdict.title else "",
-                "title": verdict.title,
-                "text": verdict.text,
-                "clauses": self.cite(verdict.cites),
-                "review": REVIEW_NOTE if verdict.under_review else "",
-            }
+        if interview.pending is None:
+            rules = interview.verdict()
+            if rules:
+                strongest = rules[0].outcome
+                groups: list[dict[str, Any]] = []
+                for rule in rules:
+                    if not groups or groups[-1]["outcome"] != rule.outcome:
+                        groups.append(
+                            {
+                                "outcome": rule.outcome,
+                                "heading": self.rules.outcomes[rule.outcome],
+                                "rules": [],
+                            }
+                        )
+                    groups[-1]["rules"].append(self.rule_view(rule))
+                view["verdict"] = {
+                    "outcome": strongest,
+                    "heading": self.rules.outcomes[strongest],
+                    "title": VERDICT_TITLE,
+                    "groups": groups,
+                }
+            else:
+                no_rule = self.rules.no_rule
+                view["verdict"] = {
+                    "outcome": "none",
+                    "heading": no_rule.title,
+                    "title": no_rule.title,
+                    "text": no_rule.text,
+                    "clauses": self.cite(no_rule.cites),
+                    "groups": [],
+                }
         else:
-            view["question"] = node.question
-            view["hint"] = node.hint
-            view["answers"] = [
-                {"label": answer.label, "walk": walk.answer(index).encode()}
-                for index, answer in enumerate(node.answers)
-            ]
+            question = interview.pending
+            current = interview.current
+            view["question"] = {
+                "id": question.id,
+                "text": question.text,
+                "hint": question.hint,
+                "select": "all" if question.many else "one",
+                "changing": interview.changing,
+                "prefix": interview.answer_prefix(),
+                "answers": [
+                    {"id": a.id, "label": a.label, "exclusive": a.exclusive, "checked": a.id in current}
+                    for a in question.answers
+                ],
+            }
         return view
 
     def quiz_result(self, answers: Mapping[str, int | None]) -> dict[str, Any]:
@@ -104,14 +152,13 @@ class Guidance:
             ],
         }
 
-    def walk_to(self, node_id: str) -> str:
-        """The shortest walk to a node: a link made without the walk (``#node-<id>``) still works."""
-        if self.tree is None or node_id not in self.tree.nodes:
-            return ""
-        return Walk.to_node(self.tree, node_id).encode()
-
     def tree_view_json(self, walk_text: str) -> str:
         return json.dumps(self.tree_view(walk_text))
 
     def quiz_result_json(self, answers_json: str) -> str:
         return json.dumps(self.quiz_result(json.loads(answers_json)))
+
+
+def _order(question: Any) -> Any:
+    ids = [a.id for a in question.answers]
+    return ids.index

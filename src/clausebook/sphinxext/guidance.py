@@ -1,9 +1,10 @@
-"""The guidance tools of a policy version: its quiz and its "Should I post this?" tree.
+"""The guidance tools of a policy version: its quiz and its guidance rules.
 
-They are read with the policy's index (``quiz.yaml`` and ``tree.yaml`` next to
+They are read with the policy's index (``quiz.yaml`` and ``rules.yaml`` next to
 it; the build links them there from ``quizzes/``), checked against the clauses
 once every page has been read, and published as a JSON bundle, the engine and
-two pages rendered from Jinja2 templates.
+pages rendered from Jinja2 templates: the quiz, the rules' interview, and for
+editors "How the guidance reads the policy".
 """
 
 from __future__ import annotations
@@ -21,15 +22,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from clausebook import engine_assets
-from clausebook.interactive.guidance import (
-    VERDICT_KINDS,
-    GuidanceError,
-    Quiz,
-    Tree,
-    load_quiz,
-    load_tree,
-    paths,
-)
+from clausebook.interactive.guidance import CITATION, CONDITION, UNREAD, GuidanceError, Quiz, load_quiz
+from clausebook.interactive.rules import DEFAULT_PAGE, OUTCOMES, Rules, describe, load_rules
 from clausebook.interactive.views import Guidance
 from clausebook.pins import changed_since_pinned, moved_citations
 from clausebook.pins import items as pin_items
@@ -41,10 +35,31 @@ from clausebook.sphinxext.warnings_ import LOGGER, ClausebookWarning, notice, wa
 from clausebook.versions import version_key
 from clausebook.yamlsource import YamlSource, YamlSyntaxError, parse_yaml
 
-KINDS = ("quiz", "tree")
-PAGES = {"tree": "should-i-post", "quiz": "quiz", "map": "should-i-post-map"}
+KINDS = ("quiz", "rules")
+QUIZ_PAGE = "quiz"
+READING_PAGE = "how-the-guidance-reads"
+READING_TITLE = "How the guidance reads the policy"
+PROBLEM_WARNINGS = {
+    CONDITION: ClausebookWarning.GUIDANCE_CONDITION,
+    UNREAD: ClausebookWarning.GUIDANCE_UNREAD,
+    CITATION: ClausebookWarning.GUIDANCE_CITATION,
+}
 BUNDLE = "guidance.json"
 ENGINE_DIR = "_static/pyodide"
+
+
+def page_names(quizzes: Path) -> set[str]:
+    """The names of the pages the guidance tools may write in a version's folder (the rules'
+    page is named in each rules file), so the build does not delete them as stale."""
+    names = {QUIZ_PAGE, READING_PAGE, DEFAULT_PAGE}
+    for path in sorted(quizzes.glob("*.rules.yaml")) if quizzes.is_dir() else ():
+        try:
+            data = parse_yaml(path.read_text(encoding="utf-8"), str(path)).data
+        except (UnicodeDecodeError, YamlSyntaxError):
+            continue  # reported by the build itself
+        if isinstance(data, dict) and isinstance(data.get("page"), str):
+            names.add(data["page"])
+    return names
 
 
 def _domain(env: BuildEnvironment) -> ClausebookDomain:
@@ -52,7 +67,7 @@ def _domain(env: BuildEnvironment) -> ClausebookDomain:
 
 
 def read_guidance(app: Sphinx, doctree: nodes.document) -> None:
-    """With a policy's index, read its quiz and tree (a syntax error is reported with its line)."""
+    """With a policy's index, read its quiz and rules (a syntax error is reported with its line)."""
     env = app.env
     domain = _domain(env)
     if env.docname not in domain.data["policies"]:
@@ -93,12 +108,12 @@ def _source(entry: tuple[str, Any, dict[Any, int]]) -> YamlSource:
     return YamlSource(*entry)
 
 
-def loaded(domain: ClausebookDomain, index: str) -> tuple[Quiz | None, Tree | None]:
-    """The version's quiz and tree, or None where absent or broken (broken ones are reported).
+def loaded(domain: ClausebookDomain, index: str) -> tuple[Quiz | None, Rules | None]:
+    """The version's quiz and rules, or None where absent or broken (broken ones are reported).
 
     Loaded once per build: every page of the policy asks for its tools.
     """
-    cache: dict[str, tuple[Quiz | None, Tree | None]] = domain.env.__dict__.setdefault("_cb_guidance", {})
+    cache: dict[str, tuple[Quiz | None, Rules | None]] = domain.env.__dict__.setdefault("_cb_guidance", {})
     if index not in cache:
         cache[index] = _load(domain, index)
     return cache[index]
@@ -110,7 +125,7 @@ def forget_loaded(app: Sphinx, env: BuildEnvironment) -> None:
 
 @dataclass(frozen=True)
 class HeldBack:
-    key: str  # "quiz:<id>" or "tree:<id>"
+    key: str  # "quiz:<id>" or "rule:<id>"
     source: str  # the YAML file
     path: tuple[str | int, ...]  # the item in it
     numbers: tuple[str, ...]  # the clauses that changed (or are missing) in this version
@@ -118,12 +133,12 @@ class HeldBack:
 
 
 def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldBack]]:
-    """The version's quiz and tree data as staff will see them, and the items held back.
+    """The version's quiz and rules data as staff will see them, and the items held back.
 
     A quiz question whose clauses changed since it was pinned, or which cites a clause
-    this version does not have, leaves this version's quiz. A verdict in that case stays
-    (the tree must still lead somewhere) with the version's clauses and a note that its
-    guidance is being reviewed after the amendment.
+    this version does not have, leaves this version's quiz. A rule in that case stays
+    (leaving it out could drop a "don't" from a verdict) with the version's clauses and a
+    note that its guidance is being reviewed after the amendment.
     """
     files = domain.data["guidance"].get(index, {})
     texts = {number: item.text for number, item in domain.citable(index).items()}
@@ -139,7 +154,7 @@ def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldB
             held.append(HeldBack(key, source, path, tuple(changed), tuple(sorted(moved.items()))))
         return not changed
 
-    quiz = tree = None
+    quiz = rules = None
     if "quiz" in files:
         source, data = files["quiz"][0], files["quiz"][1]
         questions = [
@@ -149,32 +164,35 @@ def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldB
             or check(f"quiz:{q.get('id')}", q.get("cites") or [], source, ("questions", i, "id"))
         ]
         quiz = {**data, "questions": questions} if questions else None
-    if "tree" in files:
-        source, data = files["tree"][0], files["tree"][1]
-        nodes = []
-        for i, node in enumerate(data.get("nodes") or []):
-            verdict = node.get("verdict") if isinstance(node, dict) else None
-            if isinstance(verdict, dict) and not check(
-                f"tree:{node.get('id')}", verdict.get("cites") or [], source, ("nodes", i, "id")
+    if "rules" in files:
+        source, data = files["rules"][0], files["rules"][1]
+        kept = []
+        for i, rule in enumerate(data.get("rules") or []):
+            if isinstance(rule, dict) and not check(
+                f"rule:{rule.get('id')}", rule.get("cites") or [], source, ("rules", i, "id")
             ):
-                cites = [c for c in verdict.get("cites") or [] if str(c) in texts]
-                node = {**node, "verdict": {**verdict, "cites": cites, "under_review": True}}
-            nodes.append(node)
-        tree = {**data, "nodes": nodes}
-    return quiz, tree, held
+                cites = [c for c in rule.get("cites") or [] if str(c) in texts]
+                rule = {**rule, "cites": cites, "under_review": True}
+            kept.append(rule)
+        rules = {**data, "rules": kept}
+    return quiz, rules, held
 
 
-def _load(domain: ClausebookDomain, index: str) -> tuple[Quiz | None, Tree | None]:
-    quiz_data, tree_data, _held = prepared(domain, index)
+def _load(domain: ClausebookDomain, index: str) -> tuple[Quiz | None, Rules | None]:
+    quiz_data, rules_data, _held = prepared(domain, index)
     citable = domain.citable(index)
     result: dict[str, Any] = {}
-    for kind, data, load in (("quiz", quiz_data, load_quiz), ("tree", tree_data, load_tree)):
+    loaders: tuple[tuple[str, Any, Any], ...] = (
+        ("quiz", quiz_data, load_quiz),
+        ("rules", rules_data, load_rules),
+    )
+    for kind, data, load in loaders:
         if data is not None:
             try:
                 result[kind] = load(data, citable)
             except GuidanceError:
                 result[kind] = None  # reported by check_guidance for the newest version
-    return result.get("quiz"), result.get("tree")
+    return result.get("quiz"), result.get("rules")
 
 
 def newest_versions(domain: ClausebookDomain) -> set[str]:
@@ -200,7 +218,8 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
             continue
         citable = domain.citable(index)
         if index in newest:
-            for kind, load in (("quiz", load_quiz), ("tree", load_tree)):
+            checks: tuple[tuple[str, Any], ...] = (("quiz", load_quiz), ("rules", load_rules))
+            for kind, load in checks:
                 if kind not in files:
                     continue
                 source = _source(files[kind])
@@ -209,10 +228,11 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                 except GuidanceError as error:
                     for problem in error.problems:
                         warn(
-                            ClausebookWarning.GUIDANCE,
+                            PROBLEM_WARNINGS.get(problem.kind, ClausebookWarning.GUIDANCE),
                             problem.message,
                             f"{source.path}:{source.line(problem.path)}",
                         )
+            _notice_uncovered(domain, index, files)
         superseded = not domain.is_draft(index) and any(
             other["id"] == meta["id"]
             and not domain.is_draft(other_index)
@@ -225,9 +245,9 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
         where = "the draft" if domain.is_draft(index) else f"version {meta['version']}"
         for item in prepared(domain, index)[2]:
             kind, _, item_id = item.key.partition(":")
-            what = "question" if kind == "quiz" else "verdict"
+            what = "question" if kind == "quiz" else "rule"
             effect = "is held back from" if kind == "quiz" else "shows a 'being reviewed' note in"
-            lines = _source(files[kind]).line(item.path)
+            lines = _source(files["quiz" if kind == "quiz" else "rules"]).line(item.path)
             if item.moved and {old for old, _new in item.moved} >= set(item.numbers):
                 moves = ", ".join(f"{old} is {new}" for old, new in item.moved)
                 notice(
@@ -243,10 +263,10 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                 f"checked. Check it still fits, then run: make pins POLICY={meta['id']} ITEMS={item.key}",
                 f"{item.source}:{lines}",
             )
-        if index in newest and files.get("quiz", files.get("tree")):
+        if index in newest and files.get("quiz", files.get("rules")):
             unpinned = [
                 key
-                for key, _ in pin_items(_data(files, "quiz"), _data(files, "tree"))
+                for key, _ in pin_items(_data(files, "quiz"), _data(files, "rules"))
                 if key not in _pins(files)
             ]
             if unpinned:
@@ -258,6 +278,59 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                 )
 
 
+def coverage(domain: ClausebookDomain, index: str) -> list[dict[str, Any]]:
+    """Clause by clause: the rules that apply it and when, the quiz questions that test it,
+    and, for a clause neither covers, the reason the guidance file gives (or none)."""
+    quiz, rules = loaded(domain, index)
+    found = []
+    for number, item in sorted(domain.citable(index).items(), key=lambda pair: _number_key(pair[0])):
+        applying = (
+            [
+                {"rule": rule, "when": describe(rules, rule.when), "outcome": rules.outcomes[rule.outcome]}
+                for rule in rules.rules
+                if number in rule.cites
+            ]
+            if rules
+            else []
+        )
+        testing = [q for q in (quiz.questions if quiz else ()) if number in q.cites]
+        reason = next((n.reason for n in (rules.not_covered if rules else ()) if n.clause == number), "")
+        found.append(
+            {
+                "number": number,
+                "label": item.label,
+                "text": item.text,
+                "rules": applying,
+                "questions": testing,
+                "not_covered": reason,
+                "fallback": bool(rules and number in rules.no_rule.cites),
+            }
+        )
+    return found
+
+
+def _notice_uncovered(domain: ClausebookDomain, index: str, files: dict[str, Any]) -> None:
+    """A clause that no rule applies and no quiz question tests must be marked as
+    deliberately not covered in the rules file, with a reason."""
+    if "rules" not in files:
+        return
+    if loaded(domain, index)[1] is None:
+        return
+    source = _source(files["rules"])
+    for item in coverage(domain, index):
+        if not item["rules"] and not item["questions"] and not item["not_covered"]:
+            # A notice (the build goes on), listed in the editors' guide under notice.
+            notice(
+                f"no rule applies {_clause_name(item['label'])} and no quiz question tests it: cover it, "
+                "or list it under not_covered: with the reason it is left out",
+                f"{source.path}:{source.line(('not_covered',)) if 'not_covered' in source.data else 1}",
+            )
+
+
+def _clause_name(label: str) -> str:
+    return label if label.startswith("Section") else f"clause {label}"
+
+
 def _data(files: dict[str, Any], kind: str) -> Any:
     return files[kind][1] if kind in files else None
 
@@ -267,24 +340,25 @@ def _pins(files: dict[str, Any]) -> Any:
 
 
 def bundle(app: Sphinx, index: str) -> dict[str, Any] | None:
-    """What the browser's engine reads: the quiz, the tree, and the words and links of what they cite."""
+    """What the browser's engine reads: the quiz, the rules, and the words and links of what they cite."""
     domain = _domain(app.env)
-    quiz, tree = loaded(domain, index)
-    if quiz is None and tree is None:
+    quiz, rules = loaded(domain, index)
+    if quiz is None and rules is None:
         return None
-    quiz_data, tree_data, _held = prepared(domain, index)
+    quiz_data, rules_data, _held = prepared(domain, index)
     citable = domain.citable(index)
     folder = posixpath.dirname(index)
     cited = {number for q in quiz.questions for number in q.cites} if quiz else set()
-    if tree:
-        cited |= {number for node in tree.nodes.values() if node.verdict for number in node.verdict.cites}
+    if rules:
+        cited |= {number for rule in rules.rules for number in rule.cites} | set(rules.no_rule.cites)
+        cited |= {item.clause for item in rules.not_covered}
     meta = domain.data["policies"][index]
     return {
         "policy": meta["id"],
         "version": meta["version"],
         "title": meta["title"],
         "quiz": quiz_data if quiz else None,
-        "tree": tree_data if tree else None,
+        "rules": rules_data if rules else None,
         "clauses": {
             number: {
                 "label": citable[number].label,
@@ -304,16 +378,33 @@ def _number_key(number: str) -> tuple[int, ...]:
 
 
 def tool_pages(app: Sphinx, index: str) -> dict[str, str]:
-    """Page name (without .html) of each tool the version has: {"quiz": ..., "tree": ..., "map": ...}."""
-    quiz, tree = loaded(_domain(app.env), index)
+    """Page name (without .html) of each tool the version has: {"quiz": ..., "tree": ..., "reading": ...}.
+
+    "tree" is the rules' interview (the name the manifest has always used); its page name
+    comes from the rules file.
+    """
+    quiz, rules = loaded(_domain(app.env), index)
     folder = posixpath.dirname(index)
     pages = {}
-    if tree:
-        pages["tree"] = posixpath.join(folder, PAGES["tree"])
-        pages["map"] = posixpath.join(folder, PAGES["map"])
+    if rules:
+        pages["tree"] = posixpath.join(folder, rules.page)
     if quiz:
-        pages["quiz"] = posixpath.join(folder, PAGES["quiz"])
+        pages["quiz"] = posixpath.join(folder, QUIZ_PAGE)
+    if rules or quiz:
+        pages["reading"] = posixpath.join(folder, READING_PAGE)
     return pages
+
+
+def tool_titles(app: Sphinx, index: str) -> dict[str, str]:
+    quiz, rules = loaded(_domain(app.env), index)
+    titles = {}
+    if rules:
+        titles["tree"] = rules.title
+    if quiz:
+        titles["quiz"] = quiz.title
+    if rules or quiz:
+        titles["reading"] = READING_TITLE
+    return titles
 
 
 def publish_engine(app: Sphinx) -> str | None:
@@ -367,33 +458,56 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             pages = tool_pages(app, entry.index)
             common = {
                 "cb_pages": pages,
+                "cb_titles": tool_titles(app, entry.index),
                 "cb_bundle": data,
                 "cb_guidance": guidance,
-                "cb_verdict_kinds": VERDICT_KINDS,
+                "cb_outcomes": OUTCOMES,
                 "cb_engine_dir": engine,
                 "cb_engine_wheel": engine_assets.WHEEL,
                 "cb_effective": format_date(entry.model.effective),
                 "cb_policy_title": entry.model.title,
                 "cb_policy_version": entry.model.version,
             }
-            if guidance.tree is not None:
+            if guidance.rules is not None:
                 start = guidance.tree_view("")
                 yield (
                     pages["tree"],
-                    {**common, "title": escape(guidance.tree.title), "cb_start": start},
-                    "clausebook/tree.html",
-                )
-                yield (
-                    pages["map"],
                     {
                         **common,
-                        "title": escape(f"{guidance.tree.title}: every path"),
-                        "cb_paths": list(paths(guidance.tree)),
+                        "title": escape(guidance.rules.title),
+                        "cb_start": start,
+                        "cb_checklist": checklist(guidance),
                     },
-                    "clausebook/tree-map.html",
+                    "clausebook/tree.html",
                 )
+            yield (
+                pages["reading"],
+                {
+                    **common,
+                    "title": READING_TITLE,
+                    "cb_coverage": coverage(_domain(app.env), entry.index),
+                },
+                "clausebook/tree-map.html",
+            )
             if guidance.quiz is not None:
                 yield pages["quiz"], {**common, "title": escape(guidance.quiz.title)}, "clausebook/quiz.html"
+
+
+def checklist(guidance: Guidance) -> list[dict[str, Any]]:
+    """The rules on paper, by outcome, strongest first: "If ...: Don't ... (4.4)"."""
+    rules = guidance.rules
+    if rules is None:
+        return []
+    groups = []
+    for outcome, heading in rules.outcomes.items():
+        items = [
+            {"when": describe(rules, rule.when), "rule": guidance.rule_view(rule)}
+            for rule in rules.rules
+            if rule.outcome == outcome
+        ]
+        if items:
+            groups.append({"outcome": outcome, "heading": heading, "entries": items})
+    return groups
 
 
 def page_context(
@@ -405,11 +519,19 @@ def page_context(
         kind: app.builder.get_relative_uri(pagename, page) if pagename != page else "#"
         for kind, page in (tool_pages(app, entry.index).items() if entry else ())
     }
+    context["cb_tool_titles"] = tool_titles(app, entry.index) if entry else {}
 
 
 def manifest_fields(app: Sphinx, index: str) -> dict[str, str | None]:
     pages = tool_pages(app, index)
-    return {kind: f"{pages[kind]}.html" if kind in pages else None for kind in ("quiz", "tree")}
+    titles = tool_titles(app, index)
+    fields: dict[str, str | None] = {
+        kind: f"{pages[kind]}.html" if kind in pages else None for kind in ("quiz", "tree")
+    }
+    fields["guidance_reading"] = f"{pages['reading']}.html" if "reading" in pages else None
+    for kind in ("quiz", "tree"):
+        fields[f"{kind}_title"] = titles.get(kind)
+    return fields
 
 
 def navigation_of(app: Sphinx, index: str) -> Any:

@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from clausebook import __version__, pdf
-from clausebook.interactive.paper import on_paper
+from clausebook.interactive.rules import Rules, describe
 from clausebook.sphinxext.domain import LABELS, ClausebookDomain, details_note, format_date, format_value
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.guidance import loaded
@@ -124,7 +124,7 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
         config.html_permalinks = permalinks
     domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
     meta = domain.data["policies"][entry.index]
-    quiz, tree = loaded(domain, entry.index)
+    quiz, rules = loaded(domain, entry.index)
     citable = domain.citable(entry.index)
     footer = f"{entry.model.title} · Version {entry.model.version}" + (f" · {school}" if school else "")
     context = {
@@ -140,8 +140,10 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
         "online": f"{site_url}{page_url(app, entry.index)}" if site_url else "",
         "sections": sections,
         "quiz": quiz,
-        "paper": on_paper(tree) if tree else None,
-        "tree_title": tree.title if tree else "",
+        # The guidance rules as a checklist (the print-rules.html partial).
+        "paper": paper_checklist(rules) if rules else None,
+        "tree_title": rules.title if rules else "",
+        "no_rule": rules.no_rule if rules else None,
         "citable": citable,
         # Style sheets, not HTML (the package's own); the footer is a CSS string of the editors' words.
         "css": Markup(PRINT_CSS.read_text(encoding="utf-8")),
@@ -150,6 +152,16 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
         "generator": f"clausebook {__version__}",
     }
     return app.builder.templates.render("clausebook/print.html", context)  # type: ignore[attr-defined]
+
+
+def paper_checklist(rules: Rules) -> list[dict[str, Any]]:
+    """The rules by outcome, strongest first, each with when it applies, for the PDF."""
+    groups = []
+    for outcome, heading in rules.outcomes.items():
+        items = [(describe(rules, rule.when), rule) for rule in rules.rules if rule.outcome == outcome]
+        if items:
+            groups.append({"heading": heading, "entries": items})
+    return groups
 
 
 def write_pdfs(app: Sphinx, exception: Exception | None) -> None:

@@ -11,7 +11,8 @@
 // or gzip), which sees across files and comes out a third smaller than deflating each one.
 //
 // The modules are found by running, not listed by hand: the runtime starts, unpacks the wheel the
-// way a page does, and the engine walks every path of each bundle's tree, scores its quiz and
+// way a page does, and the engine walks a sample of interviews of each bundle's rules (one answer
+// of each kind, a change and a Back), scores its quiz and
 // reports a bad request (so the error path's modules come too); every module then loaded from
 // the standard library goes into the archive.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -35,12 +36,20 @@ from clausebook.interactive.views import Guidance
 
 def exercise(text):
     guidance = Guidance.from_json(text)
-    if guidance.tree is not None:
-        pending = [""]
-        while pending:
-            view = json.loads(guidance.tree_view_json(pending.pop()))
-            pending += [answer["walk"] for answer in view.get("answers", [])]
-        guidance.walk_to(guidance.tree.start)
+    if guidance.rules is not None:
+        for first in range(len(guidance.rules.questions[0].answers)):
+            walk, view = "", {}
+            for step in range(40):
+                view = json.loads(guidance.tree_view_json(walk))
+                if "question" not in view:
+                    break
+                question = view["question"]
+                chosen = question["answers"][first % len(question["answers"])]["id"]
+                walk = ";".join(p for p in (question["prefix"], question["id"] + ":" + chosen) if p)
+            for answer in view.get("answers", [])[:1]:
+                guidance.tree_view_json(answer["change"])
+            if view.get("back") is not None:
+                guidance.tree_view_json(view["back"])
     if guidance.quiz is not None:
         guidance.quiz_result_json(json.dumps({q.id: 0 for q in guidance.quiz.questions}))
     try:

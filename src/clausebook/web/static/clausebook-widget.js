@@ -117,22 +117,134 @@ function quote(clause) {
     element("footer", {}, element("a", { href: clause.url }, label)));
 }
 
-// ---- "Should I post this?" ----------------------------------------------------------
+// ---- guidance rules: an interview ----------------------------------------------------
+// The engine decides which question comes next and what the verdict is; this renders its
+// views. The answers live in the address (#walk=role:volunteer;content:logo,disparage), so
+// Back goes back one answer and a link can be shared.
 
-function treeWidget(region, guidance) {
+function walkFromAddress() {
+  const hash = decodeURIComponent(location.hash.slice(1));
+  return hash.startsWith("walk=") ? hash.slice(5) : "";
+}
+
+function go(walk) {
+  location.hash = `walk=${walk}`; // a new history entry: the browser's Back goes back one answer
+}
+
+function chosenIn(form) {
+  return [...form.querySelectorAll("input:checked")].map((input) => input.value);
+}
+
+// "None of these" and "I'm not sure" stand alone, as in GOV.UK's checkboxes.
+function keepExclusive(form) {
+  form.addEventListener("change", (event) => {
+    const box = event.target;
+    if (box.type !== "checkbox" || !box.checked) return;
+    for (const other of form.querySelectorAll("input[type=checkbox]")) {
+      if (other !== box && (box.hasAttribute("data-exclusive") || other.hasAttribute("data-exclusive"))) {
+        other.checked = false;
+      }
+    }
+  });
+}
+
+// Nothing chosen: say so next to the question (GOV.UK's error message), never a silent no-op.
+function showError(form, many) {
+  const error = form.querySelector(".cb-error");
+  error.textContent = many ? "Select all that apply, or one of the answers after 'or'" : "Select an answer";
+  error.hidden = false;
+  const fieldset = form.querySelector("fieldset");
+  fieldset.setAttribute("aria-describedby", [fieldset.getAttribute("aria-describedby"), error.id].filter(Boolean).join(" "));
+  fieldset.classList.add("cb-fieldset-error");
+  form.querySelector("input")?.focus();
+}
+
+function onAnswer(form, engine) {
+  keepExclusive(form);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const chosen = chosenIn(form);
+    if (!chosen.length) {
+      showError(form, form.querySelector("input[type=checkbox]") !== null);
+      return;
+    }
+    answered();
+    try {
+      await engine;
+    } catch {
+      return; // the failure message is already shown; the checklist below still works
+    }
+    const part = `${form.dataset.question}:${chosen.join(",")}`;
+    go(form.dataset.prefix ? `${form.dataset.prefix};${part}` : part);
+  });
+}
+
+function questionForm(question, step) {
+  const many = question.select === "all";
+  const fieldset = element("fieldset", { class: "cb-fieldset" },
+    element("legend", {}, element("h2", { class: "cb-step-heading", tabindex: "-1" }, question.text)));
+  if (question.hint) {
+    fieldset.setAttribute("aria-describedby", `hint-${question.id}`);
+    fieldset.append(element("p", { class: "cb-hint", id: `hint-${question.id}` }, question.hint));
+  }
+  const error = element("p", { class: "cb-error", id: `error-${question.id}` });
+  error.hidden = true;
+  fieldset.append(error);
+  question.answers.forEach((answer, index) => {
+    if (answer.exclusive && index && !question.answers[index - 1].exclusive) {
+      fieldset.append(element("p", { class: "cb-or" }, "or"));
+    }
+    const id = `${question.id}-${answer.id}`;
+    const input = element("input", { type: many ? "checkbox" : "radio", name: question.id, id, value: answer.id });
+    if (answer.exclusive) input.setAttribute("data-exclusive", "");
+    input.checked = answer.checked;
+    fieldset.append(element("div", { class: "cb-choice" }, input, element("label", { for: id }, answer.label)));
+  });
+  const form = element("form", { class: "cb-question-form", "data-question": question.id, "data-prefix": question.prefix, novalidate: "" },
+    element("p", { class: "cb-step" }, `Question ${step}`),
+    fieldset,
+    element("p", {}, element("button", { type: "submit", class: "cb-check" }, question.changing ? "Save and continue" : "Continue")));
+  return form;
+}
+
+function ruleBlock(rule) {
+  return element("div", { class: "cb-rule", "data-rule": rule.rule },
+    element("h4", {}, rule.title),
+    element("p", {}, rule.text),
+    rule.review
+      ? element("p", { class: "cb-review-note", role: "note" }, element("strong", {}, "Being reviewed: "), rule.review)
+      : null,
+    ...rule.clauses.map(quote));
+}
+
+function verdictBlock(verdict, heading) {
+  const block = element("div", { class: `cb-verdict cb-verdict-${verdict.outcome}`, "data-outcome": verdict.outcome }, heading);
+  if (!verdict.groups.length) {
+    block.append(element("p", {}, verdict.text), ...verdict.clauses.map(quote));
+  }
+  for (const group of verdict.groups) {
+    block.append(element("section", { class: `cb-outcome cb-outcome-${group.outcome}` },
+      element("h3", {}, group.heading), ...group.rules.map(ruleBlock)));
+  }
+  return block;
+}
+
+// GOV.UK's check-answers pattern: each answer with a Change link that keeps the others.
+function answersSummary(answers) {
+  const list = element("dl", { class: "cb-summary" });
+  for (const item of answers) {
+    list.append(element("div", { class: "cb-summary-row" },
+      element("dt", {}, item.fact),
+      element("dd", {}, item.answer.join("; ")),
+      element("dd", { class: "cb-summary-change" },
+        element("a", { href: `#walk=${item.change}` }, "Change", element("span", { class: "cb-visually-hidden" }, ` ${item.fact.toLowerCase()}`)))));
+  }
+  return list;
+}
+
+function treeWidget(region, guidance, engine) {
   const live = region.querySelector(".cb-live");
   const statik = region.querySelector(".cb-static");
-
-  function walkFromAddress() {
-    const hash = decodeURIComponent(location.hash.slice(1));
-    if (hash.startsWith("walk=")) return hash.slice(5);
-    if (hash.startsWith("node-")) return guidance.walk_to(hash.slice(5)); // a link from the plain-HTML version
-    return "";
-  }
-
-  function go(walk) {
-    location.hash = `walk=${walk}`; // a new history entry: the browser's Back goes back one answer
-  }
 
   function render(focus) {
     const view = JSON.parse(guidance.tree_view_json(walkFromAddress()));
@@ -140,29 +252,12 @@ function treeWidget(region, guidance) {
     const body = [];
     if (view.verdict) {
       heading.textContent = view.verdict.title;
-      body.push(element("div", { class: `cb-verdict cb-verdict-${view.verdict.kind}` },
-        view.verdict.label ? element("p", { class: "cb-verdict-kind" }, view.verdict.label) : null,
-        heading,
-        element("p", {}, view.verdict.text),
-        view.verdict.review
-          ? element("p", { class: "cb-review-note", role: "note" }, element("strong", {}, "Being reviewed: "), view.verdict.review)
-          : null,
-        element("h3", {}, "What the policy says"),
-        ...view.verdict.clauses.map(quote)));
+      body.push(verdictBlock(view.verdict, heading));
+      if (view.answers.length) body.push(element("h3", {}, "Your answers"), answersSummary(view.answers));
     } else {
-      heading.textContent = view.question;
-      const answers = element("ul", { class: "cb-answers" });
-      for (const answer of view.answers) {
-        const button = element("button", { type: "button", class: "cb-answer" }, answer.label);
-        button.addEventListener("click", () => {
-          answered();
-          go(answer.walk);
-        });
-        answers.append(element("li", {}, button));
-      }
-      body.push(element("p", { class: "cb-step" }, `Question ${view.step}`), heading);
-      if (view.hint) body.push(element("p", { class: "cb-hint" }, view.hint));
-      body.push(answers);
+      const form = questionForm(view.question, view.step);
+      onAnswer(form, engine);
+      body.push(form);
     }
     const controls = element("p", { class: "cb-controls" });
     if (view.back !== null) {
@@ -172,20 +267,13 @@ function treeWidget(region, guidance) {
       again.addEventListener("click", () => go(""));
       controls.append(back, " ", again);
     }
-    if (view.trail.length) {
-      body.unshift(element("details", { class: "cb-trail" }, element("summary", {}, "Your answers so far"),
-        element("ol", {}, ...view.trail.map((step) => element("li", {}, `${step.question} `, element("strong", {}, step.answer))))));
-    }
     live.replaceChildren(...body, controls);
-    region.dataset.node = view.node;
-    if (focus) heading.focus();
+    region.dataset.step = view.verdict ? "verdict" : view.question.id;
+    if (focus) live.querySelector(".cb-step-heading").focus();
     measureAnswer();
   }
 
-  if (location.hash.startsWith("#node-")) {
-    history.replaceState(null, "", `#walk=${walkFromAddress()}`);
-  }
-  statik.hidden = true;
+  statik.remove(); // its first question is rendered again below, and ids must stay unique
   live.hidden = false;
   render(false);
   window.addEventListener("hashchange", () => render(true));
@@ -246,7 +334,7 @@ if (regions.length) {
   engine.then(
     (guidance) => {
       for (const region of regions) {
-        if (region.dataset.cbWidget === "tree") treeWidget(region, guidance);
+        if (region.dataset.cbWidget === "tree") treeWidget(region, guidance, engine);
       }
       setEngine(regions, "ready");
       performance.mark(READY_MARK);
@@ -254,12 +342,14 @@ if (regions.length) {
     (error) => {
       console.error("Clausebook: the guidance engine did not start:", error);
       setEngine(regions, "failed",
-        "The interactive version could not start on this device, so it works as plain links: " +
-        "choose an answer to go to the next question. Quiz answers are under each question.");
+        "The interactive version could not start on this device. The checklist below gives the same " +
+        "guidance; quiz answers are under each question.");
       for (const details of document.querySelectorAll(".cb-answer-details")) details.hidden = false;
       for (const button of document.querySelectorAll(".cb-check")) button.hidden = true;
     });
   for (const region of regions) {
     if (region.dataset.cbWidget === "quiz") quizWidget(region, engine);
+    // The first question is in the page: an answer chosen before Python is ready is kept.
+    if (region.dataset.cbWidget === "tree") onAnswer(region.querySelector(".cb-static form"), engine);
   }
 }
