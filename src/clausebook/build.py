@@ -134,6 +134,10 @@ class ProblemHandler(logging.Handler):
             self.report.add(line)
 
 
+def without_notices(record: logging.LogRecord) -> bool:
+    return not (getattr(record, "type", "") == "clausebook" and getattr(record, "subtype", "") == NOTICE)
+
+
 STAGED_PATH = re.compile(r"/[^\s:()'\"]+\.md")
 
 # Sphinx's own messages, with what an editor should do about them.
@@ -198,6 +202,9 @@ def run_sphinx(
                 confoverrides=overrides or {},
             )
             handler = ProblemHandler(report, app)
+            # Notices are told once, by the handler; Sphinx's own progress stream leaves them out.
+            for sphinx_handler in logging.getLogger(SPHINX_LOGGER).handlers:
+                sphinx_handler.addFilter(without_notices)
             logging.getLogger(SPHINX_LOGGER).addHandler(handler)
             app.build()
     except ExtensionError as error:
