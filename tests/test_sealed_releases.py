@@ -5,7 +5,7 @@ One history, built once for the module through the real commands, with three pol
 
 1. conduct 1.0 is released, citing social-media 4.4;
 2. social-media 1.1 inserts a clause before 4.2, renumbering 4.2-4.5 to 4.3-4.6, and the
-   quiz and the tree are then moved to the new numbers, one question dropped;
+   quiz and the rules are then moved to the new numbers, one question dropped;
 3. social-media 1.2 amends 6.4 and drops another question.
 
 (the renumbering is released as 1.1 once the guidance has been moved to the new numbers).
@@ -69,7 +69,7 @@ def guidance_file(root: Path, kind: str) -> Path:
 
 def move_citations(root: Path, moves: dict[str, str]) -> None:
     """The editor's update of the guidance for the new numbers."""
-    for kind in ("quiz", "tree"):
+    for kind in ("quiz", "rules"):
         path = guidance_file(root, kind)
         text = path.read_text(encoding="utf-8")
         text = re.sub(r'"(\d+\.\d+)"', lambda m: f'"{moves.get(m[1], m[1])}"', text)

@@ -36,12 +36,18 @@ def start_tag(tag: str, **attributes: str | int | None) -> Markup:
     return Markup("").join(parts) + Markup(">")
 
 
-def handbook_template_names(app: Sphinx, package_templates: Path) -> frozenset[str]:
-    """The names of the templates a handbook writes itself (its ``templates_path`` folders)."""
+def handbook_template_names(app: Sphinx) -> frozenset[str]:
+    """The names of the templates a handbook or Clausebook writes (the ``templates_path`` folders).
+
+    The package's own overrides of the theme's pages (``search.html``) count too: a page's
+    root template decides whether ``super()`` returns markup, so a theme page extended by an
+    escaping template and an escaping ``page.html`` must escape alike (found: the search page
+    published as escaped text).
+    """
     names = set()
     for folder in app.config.templates_path:
         root = (Path(app.confdir) / folder).resolve()
-        if root == package_templates.resolve() or not root.is_dir():
+        if not root.is_dir():
             continue
         names |= {p.relative_to(root).as_posix() for p in root.rglob("*.html")}
     return frozenset(names)
@@ -55,11 +61,9 @@ def escaping_rule(own: frozenset[str]) -> Callable[[str | None], bool]:
 
 
 def turn_on_autoescape(app: Sphinx) -> None:
-    from clausebook.sphinxext.site import TEMPLATES
-
     environment = getattr(getattr(app.builder, "templates", None), "environment", None)
     if environment is not None:
-        environment.autoescape = escaping_rule(handbook_template_names(app, TEMPLATES))
+        environment.autoescape = escaping_rule(handbook_template_names(app))
 
 
 def setup_escaping(app: Sphinx) -> None:
