@@ -109,6 +109,10 @@ def resolve_reference(
     inner = _shown_text(node, contnode, words if cross and not node.get("cb_short") else number)
     if not cross:
         return make_refnode(builder, fromdocname, found[0], found[1], inner, f"Clause {number}")
+    if domain.recorded_reference(fromdocname, target) is not None:
+        # A released version's reference keeps to the clause in the version it named, whatever
+        # has been renumbered since; the working sources link to the permanent link.
+        return make_refnode(builder, fromdocname, found[0], found[1], inner, words)
     identities = domain.data["releases"].get(index, {}).get("identities") or {}
     identity = identities.get(number, number)
     return _to_page(builder, fromdocname, f"{policy}/{CLAUSE_LINKS}/{identity}", inner, words)
