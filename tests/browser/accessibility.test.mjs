@@ -158,15 +158,17 @@ async function open(context, entry) {
   return page;
 }
 
-/** Walk the decision tree by its first answers until a verdict shows; returns the steps seen. */
+/** Walk the guidance by the first answer of each question until a verdict shows; returns the steps seen. */
 async function walkToVerdict(page) {
   const steps = [];
+  const region = page.locator("[data-cb-widget]");
   for (let i = 0; i < 30; i++) {
     if (await page.locator(".cb-live .cb-verdict").count()) return steps;
-    const button = page.locator(".cb-live button.cb-answer").first();
-    const before = await page.locator("[data-cb-widget]").getAttribute("data-node");
-    await button.click();
-    await page.waitForFunction((old) => document.querySelector("[data-cb-widget]").dataset.node !== old, before);
+    const form = page.locator(".cb-live form[data-question]").first();
+    const before = await region.getAttribute("data-step");
+    await form.locator("input").first().check();
+    await form.getByRole("button", { name: /continue/i }).click();
+    await page.waitForFunction((old) => document.querySelector("[data-cb-widget]").dataset.step !== old, before);
     steps.push(await page.evaluate(() => ({
       focused: document.activeElement?.textContent?.trim() ?? "",
       heading: document.querySelector(".cb-live h2")?.textContent?.trim() ?? "",
@@ -278,10 +280,12 @@ test("focus is always visible: every element Tab reaches shows a focus indicator
       await page.keyboard.press("Tab");
       let focus = await measure();
       if (!focus) continue;
-      if (!focus.inView || focus.covered) {
-        await page.waitForTimeout(600); // the theme scrolls smoothly and slides its skip link in
+      // The theme scrolls smoothly (a long page takes a while) and slides its skip link in.
+      for (let waited = 0; focus && (!focus.inView || focus.covered) && waited < 3000; waited += 300) {
+        await page.waitForTimeout(300);
         focus = await measure();
       }
+      if (!focus) continue;
       if (seen.has(focus.key)) { roundTheWholePage = true; break; } // round the page once
       seen.add(focus.key);
       if (!focus.visible) failures.push(`${entry.url}: ${focus.name} shows no focus indicator`);

@@ -85,7 +85,7 @@ class ClauseSearchDirective(SphinxDirective):
 def visit_clause_search(self: Any, node: clause_search) -> None:
     action = escape(self.builder.get_relative_uri(self.builder.current_docname, SEARCH_PAGE))
     self.body.append(
-        f'<form class="cb-search" method="get" action="{action}" role="search">'
+        f'<form class="cb-search" method="get" action="{action}" role="search" aria-label="Clause search">'
         '<label for="cb-search-query">Find a clause or a policy</label>'
         '<p class="cb-search-hint" id="cb-search-hint">Type words, or a clause number such as 4.4 '
         "or “code of conduct 3.2” to go straight to it.</p>"
