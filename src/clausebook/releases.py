@@ -159,6 +159,46 @@ def differs_from(working: Path, release: Release) -> list[str]:
     return changed
 
 
+def _tampered(
+    folder: Path,
+    recorded: dict[str, str],
+    present: set[str],
+    *,
+    version: str,
+    kind: str,
+    amend: str,
+    added_to: str,
+    home: str,
+) -> list[Problem]:
+    """The files of one frozen folder that differ from what its release recorded, or were added.
+
+    ``kind`` names its files to the editor ("file", "guidance file"), ``amend`` says where an
+    amendment belongs instead (``{name}`` is the file's name), ``home`` where a new file belongs.
+    """
+    problems = []
+    for name, digest in sorted(recorded.items()):
+        path = folder / name
+        if not path.is_file() or sha256(path) != digest:
+            what = "was deleted" if not path.is_file() else "was changed"
+            problems.append(
+                Problem(
+                    f"this {kind} of the released version {version} {what} after its release. "
+                    "A released version is never edited: restore the file (git checkout), then "
+                    f"{amend.format(name=name)} and publish it with make release",
+                    Location(str(path), 1),
+                )
+            )
+    for extra in sorted(present - set(recorded)):
+        problems.append(
+            Problem(
+                f"this file was added to the {added_to} {version}: delete it, "
+                f"and add it to {home} instead, then make release",
+                Location(str(folder / extra), 1),
+            )
+        )
+    return problems
+
+
 def integrity_problems(handbook: Path) -> list[Problem]:
     """Every released file must be exactly as released: an edit there would rewrite history."""
     problems = []
@@ -166,48 +206,27 @@ def integrity_problems(handbook: Path) -> list[Problem]:
     for record in sorted(root.glob(f"*/*/{RECORD}")) if root.is_dir() else ():
         release = Release.load(record.parent)
         working = f"handbook/{release.policy}/"
-        for name, digest in sorted(release.files.items()):
-            path = release.folder / name
-            if not path.is_file() or sha256(path) != digest:
-                what = "was deleted" if not path.is_file() else "was changed"
-                problems.append(
-                    Problem(
-                        f"this file of the released version {release.version} {what} after its release. "
-                        "A released version is never edited: restore the file (git checkout), then make the "
-                        f"amendment in {working}{name} and publish it with make release",
-                        Location(str(path), 1),
-                    )
-                )
-        for name, digest in sorted((release.guidance or {}).items()):
-            path = release.guidance_folder / name
-            if not path.is_file() or sha256(path) != digest:
-                what = "was deleted" if not path.is_file() else "was changed"
-                problems.append(
-                    Problem(
-                        f"this guidance file of the released version {release.version} {what} after its "
-                        "release. A released version is never edited: restore the file (git checkout), then "
-                        f"change quizzes/{release.policy}.{name} and publish it with make release",
-                        Location(str(path), 1),
-                    )
-                )
+        problems += _tampered(
+            release.folder,
+            release.files,
+            {p.as_posix() for p in policy_files(release.folder)},
+            version=release.version,
+            kind="file",
+            amend=f"make the amendment in {working}{{name}}",
+            added_to="released version",
+            home=working,
+        )
         frozen_guidance = release.guidance_folder
-        extras = {p.name for p in frozen_guidance.iterdir()} if frozen_guidance.is_dir() else set()
-        for extra in sorted(extras - set(release.guidance or {})):
-            problems.append(
-                Problem(
-                    f"this file was added to the released guidance of version {release.version}: delete it, "
-                    f"and add it to quizzes/ instead, then make release",
-                    Location(str(frozen_guidance / extra), 1),
-                )
-            )
-        for extra in sorted(set(p.as_posix() for p in policy_files(release.folder)) - set(release.files)):
-            problems.append(
-                Problem(
-                    f"this file was added to the released version {release.version}: delete it, "
-                    f"and add it to {working} instead, then make release",
-                    Location(str(release.folder / extra), 1),
-                )
-            )
+        problems += _tampered(
+            frozen_guidance,
+            release.guidance or {},
+            {p.name for p in frozen_guidance.iterdir()} if frozen_guidance.is_dir() else set(),
+            version=release.version,
+            kind="guidance file",
+            amend=f"change quizzes/{release.policy}.{{name}}",
+            added_to="released guidance of version",
+            home="quizzes/",
+        )
     return problems
 
 
