@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BuildResult, run_build
+from conftest import BuildResult, copy_built, run_build
 
 SM = "social-media"
 FIXTURES = Path(__file__).parent / "fixtures" / "policies"
@@ -115,13 +115,15 @@ class History:
     root: Path
     results: dict[str, BuildResult] = field(default_factory=dict)
     sealed: dict[str, Sealed] = field(default_factory=dict)
+    conduct: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
+    pages: dict[str, str] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
 def history(built_handbook: Path, tmp_path_factory: pytest.TempPathFactory) -> History:
     root = tmp_path_factory.mktemp("sealed") / "repo"
-    shutil.copytree(built_handbook, root, symlinks=True)
+    copy_built(built_handbook, root)
     add_policies(root, "conduct", "volunteering")
     story = History(root)
     build(root)
@@ -139,6 +141,8 @@ def history(built_handbook: Path, tmp_path_factory: pytest.TempPathFactory) -> H
     build(root)
     story.sealed["1.0 after 1.1"] = Sealed.of(root, SM, "1.0")
     story.sealed["1.1 as released"] = Sealed.of(root, SM, "1.1")
+    story.conduct["conduct 1.0 after 1.1"] = conduct_sealed(root)
+    story.pages["conduct 1.0 after 1.1"] = conduct_page(root)
 
     page = root / "handbook" / SM / "06-responsible-use.md"
     text = page.read_text(encoding="utf-8")
@@ -149,7 +153,20 @@ def history(built_handbook: Path, tmp_path_factory: pytest.TempPathFactory) -> H
     story.results["after 1.2"] = build(root)
     story.sealed["1.0 after 1.2"] = Sealed.of(root, SM, "1.0")
     story.sealed["1.1 after 1.2"] = Sealed.of(root, SM, "1.1")
+    story.conduct["conduct 1.0 after 1.2"] = conduct_sealed(root)
+    story.pages["conduct 1.0 after 1.2"] = conduct_page(root)
     return story
+
+
+def conduct_sealed(root: Path) -> tuple[bytes, str]:
+    """Conduct 1.0's clauses.json and PDF text (it has no guidance)."""
+    folder = root / "_build" / "html" / "conduct" / "1.0"
+    return (folder / "clauses.json").read_bytes(), pdf_text(folder / "conduct-1.0.pdf")
+
+
+def conduct_page(root: Path) -> str:
+    """Conduct 1.0's page citing social-media 4.4 (renumbered by 1.1) and 6.4 (amended by 1.2)."""
+    return (root / "_build" / "html" / "conduct" / "1.0" / "02-online.html").read_text("utf-8")
 
 
 def manifest_versions(root: Path, policy: str) -> dict[str, dict]:
@@ -200,6 +217,22 @@ def test_a_released_reference_follows_the_clause_it_meant(history: History) -> N
         "identity": "2.1",
         "version": "1.0",
     }
+
+
+def test_a_released_reference_notes_that_a_newer_version_changed_its_words(history: History) -> None:
+    """Conduct 1.0 cites social-media 1.0's 6.4; 1.2 amends it: the reference keeps to 1.0's words
+    and says they changed in 1.2, linking to the clause now. A renumbering alone is no change."""
+    note = re.compile(
+        r"\(changed in version (\S+): <a[^>]*href=\"\.\./\.\./social-media/clause/([\d.]+)\.html\"[^>]*>"
+        r".*?the clause now"
+    )
+    after = history.pages["conduct 1.0 after 1.2"]
+    assert re.search(r'href="\.\./\.\./social-media/1\.0/06-responsible-use\.html#clause-6-4"', after), after
+    assert [m.groups() for m in note.finditer(after)] == [("1.2", "6.4")]
+    assert not note.search(history.pages["conduct 1.0 after 1.1"])
+    # The note points to newer versions, as a banner does: conduct 1.0's own content is sealed.
+    assert history.conduct["conduct 1.0 after 1.2"] == history.conduct["conduct 1.0 after 1.1"]
+    assert "changed in version" not in history.conduct["conduct 1.0 after 1.2"][1]
 
 
 def test_a_working_reference_to_a_renumbered_clause_is_told_its_number(history: History) -> None:

@@ -258,9 +258,7 @@ class ClausebookDomain(Domain):
                     if meant is None or now is None:
                         continue
                     written = target.rpartition(":")[2]
-                    number = next(
-                        (n for n, i in self.identities(now).items() if i == meant["identity"]), None
-                    )
+                    number = self.number_of(now, meant["identity"])
                     if number is None or number == written:
                         continue
                     version = self.renumbered_since(now, meant, number)
@@ -273,21 +271,44 @@ class ClausebookDomain(Domain):
                         (docname, line),
                     )
 
+    def released_after(self, policy: str, version: str) -> list[str]:
+        """The index documents of the versions of ``policy`` released after ``version``, oldest first."""
+        return [
+            index
+            for _key, index in sorted(
+                (version_key(meta["version"]), index)
+                for index, meta in self.data["policies"].items()
+                if meta.get("id") == policy
+                and self.is_valid(index)
+                and not self.is_draft(index)
+                and version_key(meta["version"]) > version_key(version)
+            )
+        ]
+
+    def number_of(self, index: str, identity: str) -> str | None:
+        """The number the clause of ``identity`` has in the version ``index`` (None: not in it)."""
+        return next((n for n, i in self.identities(index).items() if i == identity), None)
+
     def renumbered_since(self, now: str, meant: dict[str, str], number: str) -> str:
         """The first version after the one a reference was resolved in where its clause has ``number``."""
-        policy = self.data["policies"][now]["id"]
-        after = sorted(
-            (version_key(meta["version"]), index)
-            for index, meta in self.data["policies"].items()
-            if meta.get("id") == policy
-            and self.is_valid(index)
-            and not self.is_draft(index)
-            and version_key(meta["version"]) > version_key(meant["version"])
-        )
-        for _key, index in after:
-            if next((n for n, i in self.identities(index).items() if i == meant["identity"]), None) == number:
+        for index in self.released_after(self.data["policies"][now]["id"], meant["version"]):
+            if self.number_of(index, meant["identity"]) == number:
                 return str(self.data["policies"][index]["version"])
         return str(self.data["policies"][now]["version"])
+
+    def changed_since(self, meant: dict[str, str]) -> str | None:
+        """The first version released after the one a reference named whose words for the clause
+        it meant differ (or that no longer has it); None while every later version keeps them."""
+        named = self.index_of_version(meant["policy"], meant["version"])
+        number = self.number_of(named, meant["identity"]) if named else None
+        if named is None or number is None:
+            return None
+        words = " ".join(self.citable(named)[number].text.split())
+        for index in self.released_after(meant["policy"], meant["version"]):
+            now = self.number_of(index, meant["identity"])
+            if now is None or " ".join(self.citable(index)[now].text.split()) != words:
+                return str(self.data["policies"][index]["version"])
+        return None
 
     # -- resolving {clause} references -----------------------------------------
 
@@ -380,8 +401,7 @@ class ClausebookDomain(Domain):
         if recorded is not None:
             index = self.index_of_version(recorded["policy"], recorded["version"])
             if index is not None:
-                identities = self.identities(index)
-                moved = next((n for n, i in identities.items() if i == recorded["identity"]), None)
+                moved = self.number_of(index, recorded["identity"])
                 if moved is not None:
                     return self.clause_in(index, moved)
         index = self.target_index(fromdocname, target)

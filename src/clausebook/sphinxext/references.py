@@ -109,13 +109,34 @@ def resolve_reference(
     inner = _shown_text(node, contnode, words if cross and not node.get("cb_short") else number)
     if not cross:
         return make_refnode(builder, fromdocname, found[0], found[1], inner, f"Clause {number}")
-    if domain.recorded_reference(fromdocname, target) is not None:
+    recorded = domain.recorded_reference(fromdocname, target)
+    if recorded is not None:
         # A released version's reference keeps to the clause in the version it named, whatever
         # has been renumbered since; the working sources link to the permanent link.
-        return make_refnode(builder, fromdocname, found[0], found[1], inner, words)
+        link = make_refnode(builder, fromdocname, found[0], found[1], inner, words)
+        changed = domain.changed_since(recorded)
+        return link if changed is None else _with_changed_note(builder, fromdocname, link, recorded, changed)
     identities = domain.data["releases"].get(index, {}).get("identities") or {}
     identity = identities.get(number, number)
     return _to_page(builder, fromdocname, f"{policy}/{CLAUSE_LINKS}/{identity}", inner, words)
+
+
+def _with_changed_note(
+    builder: Builder, fromdocname: str, link: Element, recorded: dict[str, str], version: str
+) -> Element:
+    """The reference, then "(changed in version 1.2: the clause now)": the words it cited are
+    still the ones shown, and the reader learns they have been amended since (hidden in print:
+    a PDF is one version as released)."""
+    now = f"{recorded['policy']}/{CLAUSE_LINKS}/{recorded['identity']}"
+    note = nodes.inline("", "", classes=["cb-changed-since"])
+    note += nodes.Text(f" (changed in version {version}: ")
+    words = nodes.inline("", "the clause now")
+    note += _to_page(builder, fromdocname, now, words, "the clause as it reads now")
+    note += nodes.Text(")")
+    both = nodes.inline("", "")
+    both += link
+    both += note
+    return both
 
 
 def reference_words(domain: ClausebookDomain, fromdocname: str, target: str) -> str:
