@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -52,6 +53,24 @@ def copy_content(destination: Path) -> Path:
     return destination
 
 
+# Folders named by the hash of what they hold, written whole and never rewritten in place: the
+# browser's Python runtime (65 MB, twice) and its prepared standard library. A copy of a built
+# handbook links their files instead of copying them (copying them was most of each test's setup).
+IMMUTABLE = ("_static/pyodide/", "engine-cache/prepared-")
+
+
+def copy_built(source: Path, destination: Path) -> Path:
+    """A copy of a built handbook, to build again or break."""
+
+    def copy(src: str, dst: str) -> object:
+        if any(part in src for part in IMMUTABLE):
+            return os.link(src, dst)
+        return shutil.copy2(src, dst)
+
+    shutil.copytree(source, destination, symlinks=True, copy_function=copy)
+    return destination
+
+
 def tree_digest(folder: Path) -> str:
     """One hash for every file name and byte under ``folder``."""
     digest = hashlib.sha256()
@@ -61,21 +80,43 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Breakable:
+    """Where each test's copy of the built handbook goes, and the snapshot it is copied from.
+
+    Sphinx keeps its cache only for the folder it built (a copy elsewhere is read and written
+    again in full: "source directory has changed"), so every test of a worker breaks its copy
+    at the same place, and its build redoes only what the test changed.
+    """
+
+    place: Path
+    snapshot: Path
+
+
 @pytest.fixture(scope="session")
-def built_handbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repository's handbook, built once for the session."""
-    root = copy_content(tmp_path_factory.mktemp("handbook"))
-    result = run_build(root)
+def _breakable(tmp_path_factory: pytest.TempPathFactory) -> Breakable:
+    # Per xdist worker: each has a base folder of its own.
+    place = tmp_path_factory.getbasetemp() / "repo"
+    place.mkdir()
+    copy_content(place)
+    result = run_build(place)
     assert result.returncode == 0, result.stderr
-    return root
+    snapshot = copy_built(place, tmp_path_factory.mktemp("snapshot") / "repo")
+    return Breakable(place, snapshot)
+
+
+@pytest.fixture(scope="session")
+def built_handbook(_breakable: Breakable, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository's handbook, built once for the session (tests read its site,
+    and may build PDFs in it; they break a copy of their own, ``handbook``)."""
+    return copy_built(_breakable.snapshot, tmp_path_factory.mktemp("handbook") / "repo")
 
 
 @pytest.fixture
-def handbook(built_handbook: Path, tmp_path: Path) -> Path:
+def handbook(_breakable: Breakable) -> Path:
     """A private copy of the built handbook, with its published site, to break."""
-    root = tmp_path / "repo"
-    shutil.copytree(built_handbook, root, symlinks=True)
-    return root
+    shutil.rmtree(_breakable.place, ignore_errors=True)
+    return copy_built(_breakable.snapshot, _breakable.place)
 
 
 @pytest.fixture(scope="session")
