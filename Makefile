@@ -63,8 +63,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy --strict src/clausebook/model.py src/clausebook/interactive
 
+# A test module's builds are shared by its tests (module fixtures): keep a module on one worker,
+# or each worker builds them again.
 pytest: $(STAMP) $(NODE_STAMP) pdf-libraries test-tools
-	$(BIN)/pytest -n $(JOBS)
+	$(BIN)/pytest -n $(JOBS) --dist loadfile
 
 # The engine in real Pyodide (Node), and real headless Chromium, against the site `make html` built.
 browser: html test-tools

@@ -164,6 +164,13 @@ def paper_checklist(rules: Rules) -> list[dict[str, Any]]:
     return groups
 
 
+def failed_already(app: Sphinx) -> bool:
+    """A build where warnings are errors (``make html``, ``sphinx-build -W``) that found a problem
+    publishes nothing, so it prints nothing: each PDF took seconds of every refused build, and
+    the editor fixes the problems listed first (a PDF's own problems come in the next build)."""
+    return bool(getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0))
+
+
 def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -184,6 +191,8 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
         fonts = pdf.find_fonts(Path(app.confdir))
     except pdf.PdfError as error:
         warn(ClausebookWarning.TOOLING, str(error))
+        return
+    if failed_already(app):
         return
     out_dir = Path(app.config.clausebook_pdf_dir) if app.config.clausebook_pdf_dir else None
     cache = Path(app.doctreedir).parent / "pdf-cache"
