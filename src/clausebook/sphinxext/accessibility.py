@@ -26,7 +26,7 @@ from sphinx.application import Sphinx
 from clausebook import pdf
 from clausebook.pdf_checks import CHECKS
 from clausebook.sphinxext.domain import format_date
-from clausebook.sphinxext.outputs import released, version_entries
+from clausebook.sphinxext.entries import released, version_entries
 from clausebook.sphinxext.printing import pdf_url
 from clausebook.sphinxext.site import STATUS_WORDS
 from clausebook.sphinxext.warnings_ import notice

@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from clausebook.sphinxext.domain import ClausebookDomain
-from clausebook.sphinxext.outputs import page_url, shown, version_entries
+from clausebook.sphinxext.entries import page_url, shown, version_entries
 from clausebook.sphinxext.references import readable_text
 
 INDEX = "clausebook-clauses.js"

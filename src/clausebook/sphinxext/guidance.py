@@ -29,8 +29,8 @@ from clausebook.pins import changed_since_pinned, moved_citations
 from clausebook.pins import items as pin_items
 from clausebook.pins import load as load_pins
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
+from clausebook.sphinxext.entries import entry_of_page, page_url, version_entries, write_json
 from clausebook.sphinxext.fingerprints import code_stamp, fingerprint, fingerprints
-from clausebook.sphinxext.outputs import entry_of_page, page_url, version_entries, write_json
 from clausebook.sphinxext.warnings_ import LOGGER, ClausebookWarning, notice, warn
 from clausebook.versions import version_key
 from clausebook.yamlsource import YamlSource, YamlSyntaxError, parse_yaml

@@ -18,16 +18,18 @@ from markupsafe import escape
 from sphinx.application import Sphinx
 
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
-from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
-from clausebook.sphinxext.outputs import (
+from clausebook.sphinxext.entries import (
     CLAUSE_LINKS,
     VersionEntry,
     page_url,
+    permalink,
+    permalink_page,
     released,
     shown,
     stable_page,
     version_entries,
 )
+from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.warnings_ import notice
 from clausebook.versions import Clause, compare, periods, redline
 
@@ -202,10 +204,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             [sorted(domain.citable(v.index)) for v in versions],
             [doctree_stamp(app, [s.page for s in v.model.sections]) for v in versions],
         )
-        links = [
-            Path(app.outdir) / f"{policy}/{CLAUSE_LINKS}/{link.identity}.html"
-            for link in clause_links(app, policy)
-        ]
+        links = [Path(app.outdir) / permalink(policy, link.identity) for link in clause_links(app, policy)]
         outputs = [Path(app.outdir) / stable_url(policy), Path(app.outdir) / in_force_url(policy), *links]
         if record.unchanged(f"history:{policy}", key, *outputs):
             continue
@@ -282,7 +281,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             )
         for link in clause_links(app, policy):
             yield (
-                f"{policy}/{CLAUSE_LINKS}/{link.identity}",
+                permalink_page(policy, link.identity),
                 {**base, "title": escape(f"Clause {link.identity.split('~')[0]}"), "cb_link": link},
                 "clausebook/clause-link.html",
             )

@@ -22,9 +22,9 @@ from sphinx.util import logging
 from clausebook import __version__, pdf
 from clausebook.interactive.rules import Rules, describe
 from clausebook.sphinxext.domain import LABELS, ClausebookDomain, details_note, format_date, format_value
+from clausebook.sphinxext.entries import VersionEntry, entry_of_page, page_url, released, version_entries
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.guidance import loaded
-from clausebook.sphinxext.outputs import VersionEntry, entry_of_page, page_url, released, version_entries
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 
 LOGGER = logging.getLogger(__name__)

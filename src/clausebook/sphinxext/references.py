@@ -25,7 +25,7 @@ from sphinx.util.nodes import make_refnode
 from clausebook.model import ClauseNumber, is_clause_number, parse_section_heading, section_anchor
 from clausebook.sphinxext.clauses import clause
 from clausebook.sphinxext.domain import ClausebookDomain
-from clausebook.sphinxext.history import CLAUSE_LINKS
+from clausebook.sphinxext.entries import permalink_page, shown, version_entries
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice, warn
 
 
@@ -118,7 +118,7 @@ def resolve_reference(
         return link if changed is None else _with_changed_note(builder, fromdocname, link, recorded, changed)
     identities = domain.data["releases"].get(index, {}).get("identities") or {}
     identity = identities.get(number, number)
-    return _to_page(builder, fromdocname, f"{policy}/{CLAUSE_LINKS}/{identity}", inner, words)
+    return _to_page(builder, fromdocname, permalink_page(policy, identity), inner, words)
 
 
 def _with_changed_note(
@@ -127,7 +127,7 @@ def _with_changed_note(
     """The reference, then "(changed in version 1.2: the clause now)": the words it cited are
     still the ones shown, and the reader learns they have been amended since (hidden in print:
     a PDF is one version as released)."""
-    now = f"{recorded['policy']}/{CLAUSE_LINKS}/{recorded['identity']}"
+    now = permalink_page(recorded["policy"], recorded["identity"])
     note = nodes.inline("", "", classes=["cb-changed-since"])
     note += nodes.Text(f" (changed in version {version}: ")
     words = nodes.inline("", "the clause now")
@@ -274,8 +274,6 @@ def referrers(app: Sphinx) -> dict[tuple[str, str], list[Referrer]]:
 
 
 def _published_as_shown(app: Sphinx) -> set[str]:
-    from clausebook.sphinxext.outputs import shown, version_entries
-
     return {entry.index for entries in version_entries(app).values() if (entry := shown(entries))}
 
 

@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from clausebook.sphinxext.domain import DEFAULT_CATEGORY, ClausebookDomain, format_date, format_value
-from clausebook.sphinxext.outputs import (
+from clausebook.sphinxext.entries import (
     VersionEntry,
     entry_of_page,
     released,
