@@ -4,12 +4,14 @@ a non-zero exit, and the site already published left exactly as it was."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import run_build, tree_digest
+from conftest import Breakable, BuildResult, copy_built, run_build, tree_digest
 
 POLICY = Path("handbook/social-media")
 
@@ -129,20 +131,36 @@ MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.__name__)
-def test_mistake_is_refused_with_file_and_line(handbook: Path, mistake: Mistake) -> None:
-    published = handbook / "_build" / "html"
+@dataclass(frozen=True)
+class Refusal:
+    """One mistake, and what the build it was made in told the editor."""
+
+    where: str  # "handbook/social-media/04-prohibited-use.md:12: error:"
+    words: str
+    result: BuildResult
+    site_unchanged: bool
+
+
+def refuse(root: Path, mistakes: Sequence[Mistake]) -> dict[str, Refusal]:
+    """Make ``mistakes`` in the copy at ``root``, build once, and say what each was told."""
+    published = root / "_build" / "html"
     before = tree_digest(published)
+    made = {mistake.__name__: mistake(root) for mistake in mistakes}
+    result = run_build(root)
+    unchanged = tree_digest(published) == before
+    return {
+        name: Refusal(f"{page.relative_to(root).as_posix()}:{line}: error:", words, result, unchanged)
+        for name, (page, line, words) in made.items()
+    }
 
-    page, line, words = mistake(handbook)
-    result = run_build(handbook)
 
+def assert_refused(refusal: Refusal) -> None:
+    result = refusal.result
     assert result.returncode != 0
-    where = f"{page.relative_to(handbook).as_posix()}:{line}: error:"
-    reported = [message for message in result.stderr.splitlines() if message.startswith(where)]
-    assert any(words in message for message in reported), result.stderr
+    reported = [message for message in result.stderr.splitlines() if message.startswith(refusal.where)]
+    assert any(refusal.words in message for message in reported), (refusal.where, result.stderr)
     assert "was not changed" in result.stderr
-    assert tree_digest(published) == before
+    assert refusal.site_unchanged
 
 
 def test_every_problem_is_listed_in_one_run(handbook: Path) -> None:
@@ -276,11 +294,6 @@ GUIDANCE_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("mistake", GUIDANCE_MISTAKES, ids=lambda m: m.__name__)
-def test_guidance_mistake_is_refused_with_file_and_line(handbook: Path, mistake: Mistake) -> None:
-    test_mistake_is_refused_with_file_and_line(handbook, mistake)
-
-
 def test_removed_clause_still_cited_by_the_guidance(handbook: Path) -> None:
     page = section_file(handbook, 5)
     page.write_text(re.sub(r":::\{clause\} 5\.3\n.*?:::\n", "", page.read_text(encoding="utf-8"), flags=re.S))
@@ -319,8 +332,46 @@ def unclosed_clause(root: Path) -> tuple[Path, int, str]:
     return page, line_of(page, f"{{clause}} {first[1]}"), "is not closed"
 
 
-def test_unclosed_clause_is_refused(handbook: Path) -> None:
-    test_mistake_is_refused_with_file_and_line(handbook, unclosed_clause)
+# Mistakes that cannot hide one another (each in a file of its own; none refuses a whole policy
+# or a whole guidance file another one is in) are made together and refused by one build: each
+# is still a test of its own, and a build per mistake was most of these tests' time.
+TOGETHER: tuple[tuple[Mistake, ...], ...] = (
+    (
+        out_of_order,
+        wrong_section,
+        unknown_reference,
+        empty_clause,
+        file_in_no_contents,
+        unnumbered_heading,
+        not_utf8,
+        cites_missing_clause,
+        duplicate_id,
+    ),
+    (duplicated_number, deleted_section_still_cited, rule_citing_nothing, no_correct_answer),
+    (unknown_answer_in_a_condition, yaml_syntax_error),
+    (unknown_fact_in_a_condition, unclosed_clause),
+    (condition_that_never_holds,),
+    (question_no_rule_reads,),
+    (bad_front_matter,),
+)
+ALL_MISTAKES = [mistake for group in TOGETHER for mistake in group]
+assert sorted(m.__name__ for m in ALL_MISTAKES) == sorted(
+    m.__name__ for m in [*MISTAKES, *GUIDANCE_MISTAKES, unclosed_clause]
+)
+
+
+@pytest.fixture(scope="module")
+def refusals(_breakable: Breakable) -> dict[str, Refusal]:
+    found: dict[str, Refusal] = {}
+    for group in TOGETHER:
+        shutil.rmtree(_breakable.place, ignore_errors=True)
+        found |= refuse(copy_built(_breakable.snapshot, _breakable.place), group)
+    return found
+
+
+@pytest.mark.parametrize("mistake", ALL_MISTAKES, ids=lambda m: m.__name__)
+def test_each_mistake_is_refused_with_file_and_line(refusals: dict[str, Refusal], mistake: Mistake) -> None:
+    assert_refused(refusals[mistake.__name__])
 
 
 def test_an_index_saved_with_a_bom_is_still_a_policy(handbook: Path) -> None:
