@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clausebook.versions import Clause, compare, in_force, periods, redline
+from clausebook.versions import VersionClause, compare, in_force, periods, redline
 
 OLD = [
-    Clause("4.1", "Employees must avoid damaging communications."),
-    Clause("4.2", "Employees must not defame the Trust."),
-    Clause("4.3", "Employees must not express opinions on the school's behalf."),
+    VersionClause("4.1", "Employees must avoid damaging communications."),
+    VersionClause("4.2", "Employees must not defame the Trust."),
+    VersionClause("4.3", "Employees must not express opinions on the school's behalf."),
 ]
 
 
@@ -22,12 +22,12 @@ def test_unchanged_clauses_are_not_changes() -> None:
 
 
 def test_whitespace_only_edits_are_ignored() -> None:
-    new = [Clause(c.number, "  " + c.text.replace(" ", "  \n") + " ") for c in OLD]
+    new = [VersionClause(c.number, "  " + c.text.replace(" ", "  \n") + " ") for c in OLD]
     assert compare(OLD, new).changes == ()
 
 
 def test_changed_clause() -> None:
-    new = [OLD[0], Clause("4.2", "Employees must never defame the Trust."), OLD[2]]
+    new = [OLD[0], VersionClause("4.2", "Employees must never defame the Trust."), OLD[2]]
     [change] = compare(OLD, new).changes
     assert (change.kind, change.old, change.new, change.identity) == ("changed", "4.2", "4.2", "4.2")
 
@@ -35,8 +35,8 @@ def test_changed_clause() -> None:
 def test_added_clause_gets_a_new_identity_when_its_number_was_used() -> None:
     new = [
         *OLD[:1],
-        Clause("4.2", "A brand new rule about something else entirely."),
-        *[Clause("4.3", OLD[1].text), Clause("4.4", OLD[2].text)],
+        VersionClause("4.2", "A brand new rule about something else entirely."),
+        *[VersionClause("4.3", OLD[1].text), VersionClause("4.4", OLD[2].text)],
     ]
     result = compare(OLD, new, version="1.1")
     assert kinds(result.changes) == [
@@ -48,7 +48,7 @@ def test_added_clause_gets_a_new_identity_when_its_number_was_used() -> None:
 
 
 def test_removed_clause() -> None:
-    result = compare(OLD, [OLD[0], Clause("4.2", OLD[2].text)])
+    result = compare(OLD, [OLD[0], VersionClause("4.2", OLD[2].text)])
     assert kinds(result.changes) == [("renumbered", "4.3", "4.2"), ("removed", "4.2", None)]
     assert result.identities == {"4.1": "4.1", "4.2": "4.3"}
 
@@ -56,8 +56,8 @@ def test_removed_clause() -> None:
 def test_moved_and_amended_clause_keeps_its_identity() -> None:
     new = [
         OLD[0],
-        Clause("4.2", OLD[2].text),
-        Clause("4.3", "Employees must not defame the Trust or its staff."),
+        VersionClause("4.2", OLD[2].text),
+        VersionClause("4.3", "Employees must not defame the Trust or its staff."),
     ]
     result = compare(OLD, new)
     assert ("changed", "4.2", "4.3") in kinds(result.changes)

@@ -29,9 +29,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import clausebook
 from clausebook import __version__, compression
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(clausebook.__file__).resolve().parent
 ENGINE = PACKAGE / "interactive"
 DISTRIBUTION = "clausebook-interactive"
 WHEEL = f"clausebook_interactive-{__version__}-py3-none-any.whl"

@@ -20,12 +20,12 @@ from clausebook.model import ModelVersion
 from clausebook.modelfile import read_model
 from clausebook.releases import ReleaseError, check_new_release, freeze
 from clausebook.staging import DRAFT, declared_version
-from clausebook.versions import Clause, compare
+from clausebook.versions import VersionClause, compare
 
 
-def model_clauses(version: ModelVersion) -> list[Clause]:
+def model_clauses(version: ModelVersion) -> list[VersionClause]:
     """A built version's clauses, and its sections without clauses, from the build's model."""
-    return [Clause(c.number, c.text) for c in version.clauses]
+    return [VersionClause(c.number, c.text) for c in version.clauses]
 
 
 def recorded_references(version: ModelVersion, new_version: str) -> dict[str, dict[str, dict[str, str]]]:

@@ -24,7 +24,7 @@ WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
-class Clause:
+class VersionClause:
     number: str
     text: str
 
@@ -66,8 +66,8 @@ def number_key(number: str) -> tuple[int, ...]:
 
 
 def compare(
-    old: Sequence[Clause],
-    new: Sequence[Clause],
+    old: Sequence[VersionClause],
+    new: Sequence[VersionClause],
     old_identities: Mapping[str, str] | None = None,
     used_identities: set[str] | None = None,
     version: str = "",
@@ -83,7 +83,7 @@ def compare(
     left_old = list(old)
     left_new = list(new)
 
-    def pair(o: Clause, n: Clause) -> None:
+    def pair(o: VersionClause, n: VersionClause) -> None:
         pairs[n.number] = o.number
         left_old.remove(o)
         left_new.remove(n)

@@ -23,7 +23,7 @@ CITATION = "citation"
 
 
 @dataclass(frozen=True)
-class Problem:
+class GuidanceProblem:
     path: Path
     message: str
     kind: str = FORMAT
@@ -32,7 +32,7 @@ class Problem:
 class GuidanceError(ValueError):
     """A quiz or tree that cannot be published, with every problem found."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[GuidanceProblem]) -> None:
         self.problems = tuple(problems)
         super().__init__("; ".join(f"{'.'.join(map(str, p.path))}: {p.message}" for p in problems))
 
@@ -67,10 +67,10 @@ class _Reader:
     """Reads plain data, collecting problems instead of stopping at the first."""
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        self.problems: list[GuidanceProblem] = []
 
     def fail(self, path: Path, message: str, kind: str = FORMAT) -> None:
-        self.problems.append(Problem(path, message, kind))
+        self.problems.append(GuidanceProblem(path, message, kind))
 
     def text(self, data: Mapping[str, Any], key: str, path: Path, *, required: bool = True) -> str:
         value = data.get(key)

@@ -40,8 +40,7 @@ from clausebook.model import (
 from clausebook.releases import GUIDANCE, RECORD
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 from clausebook.staging import DRAFT_MARKER
-from clausebook.versions import Clause as VersionClause
-from clausebook.versions import compare, in_force, version_key
+from clausebook.versions import VersionClause, compare, in_force, version_key
 
 OPTIONAL_FIELDS = OPTIONAL
 DEFAULT_CATEGORY = "Policies"  # the home page's group for a policy whose front matter names none

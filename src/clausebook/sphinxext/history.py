@@ -31,7 +31,7 @@ from clausebook.sphinxext.entries import (
 )
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.warnings_ import notice
-from clausebook.versions import Clause, compare, periods, redline
+from clausebook.versions import VersionClause, compare, periods, redline
 
 CHANGES = "changes"
 IN_FORCE = "in-force"
@@ -77,9 +77,9 @@ class ShownChange:
     redline: list[tuple[str, str]]
 
 
-def clauses_of(app: Sphinx, entry: VersionEntry) -> list[Clause]:
+def clauses_of(app: Sphinx, entry: VersionEntry) -> list[VersionClause]:
     """A version's clauses, and its sections without clauses (cited by their number)."""
-    return [Clause(number, item.text) for number, item in _domain(app).citable(entry.index).items()]
+    return [VersionClause(number, item.text) for number, item in _domain(app).citable(entry.index).items()]
 
 
 def shown_changes(app: Sphinx, entry: VersionEntry, before: VersionEntry) -> list[ShownChange]:
