@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from clausebook.pdf_checks import CHECKS
+from clausebook.pdf.checks import CHECKS
 from clausebook.sphinxext.accessibility import results_path
 
 CHECKED_PAGES = [("home", "index.html"), ("section", "pay/01-scope.html"), ("section", "leave/01-leave.html")]

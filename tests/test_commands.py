@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from clausebook.cli import parser
+from clausebook.commands.cli import parser
 from conftest import REPO
 
 INTERNAL = {"pdf-libraries", "test-tools"}  # steps other targets run, not commands

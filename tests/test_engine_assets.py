@@ -19,8 +19,8 @@ import brotli
 import pytest
 import zstandard
 
-from clausebook.engine_assets import PRECOMPRESSED, find_runtime
-from clausebook.serve import Handler, accepted
+from clausebook.commands.serve import Handler, accepted
+from clausebook.web.engine_assets import PRECOMPRESSED, find_runtime
 
 HASHED = re.compile(r"[0-9a-f]{16}")
 

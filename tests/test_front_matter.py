@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from clausebook.frontmatter import read_front_matter
+from clausebook.sources.frontmatter import read_front_matter
 from conftest import run_build, tree_digest
 
 CASES_FILE = Path(__file__).parent / "fixtures" / "front-matter-mistakes.txt"

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clausebook.commands.records import expected_records
 from clausebook.interactive.guidance import CITATION, CONDITION, UNREAD, GuidanceError, load_quiz
 from clausebook.interactive.interview import Interview, valid
 from clausebook.interactive.record import choices, interviews
 from clausebook.interactive.rules import STRENGTH, load_rules
 from clausebook.interactive.views import Guidance
-from clausebook.records import expected_records
 from conftest import REPO
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from clausebook.pdf_checks import Printed, check_pdf
+from clausebook.pdf.checks import Printed, check_pdf
 from conftest import run_build
 from sitetext import words
 

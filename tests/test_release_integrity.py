@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from clausebook.releases import integrity_problems
+from clausebook.versions.releases import integrity_problems
 from conftest import REPO
 
 FROZEN = Path("_versions/social-media/1.0")

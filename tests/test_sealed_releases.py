@@ -289,7 +289,7 @@ def test_clauses_json_gives_each_clause_its_permanent_link(history: History) -> 
 def test_a_reference_within_the_policy_is_recorded_in_the_version_released() -> None:
     """A draft's own references resolve in the draft, which the release makes the new version."""
     from clausebook.model import ClauseIdentity, ModelVersion
-    from clausebook.releasing import recorded_references
+    from clausebook.versions.releasing import recorded_references
 
     draft = ModelVersion(
         "1.0",

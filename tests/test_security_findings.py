@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from clausebook import serve
+from clausebook.commands import serve
 from conftest import run_build, tree_digest
 from pagecode import read, script_hashes, sha256
 

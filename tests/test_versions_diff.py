@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clausebook.versions import VersionClause, compare, in_force, periods, redline
+from clausebook.versions.comparison import VersionClause, compare, in_force, periods, redline
 
 OLD = [
     VersionClause("4.1", "Employees must avoid damaging communications."),

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from clausebook.build import build
+from clausebook.commands.build import build
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ Prints, measured in one run on temporary copies of the handbook:
 - a rebuild after an amendment to the current version, as a ratio of the full
   build with 50 versions (target < 0.25).
 
-The versions are made with the release code (``clausebook.releases.freeze``),
+The versions are made with the release code (``clausebook.versions.releases.freeze``),
 each amending one clause; only the check build each real release runs first is
 skipped, to keep the benchmark short.
 """
@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from clausebook.releases import freeze, releases
+from clausebook.versions.releases import freeze, releases
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_build import copy_handbook

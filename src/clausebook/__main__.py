@@ -1,5 +1,5 @@
 import sys
 
-from clausebook.cli import main
+from clausebook.commands.cli import main
 
 sys.exit(main())

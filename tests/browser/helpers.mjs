@@ -70,11 +70,11 @@ export function manifest(root = SITE) {
   return JSON.parse(readFileSync(join(root, "clausebook.json"), "utf8"));
 }
 
-// `make serve`'s own handler (clausebook.serve.Handler), which sends the cache headers the
+// `make serve`'s own handler (clausebook.commands.serve.Handler), which sends the cache headers the
 // README recommends; it prints each request it answers.
 const MAKE_SERVE = `
 import functools, http.server, sys
-from clausebook.serve import Handler
+from clausebook.commands.serve import Handler
 
 class Logged(Handler):
     def log_request(self, code="-", size="-"):

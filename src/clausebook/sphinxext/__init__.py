@@ -16,8 +16,8 @@ from clausebook.sphinxext.docs import setup_docs
 from clausebook.sphinxext.domain import setup_domain
 from clausebook.sphinxext.escaping import setup_escaping
 from clausebook.sphinxext.fingerprints import setup_fingerprints
-from clausebook.sphinxext.guidance import setup_guidance
 from clausebook.sphinxext.guidance_files import setup_guidance_files
+from clausebook.sphinxext.guidance_pages import setup_guidance
 from clausebook.sphinxext.history import setup_history
 from clausebook.sphinxext.outputs import setup_outputs
 from clausebook.sphinxext.printing import setup_printing

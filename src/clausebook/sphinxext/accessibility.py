@@ -1,7 +1,7 @@
 """The accessibility statement (GOV.UK's model), written from what the checks found.
 
 It never claims more than the checks showed. The PDFs are checked here, at build
-time, on every PDF the build publishes (:mod:`clausebook.pdf_checks`). The pages
+time, on every PDF the build publishes (:mod:`clausebook.pdf.checks`). The pages
 cannot be checked by the build (that needs a browser): the browser tests
 (``tests/browser/accessibility.test.mjs``, run by ``make test``) write what they
 found, with a hash of every page they checked, to ``_build/accessibility-checks.json``.
@@ -23,8 +23,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from clausebook import pdf
-from clausebook.pdf_checks import CHECKS
+from clausebook.pdf import render as pdf
+from clausebook.pdf.checks import CHECKS
 from clausebook.sphinxext.domain import format_date
 from clausebook.sphinxext.entries import released, version_entries
 from clausebook.sphinxext.printing import pdf_url

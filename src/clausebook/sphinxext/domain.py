@@ -24,7 +24,6 @@ from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 
-from clausebook.frontmatter import OPTIONAL, read_front_matter
 from clausebook.model import (
     Clause,
     ClauseIdentity,
@@ -37,10 +36,11 @@ from clausebook.model import (
     parse_section_heading,
     section_anchor,
 )
-from clausebook.releases import GUIDANCE, RECORD
+from clausebook.sources.frontmatter import OPTIONAL, read_front_matter
+from clausebook.sources.staging import DRAFT_MARKER
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
-from clausebook.staging import DRAFT_MARKER
-from clausebook.versions import VersionClause, compare, in_force, version_key
+from clausebook.versions.comparison import VersionClause, compare, in_force, version_key
+from clausebook.versions.releases import GUIDANCE, RECORD
 
 OPTIONAL_FIELDS = OPTIONAL
 DEFAULT_CATEGORY = "Policies"  # the home page's group for a policy whose front matter names none
@@ -458,9 +458,9 @@ def _location(env: BuildEnvironment, location: Location | None) -> tuple[str, in
 def check_sources(app: Any, env: Any = None, docnames: Any = None) -> None:
     """What the build checks outside the pages (file encodings, guidance file names, released
     files), reported here so that plain ``sphinx-build`` reports them as ``make html`` does."""
-    from clausebook.confinement import outside_link_problems
-    from clausebook.releases import integrity_problems
-    from clausebook.staging import encoding_problems, guidance_problems
+    from clausebook.sources.confinement import outside_link_problems
+    from clausebook.sources.staging import encoding_problems, guidance_problems
+    from clausebook.versions.releases import integrity_problems
 
     app.env.__dict__.pop("_cb_missing_seen", None)
     handbook = Path(app.confdir)

@@ -2,7 +2,7 @@
 which version was in force on a date, and a permanent link to the current version of each clause.
 
 All of it comes from the versions the build read (each frozen release and its
-``release.json``), through :mod:`clausebook.versions`; nothing here parses sources.
+``release.json``), through :mod:`clausebook.versions.comparison`; nothing here parses sources.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from clausebook.sphinxext.entries import (
 )
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.warnings_ import notice
-from clausebook.versions import VersionClause, compare, periods, redline
+from clausebook.versions.comparison import VersionClause, compare, periods, redline
 
 CHANGES = "changes"
 IN_FORCE = "in-force"

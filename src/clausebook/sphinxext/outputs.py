@@ -26,7 +26,7 @@ from clausebook.sphinxext.entries import (
     version_entries,
     write_json,
 )
-from clausebook.sphinxext.guidance import bundle, manifest_fields
+from clausebook.sphinxext.guidance_pages import bundle, manifest_fields
 from clausebook.sphinxext.history import changes_url, in_force_url, stable_url
 from clausebook.sphinxext.printing import pdf_url
 

@@ -3,7 +3,7 @@
 Each version's sections are rendered by the HTML builder (permalinks off) into a
 print template of our own (never the theme's pages: WeasyPrint on a themed page
 is slow and prints the sidebar), with print CSS for paged media, then handed to
-:mod:`clausebook.pdf`.
+:mod:`clausebook.pdf.render`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from clausebook import __version__, pdf
+from clausebook import __version__
 from clausebook.interactive.rules import Rules, describe
+from clausebook.pdf import render as pdf
 from clausebook.sphinxext.domain import LABELS, ClausebookDomain, details_note, format_date, format_value
 from clausebook.sphinxext.entries import VersionEntry, entry_of_page, page_url, released, version_entries
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
-from clausebook.sphinxext.guidance import loaded
+from clausebook.sphinxext.guidance_pages import loaded
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 
 LOGGER = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from clausebook.confinement import is_inside, source_roots, static_exclusions
+from clausebook.sources.confinement import is_inside, source_roots, static_exclusions
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 
 # Direction controls: embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069).
@@ -203,7 +203,7 @@ HINTS = tuple((words, NOT_INSERTED) for words in DOCUTILS_REFUSES)
 
 
 def no_outside_static_files(app: Sphinx, config: Any) -> None:
-    # The links themselves are reported by the staging step (clausebook.confinement), with the
+    # The links themselves are reported by the staging step (clausebook.sources.confinement), with the
     # editor's path; here they are only kept out of the static files Sphinx copies.
     root = Path(app.confdir).parent
     config.exclude_patterns = [

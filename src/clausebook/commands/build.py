@@ -24,9 +24,9 @@ from typing import Any, TextIO
 
 from sphinx.util.logging import WarningLogRecordTranslator, is_suppressed_warning
 
-from clausebook.confinement import remove_stale_static
 from clausebook.problems import NOTICE
-from clausebook.staging import editor_path, stage
+from clausebook.sources.confinement import remove_stale_static
+from clausebook.sources.staging import editor_path, stage
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def remove_stale_output(paths: Paths) -> None:
     """Sphinx never deletes the pages of documents that are gone (a draft once released, a deleted
     section). Remove output folders whose sources are gone, and pages with no source that the
     extension does not generate."""
-    from clausebook.sphinxext.guidance import page_names
+    from clausebook.sphinxext.guidance_pages import page_names
     from clausebook.sphinxext.history import CHANGES, CLAUSE_LINKS
 
     generated = {*page_names(paths.root / "quizzes"), CHANGES}

@@ -11,7 +11,7 @@
 - A memory snapshot of the runtime once started, with the engine imported, lets a later
   visit restore Python instead of starting it (about a quarter of a second sooner).
 - The runtime, the standard library and the snapshot sit beside zstd, brotli and gzip copies
-  of themselves (``clausebook.compression``), for a server to send to browsers that accept them
+  of themselves (``clausebook.web.compression``), for a server to send to browsers that accept them
   (a quarter to a third of the bytes).
 
 ``pyodide-build`` is not used: it needs Python 3.12 or later (see README).
@@ -30,7 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import clausebook
-from clausebook import __version__, compression
+from clausebook import __version__
+from clausebook.web import compression
 
 PACKAGE = Path(clausebook.__file__).resolve().parent
 ENGINE = PACKAGE / "interactive"

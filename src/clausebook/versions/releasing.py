@@ -15,12 +15,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from clausebook.build import Paths, build
+from clausebook.commands.build import Paths, build
 from clausebook.model import ModelVersion
 from clausebook.modelfile import read_model
-from clausebook.releases import ReleaseError, check_new_release, freeze
-from clausebook.staging import DRAFT, declared_version
-from clausebook.versions import VersionClause, compare
+from clausebook.sources.staging import DRAFT, declared_version
+from clausebook.versions.comparison import VersionClause, compare
+from clausebook.versions.releases import ReleaseError, check_new_release, freeze
 
 
 def model_clauses(version: ModelVersion) -> list[VersionClause]:

@@ -20,7 +20,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator, Pdf
 
-from clausebook.pdf_tags import parent_tree_pages, reachable_elements
+from clausebook.pdf.tags import parent_tree_pages, reachable_elements
 
 #: What each check establishes, in the words the accessibility statement uses.
 CHECKS: dict[str, str] = {

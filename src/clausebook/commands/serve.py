@@ -27,8 +27,8 @@ from typing import TextIO
 
 from markupsafe import escape
 
-from clausebook.build import build
-from clausebook.compression import ENCODINGS
+from clausebook.commands.build import build
+from clausebook.web.compression import ENCODINGS
 
 WATCHED = ("handbook", "quizzes", "templates", "src/clausebook")
 # The runtime lives in a folder named by the hash of its contents: safe to cache for a year.

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from clausebook.versions import normalise
+from clausebook.versions.comparison import normalise
 
 Pins = dict[str, dict[str, list[str]]]
 

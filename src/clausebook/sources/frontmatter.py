@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from clausebook.model import Location, Problem
-from clausebook.versions import VERSION
+from clausebook.versions.comparison import VERSION
 
 REQUIRED = {
     "version": 'the version number, in quotes, like "1.0"',

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from clausebook.pdf_checks import Finding
+    from clausebook.pdf.checks import Finding
 
 FONT_PACKAGE = Path("@fontsource") / "source-sans-3" / "files"
 # Tagged for screen readers, by WeasyPrint's own PDF/UA support, and finished by pdf_tags.
@@ -105,7 +105,7 @@ def render(html: str, target: Path, cache: Path, base_url: str | None = None) ->
 
 
 def tagged(data: bytes | None, links: dict[str, str]) -> bytes | None:
-    from clausebook.pdf_tags import finish_tagging
+    from clausebook.pdf.tags import finish_tagging
 
     return None if data is None else finish_tagging(data, links)
 
@@ -153,7 +153,7 @@ def _atomic_write(path: Path, data: bytes | None) -> None:
 def checked(target: Path, cache: Path) -> list[Finding] | None:
     """What the structure checks find in a PDF made by :func:`render` (None: its print HTML is
     no longer in the cache, so it cannot be checked). Results are kept by the PDF's own hash."""
-    from clausebook.pdf_checks import Finding, Printed, check_pdf
+    from clausebook.pdf.checks import Finding, Printed, check_pdf
 
     data = target.read_bytes()
     digest = hashlib.sha256(data).hexdigest()

@@ -21,19 +21,19 @@ from markupsafe import escape
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from clausebook import engine_assets
 from clausebook.interactive.guidance import CITATION, CONDITION, UNREAD, GuidanceError, Quiz, load_quiz
 from clausebook.interactive.rules import DEFAULT_PAGE, OUTCOMES, Rules, describe, load_rules
 from clausebook.interactive.views import Guidance
-from clausebook.pins import changed_since_pinned, moved_citations
-from clausebook.pins import items as pin_items
-from clausebook.pins import load as load_pins
+from clausebook.sources.yamlsource import YamlSource, YamlSyntaxError, parse_yaml
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
 from clausebook.sphinxext.entries import entry_of_page, page_url, version_entries, write_json
 from clausebook.sphinxext.fingerprints import code_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.warnings_ import LOGGER, ClausebookWarning, notice, warn
-from clausebook.versions import version_key
-from clausebook.yamlsource import YamlSource, YamlSyntaxError, parse_yaml
+from clausebook.versions.comparison import version_key
+from clausebook.versions.pins import changed_since_pinned, moved_citations
+from clausebook.versions.pins import items as pin_items
+from clausebook.versions.pins import load as load_pins
+from clausebook.web import engine_assets
 
 KINDS = ("quiz", "rules")
 QUIZ_PAGE = "quiz"

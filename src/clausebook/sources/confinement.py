@@ -19,7 +19,7 @@ from pathlib import Path
 from clausebook.model import Location, Problem
 
 SOURCE_FOLDERS = ("handbook", "quizzes", "templates")
-# Made by the build itself, content-addressed and managed by clausebook.engine_assets.
+# Made by the build itself, content-addressed and managed by clausebook.web.engine_assets.
 KEPT_STATIC = ("pyodide",)
 
 

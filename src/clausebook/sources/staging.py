@@ -18,10 +18,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from clausebook.confinement import confined
-from clausebook.frontmatter import read_front_matter
 from clausebook.model import Location, Problem
-from clausebook.releases import QUIZZES, RECORD, differs_from, guidance_sources, integrity_problems, releases
+from clausebook.sources.confinement import confined
+from clausebook.sources.frontmatter import read_front_matter
+from clausebook.versions.releases import (
+    QUIZZES,
+    RECORD,
+    differs_from,
+    guidance_sources,
+    integrity_problems,
+    releases,
+)
 
 SOURCE_SUFFIX = ".md"
 IGNORED = ("_", ".")  # folders and files that are the build's, not pages

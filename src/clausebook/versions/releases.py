@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from clausebook.model import Location, Problem
-from clausebook.versions import VERSION, version_key
+from clausebook.versions.comparison import VERSION, version_key
 
 VERSIONS = "_versions"
 RECORD = "release.json"

@@ -14,19 +14,19 @@ def _overrides(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from clausebook.build import build
+    from clausebook.commands.build import build
 
     return build(args.root, publish_site=True, jobs=args.jobs, quiet=args.quiet, overrides=_overrides(args))
 
 
 def _check(args: argparse.Namespace) -> int:
-    from clausebook.build import build
+    from clausebook.commands.build import build
 
     return build(args.root, publish_site=False, jobs=args.jobs, quiet=args.quiet, overrides=_overrides(args))
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from clausebook.build import build
+    from clausebook.commands.build import build
 
     out = (args.root / "_build" / "pdf").resolve()
     overrides = {"clausebook_pdf_dir": str(out), "clausebook_school": args.school}
@@ -39,14 +39,14 @@ def _pdf(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from clausebook.releasing import release
+    from clausebook.versions.releasing import release
 
     editorial = {part for part in args.editorial.replace(",", " ").split() if part}
     return release(args.root, args.policy, args.version, args.effective, editorial, dt.date.today())
 
 
 def _pins(args: argparse.Namespace) -> int:
-    from clausebook.pinning import confirm_pins
+    from clausebook.versions.pinning import confirm_pins
 
     return confirm_pins(
         args.root, args.policy, {part for part in args.items.replace(",", " ").split() if part}
@@ -54,7 +54,7 @@ def _pins(args: argparse.Namespace) -> int:
 
 
 def _tree_record(args: argparse.Namespace) -> int:
-    from clausebook.records import write_tree_records
+    from clausebook.commands.records import write_tree_records
 
     return write_tree_records(args.root)
 
@@ -62,13 +62,13 @@ def _tree_record(args: argparse.Namespace) -> int:
 def _policy(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from clausebook.scaffold import new_policy
+    from clausebook.commands.scaffold import new_policy
 
     return new_policy(args.root, args.name, args.title, dt.date.today())
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from clausebook.serve import serve
+    from clausebook.commands.serve import serve
 
     return serve(args.root, host=args.host, port=args.port)
 

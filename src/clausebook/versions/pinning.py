@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from clausebook.build import Paths, build
+from clausebook.commands.build import Paths, build
 from clausebook.modelfile import read_model
-from clausebook.pins import confirm, items, load, pins_path, save
-from clausebook.yamlsource import read_yaml
+from clausebook.sources.yamlsource import read_yaml
+from clausebook.versions.pins import confirm, items, load, pins_path, save
 
 
 def confirm_pins(root: Path, policy: str, only: set[str]) -> int:

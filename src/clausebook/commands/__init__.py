@@ -1,0 +1,1 @@
+"""The commands (python -m clausebook ...): thin faces over the parts."""
