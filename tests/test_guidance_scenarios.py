@@ -4,7 +4,6 @@ under Node and in Chromium (tests/pyodide/, tests/browser/)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +11,14 @@ import pytest
 import yaml
 
 from clausebook.interactive.views import Guidance
-from conftest import REPO
+from conftest import REPO, working_folder
 
 SCENARIOS = yaml.safe_load((REPO / "quizzes" / "social-media.scenarios.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def guidance(site: Path) -> Guidance:
-    manifest = json.loads((site / "clausebook.json").read_text(encoding="utf-8"))
-    policy = next(p for p in manifest["policies"] if p["id"] == SCENARIOS["policy"])
-    bundle = site / Path(policy["tree"]).parent / "guidance.json"
+    bundle = working_folder(site, SCENARIOS["policy"]) / "guidance.json"
     return Guidance.from_json(bundle.read_text(encoding="utf-8"))
 
 
@@ -41,9 +38,12 @@ def interview(guidance: Guidance, answers: dict[str, Any]) -> tuple[dict[str, An
 
 
 def cited(verdict: dict[str, Any]) -> set[str]:
-    if not verdict["groups"]:
-        return {c["number"] for c in verdict["clauses"]}
-    return {c["number"] for group in verdict["groups"] for rule in group["rules"] for c in rule["clauses"]}
+    """Every clause the verdict quotes: the honest no-rule verdict's own, and its rules' (notes
+    may stand beside the no-rule verdict)."""
+    own = {c["number"] for c in verdict.get("clauses", [])}
+    return own | {
+        c["number"] for group in verdict["groups"] for rule in group["rules"] for c in rule["clauses"]
+    }
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS["scenarios"], ids=lambda s: s["name"])
