@@ -66,7 +66,12 @@ def test_scenarios_cover_what_the_issue_lists() -> None:
         "one sentence"
     )
     roles = {s["answers"]["role"] for s in scenarios}
-    assert roles == {"employee", "consultant", "volunteer", "agency"}  # every group in 1.3
+    # Every group in 1.3, and someone it does not name (a governor, a trustee).
+    assert roles == {"employee", "consultant", "volunteer", "agency", "other"}
+    kinds = {s["answers"].get("reference-for") for s in scenarios}
+    assert {"school", "own", "unsure"} <= kinds  # on the school's behalf (2.2, 2.3) or not, or not sure
+    alone = [s for s in scenarios if s["outcome"] == "none" and s["answers"]["role"] != "employee"]
+    assert alone and all({"6.4", "1.3"} <= set(s["must_cite"]) for s in alone)  # a note never stands alone
     cites = {n for s in scenarios for n in s["must_cite"]}
     assert {"2.2", "2.3", "3", "4.4", "5.2", "8.2", "6.5", "6.4"} <= cites
     activities = {s["answers"]["activity"] for s in scenarios}
