@@ -134,9 +134,18 @@ class ClausebookWarning(Enum):
         "A question in a rules file whose answers no rule reads: asking it could change nothing.",
     )
 
+    REFERRING_CLAUSE = (
+        "referring-clause",
+        "Not a problem: a clause of another policy refers to a clause that a release (or the draft "
+        "about to be released) changes, renumbers or removes. The notice gives the referring "
+        "clause's file and line: check the reference still says what it should, and give the new "
+        "number if the clause moved. It is given until the referring policy is released again.",
+    )
+
     @property
     def is_notice(self) -> bool:
-        return self is ClausebookWarning.NOTICE
+        return self in (ClausebookWarning.NOTICE, ClausebookWarning.REFERRING_CLAUSE)
 
 
 NOTICE = ClausebookWarning.NOTICE.value
+NOTICES = frozenset(kind.value for kind in ClausebookWarning if kind.is_notice)

@@ -362,9 +362,22 @@ class ClausebookDomain(Domain):
         if not policy:
             return self.policy_index_of(fromdocname)
         today = self.env.config.clausebook_today or dt.date.today().isoformat()
-        # Until a policy has a version in force, cite the version to come.
-        return self.current_index(policy, dt.date.fromisoformat(today)) or self.current_index(
-            policy, dt.date.max
+        # Until a policy has a version in force, cite the version to come, or else its first draft.
+        return (
+            self.current_index(policy, dt.date.fromisoformat(today))
+            or self.current_index(policy, dt.date.max)
+            or self.draft_index(policy)
+        )
+
+    def draft_index(self, policy: str) -> str | None:
+        """The index of the policy's draft, if it has one."""
+        return next(
+            (
+                index
+                for index, meta in sorted(self.data["policies"].items())
+                if meta.get("id") == policy and self.is_valid(index) and self.is_draft(index)
+            ),
+            None,
         )
 
     def find_clause(self, fromdocname: str, target: str) -> tuple[str, str] | None:

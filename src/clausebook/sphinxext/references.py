@@ -109,7 +109,8 @@ def resolve_reference(
     inner = _shown_text(node, contnode, words if cross and not node.get("cb_short") else number)
     if not cross:
         return make_refnode(builder, fromdocname, found[0], found[1], inner, f"Clause {number}")
-    if domain.recorded_reference(fromdocname, target) is not None:
+    if domain.recorded_reference(fromdocname, target) is not None or domain.is_draft(index):
+        # (A policy not yet released has no permanent links: its draft is all there is.)
         # A released version's reference keeps to the clause in the version it named, whatever
         # has been renumbered since; the working sources link to the permanent link.
         return make_refnode(builder, fromdocname, found[0], found[1], inner, words)
