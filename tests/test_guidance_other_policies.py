@@ -77,6 +77,11 @@ def three(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(REPO / "tests" / "roots" / "test-policy" / policy, root / "handbook" / policy)
     (root / "quizzes" / "leave.rules.yaml").write_text(LEAVE_RULES, encoding="utf-8")
     (root / "quizzes" / "pay.rules.yaml").write_text(PAY_RULES, encoding="utf-8")
+    # A new policy is a draft until its first release; these are published, as an editor would.
+    for policy, version, effective in (("leave", "1.0", "2024-06-01"), ("pay", "2.0", "2024-01-01")):
+        args = ("--policy", policy, "--version", version, "--effective", effective)
+        released = run_build(root, "release", *args)
+        assert released.returncode == 0, released.stdout + released.stderr
     result = run_build(root)
     assert result.returncode == 0, result.stderr
     (root / "build.log").write_text(result.stderr, encoding="utf-8")
