@@ -23,11 +23,13 @@ class ClausebookWarning(Enum):
     NUMBERING = (
         "numbering",
         "A section or clause number is missing, repeated, out of order, or does not "
-        "match its section (clause 4.2 must be in section 4, after 4.1).",
+        "match its section (clause 4.2 must be in section 4, after 4.1), or a sub-clause is not "
+        "under its clause (4.2.1 must follow clause 4.2 or 4.2's other sub-clauses, before 4.3).",
     )
     CLAUSE_SYNTAX = (
         "clause-syntax",
-        "A clause has no number, a number that is not like 4.2, or no text.",
+        "A clause has no number, a number that is not like 4.2 or 4.2.1 (clauses go to three "
+        "levels), no text, or a sub-clause written inside its clause instead of after it.",
     )
     UNKNOWN_CLAUSE = (
         "unknown-clause",
