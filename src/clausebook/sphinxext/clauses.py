@@ -86,10 +86,10 @@ class ClauseDirective(SphinxDirective):
 def visit_clause_html(self: HTML5Translator, node: clause) -> None:
     number = node["number"]
     anchor = node["ids"][0]
-    level = f"cb-clause-level-{node.get('depth', 2)}"
+    level = " cb-clause-level-3" if node.get("depth", 2) == 3 else ""
     self.body.append(
         # A sub-clause (4.2.1) is set in under its clause, on the page and in print.
-        start_tag("div", class_=f"cb-clause {level}", id=anchor, data_clause=number)
+        start_tag("div", class_=f"cb-clause{level}", id=anchor, data_clause=number)
         + start_tag(
             "a",
             class_="cb-clause-number",
