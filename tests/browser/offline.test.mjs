@@ -6,20 +6,25 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSy
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { SITE, serveSite, launch, manifest } from "./helpers.mjs";
+import { loadVectors } from "../vectors/load.mjs";
 
-const VECTORS = JSON.parse(readFileSync("tests/vectors/social-media.json", "utf8"));
+const VECTORS = loadVectors();
 const policy = manifest().policies.find((p) => p.id === VECTORS.policy);
 const version = policy.versions.find((v) => v.status === "current");
 const clauses = JSON.parse(readFileSync(join(SITE, version.clauses), "utf8")).clauses;
 
-/** Until the service worker has kept every file the build lists (it writes the list last) and
- *  is the one in charge of the site's pages. */
+/** Until the service worker has kept every file the build lists and is the one in charge of the
+ *  site's pages. */
 async function copiesKept(page) {
   await page.waitForFunction(async () => {
     const root = new URL("../", document.querySelector('script[src*="clausebook-offline.js"]').src).href;
     const registration = await navigator.serviceWorker.getRegistration(root);
-    return registration?.active?.state === "activated"
-      && Boolean(await (await caches.open("clausebook-site")).match(`${root}clausebook-offline.json`));
+    if (registration?.active?.state !== "activated") return false;
+    const cache = await caches.open("clausebook-site");
+    const list = await cache.match(`${root}clausebook-offline.json`);
+    if (!list) return false;
+    const kept = new Set((await cache.keys()).map((request) => request.url));
+    return Object.keys((await list.json()).files).every((path) => kept.has(new URL(path, root).href));
   }, null, { timeout: 30000, polling: 250 });
 }
 
@@ -28,13 +33,18 @@ async function openTool(page, url) {
   await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 20000 });
 }
 
-async function walk(page, labels) {
-  for (const label of labels) {
-    const before = await page.locator('[data-cb-widget="tree"]').getAttribute("data-node");
-    await page.locator(".cb-live").getByRole("button", { name: label, exact: true }).click();
-    await page.waitForFunction((old) => document.querySelector('[data-cb-widget="tree"]').dataset.node !== old, before);
+/** Answer every question as the scenario's person would, to the verdict; its outcome. */
+async function walk(page, scenario) {
+  const region = page.locator('[data-cb-widget="tree"]');
+  for (let step = 0; step < 30; step++) {
+    const question = await region.getAttribute("data-step");
+    if (question === "verdict") return page.locator(".cb-live .cb-verdict").getAttribute("data-outcome");
+    const form = page.locator(`.cb-live form[data-question="${question}"]`);
+    for (const id of [scenario.answers[question]].flat()) await form.locator(`input[value="${id}"]`).check();
+    await form.getByRole("button", { name: /continue/i }).click();
+    await page.waitForFunction((old) => document.querySelector('[data-cb-widget="tree"]').dataset.step !== old, question);
   }
-  return page.locator('[data-cb-widget="tree"]').getAttribute("data-node");
+  throw new Error(`${scenario.name}: the questions never end`);
 }
 
 test("after one visit to the tree, offline: a clause reads, the tree walks to a verdict, the quiz scores", async () => {
@@ -61,8 +71,8 @@ test("after one visit to the tree, offline: a clause reads, the tree walks to a 
 
     await openTool(page, server.base + policy.tree);
     assert.equal(await page.locator("[data-cb-widget]").getAttribute("data-engine-from"), "snapshot");
-    const vector = VECTORS.walks[3];
-    assert.equal(await walk(page, vector.answers), vector.verdict);
+    const scenario = VECTORS.scenarios[3];
+    assert.equal(await walk(page, scenario), scenario.outcome);
 
     await openTool(page, server.base + policy.quiz);
     const questions = page.locator("fieldset.cb-question");

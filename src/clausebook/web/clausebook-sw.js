@@ -33,9 +33,17 @@ self.addEventListener("message", (event) => {
   if (event.data === "keep-copies") event.waitUntil(keepCopies());
 });
 
+// One run at a time: the install and the page's "keep-copies" may ask at once, and a second run
+// started meanwhile would find half the copies and could write the list before the rest is kept.
+let keeping = null;
+function keepCopies() {
+  keeping ??= keepCopiesNow().finally(() => { keeping = null; });
+  return keeping;
+}
+
 // The build's files, fetched when a copy is missing or its content hash changed; then the copies of
 // files the build no longer has, and older runtimes, are forgotten.
-async function keepCopies() {
+async function keepCopiesNow() {
   const response = await fetch(new URL(LIST, root), { cache: "no-cache" });
   if (!response.ok) return;
   const list = await response.json();
