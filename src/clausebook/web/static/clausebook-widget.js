@@ -61,8 +61,13 @@ function walkFromAddress() {
   return hash.startsWith("walk=") ? hash.slice(5) : "";
 }
 
+// A new history entry, so the browser's Back goes back one answer. pushState, then the view at
+// once: setting location.hash would wait a task for its hashchange, and look for an element to
+// scroll to first. The browser's Back and a Change link still come as popstate / hashchange.
+const moves = [];
 function go(walk) {
-  location.hash = `walk=${walk}`; // a new history entry: the browser's Back goes back one answer
+  history.pushState(null, "", `#walk=${walk}`);
+  for (const move of moves) move();
 }
 
 function chosenIn(form) {
@@ -240,8 +245,11 @@ function treeWidget(region, engine) {
   }
 
   // From the page's table until the engine is ready (the same views), then from the engine.
+  let rendered = null; // the address last rendered: popstate and hashchange may both come for one move
   async function render(focus) {
     const walk = walkFromAddress();
+    if (walk === rendered) return;
+    rendered = walk;
     const ticket = ++asked;
     if (!ready && walk in table) return show(table[walk], focus);
     if (region.dataset.engine === "loading" && note) note.textContent = "Getting the next question ready...";
@@ -267,7 +275,10 @@ function treeWidget(region, engine) {
 
   region.dataset.step = statik.querySelector("form").dataset.question;
   onAnswer(statik.querySelector("form")); // until the table's view replaces it, or without one
-  window.addEventListener("hashchange", () => render(true));
+  const moved = () => render(true);
+  moves.push(moved);
+  window.addEventListener("popstate", moved);
+  window.addEventListener("hashchange", moved);
   // At once from the table (the same first question, or a shared link's view), else once the
   // engine is ready; the page's own first question shows meanwhile.
   render(false);
