@@ -269,7 +269,7 @@ async function profiledVisit(context, url, profile, tap) {
         await page.locator(".cb-live form .cb-check").click({ timeout: 10000 });
         await page.waitForFunction((n) => window.__cbTaps.length > n, taps, { timeout: 30000 });
       } catch {
-        break; // the engine gave up meanwhile, and the plain links took over
+        break; // the engine gave up meanwhile (its message and the checklist took over)
       }
     }
     await page.waitForSelector('[data-cb-widget][data-engine="ready"], [data-cb-widget][data-engine="failed"]', { timeout: 60000 });

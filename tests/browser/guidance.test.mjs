@@ -117,6 +117,27 @@ test("the first question is in the page before Python has loaded, and a tap answ
   await page.close();
 }));
 
+test("an answer given before the interview's script has arrived is kept, and answered when it runs", () => withFreshBrowser(async (context) => {
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/clausebook-widget.js", async (route) => { await held; await route.continue(); });
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(server.base + policy.tree, { waitUntil: "domcontentloaded" });
+  const scenario = SCENARIOS[0];
+  const form = page.locator(".cb-static form");
+  await form.locator(`input[value="${scenario.answers.role}"]`).check();
+  await form.getByRole("button", { name: "Continue" }).click();
+  await page.waitForTimeout(300);
+  assert.equal(new URL(page.url()).search, "", "the page was not reloaded with the answer in its address");
+  release();
+  await page.waitForFunction(() => document.querySelector('[data-cb-widget="tree"]').dataset.step === "activity");
+  assert.equal(decodeURIComponent(new URL(page.url()).hash), `#walk=role:${scenario.answers.role}`);
+  assert.deepEqual(errors, [], "the page's CSP let its own small script run");
+  await page.close();
+}));
+
 test("the engine takes over without the reader noticing: same question, same address, focus kept, Back right", () => withFreshBrowser(async (context) => {
   // A later visit (the runtime and the memory snapshot kept), so that once let go the engine is
   // ready in a moment, well within the widget's limit, even on a busy machine.

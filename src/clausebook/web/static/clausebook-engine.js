@@ -3,7 +3,7 @@
 //
 //   const engine = await startEngine({engineDir, wheel, bundle, timeout});
 //   engine.from;                                  // "start" or "snapshot"
-//   await engine.call("tree_view", "0-1");        // a function of the engine's entry module
+//   await engine.call("tree_view", "role:employee"); // a function of the engine's entry module
 //
 // Marks for the browser's Performance panel, the tests and tools/bench_widget.mjs.
 export const READY_MARK = "clausebook:engine-ready";
@@ -65,18 +65,4 @@ export function startEngine({ engineDir, wheel, bundle, timeout }) {
     performance.mark(READY_MARK);
     return { from, call };
   });
-}
-
-/** The tree's views: from the table the build put in the page (the engine's own views_ahead)
- *  until the engine is ready, then from the engine; a view not in the table waits for it. */
-export function treeViews(ahead, engine) {
-  let ready = null;
-  engine.then((started) => { ready = started; }, () => {});
-  const views = ahead?.views ?? {};
-  const toNode = ahead?.to_node ?? {};
-  return {
-    view: (walk) => (ready || !(walk in views) ? engine.then((e) => e.call("tree_view", walk)) : views[walk]),
-    walkTo: (node) => (ready || !(node in toNode) ? engine.then((e) => e.call("walk_to", node)) : toNode[node]),
-    fromTable: () => ready === null,
-  };
 }

@@ -273,12 +273,15 @@ function treeWidget(region, engine) {
     if (ticket === asked && canonical(view) !== canonical(showing)) show(view, live.contains(document.activeElement));
   }
 
-  region.dataset.step = statik.querySelector("form").dataset.question;
-  onAnswer(statik.querySelector("form")); // until the table's view replaces it, or without one
   const moved = () => render(true);
   moves.push(moved);
   window.addEventListener("popstate", moved);
   window.addEventListener("hashchange", moved);
+  const first = statik.querySelector("form");
+  region.dataset.step = first.dataset.question;
+  onAnswer(first); // until the table's view replaces it, or without one
+  // An answer given before this script ran (the page's own small script kept it): taken now.
+  if (first.dataset.early) first.requestSubmit();
   // At once from the table (the same first question, or a shared link's view), else once the
   // engine is ready; the page's own first question shows meanwhile.
   render(false);
