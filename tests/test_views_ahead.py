@@ -1,4 +1,4 @@
-"""Answers from the first paint: the views a tree's page embeds are the engine's own, for the first answers."""
+"""Answers from the first paint: the views an interview's page embeds are the engine's own."""
 
 from __future__ import annotations
 
@@ -43,10 +43,18 @@ def rules_guidance(first_answers: int, select: str) -> Guidance:
                 "title": "t",
                 "text": "t",
             },
-            {"id": "r2", "cites": ["1.2"], "when": {"second": "y"}, "outcome": "care", "title": "t", "text": "t"},
+            {
+                "id": "r2",
+                "cites": ["1.2"],
+                "when": {"second": "y"},
+                "outcome": "care",
+                "title": "t",
+                "text": "t",
+            },
         ],
     }
-    return Guidance.from_bundle({"policy": "p", "version": "1", "clauses": CLAUSES, "quiz": None, "rules": rules})
+    bundle = {"policy": "p", "version": "1", "clauses": CLAUSES, "quiz": None, "rules": rules}
+    return Guidance.from_bundle(bundle)
 
 
 def addresses_within(guidance: Guidance, depth: int) -> set[str]:
