@@ -32,7 +32,8 @@ export async function serveSite(root = SITE) {
   });
   await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
   const base = `http://127.0.0.1:${server.address().port}/`;
-  return { base, served, close: () => new Promise((done) => server.close(done)) };
+  // Closing ends kept-alive connections too: after it, nothing at all answers at this address.
+  return { base, served, close: () => new Promise((done) => { server.close(done); server.closeAllConnections(); }) };
 }
 
 /** A headless Chromium with a fresh profile, as the project's tests require. */

@@ -54,9 +54,11 @@ export async function answersThroughCalls(call, vectors, bundle) {
       if (asked.length > 50) { error = "the questions never end"; break; }
     }
     if (error) { scenarios.push({ name: scenario.name, error }); continue; }
-    const clauses = current.verdict.groups.length
-      ? current.verdict.groups.flatMap((group) => group.rules.flatMap((rule) => rule.clauses.map((c) => c.number)))
-      : current.verdict.clauses.map((c) => c.number);
+    // As answersTo: the honest no-rule verdict quotes its own clauses; notes may stand beside it.
+    const clauses = [
+      ...(current.verdict.clauses ?? []).map((c) => c.number),
+      ...current.verdict.groups.flatMap((group) => group.rules.flatMap((rule) => rule.clauses.map((c) => c.number))),
+    ];
     scenarios.push({ name: scenario.name, outcome: current.verdict.outcome, clauses: [...new Set(clauses)].sort(), asked });
   }
   const scores = [];
