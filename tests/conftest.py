@@ -122,3 +122,16 @@ def handbook(_breakable: Breakable) -> Path:
 @pytest.fixture(scope="session")
 def site(built_handbook: Path) -> Path:
     return built_handbook / "_build" / "html"
+
+
+def working_folder(site: Path, policy: str) -> Path:
+    """The site folder of the version of ``policy`` being worked on: the draft, if the working
+    copy differs from the last release, or else the newest release (the build's model says;
+    the public manifest lists released versions only). The guidance there is the one
+    quizzes/ holds now, which the scenarios and the tests of the rules are written for."""
+    from clausebook.modelfile import load, model_path
+
+    model = load(model_path(site.parent.parent).read_text(encoding="utf-8"))
+    found = model.policy(policy)
+    assert found is not None, f"the build read no policy {policy}"
+    return site / found.newest.folder

@@ -14,9 +14,9 @@ from clausebook.commands.records import expected_records
 from clausebook.interactive.guidance import CITATION, CONDITION, UNREAD, GuidanceError, load_quiz
 from clausebook.interactive.interview import Interview, valid
 from clausebook.interactive.record import choices, interviews
-from clausebook.interactive.rules import STRENGTH, load_rules
+from clausebook.interactive.rules import DEFAULT_NO_RULE_TEXT, STRENGTH, load_rules
 from clausebook.interactive.views import Guidance
-from conftest import REPO
+from conftest import REPO, working_folder
 
 
 def test_committed_record_of_every_path_is_up_to_date(built_handbook: Path) -> None:
@@ -31,7 +31,7 @@ def test_committed_record_of_every_path_is_up_to_date(built_handbook: Path) -> N
 
 @pytest.fixture(scope="module")
 def guidance(site: Path) -> Guidance:
-    bundle = site / "social-media" / "1.0" / "guidance.json"
+    bundle = working_folder(site, "social-media") / "guidance.json"
     return Guidance.from_json(bundle.read_text(encoding="utf-8"))
 
 
@@ -147,6 +147,37 @@ def test_a_valid_rules_file_loads_and_decides() -> None:
     assert Interview.parse(rules, "who:b").finished  # 'what' can no longer change the verdict
 
 
+def test_notes_alone_give_the_honest_no_rule_verdict_with_the_notes_beside_it() -> None:
+    """A note only adds to a verdict: when nothing but notes applies, the page shows the file's
+    own "the policy does not speak to this" verdict and its clauses, then the notes."""
+    data = rules_file()
+    data["rules"][1]["outcome"] = "note"
+    data["no_rule"] = {"title": "Nothing here fits", "text": "Ask the office.", "cites": ["1.1"]}
+    bundle = {
+        "policy": "p",
+        "version": "1",
+        "clauses": {n: {"label": n, "text": f"words of {n}", "url": f"p.html#{n}"} for n in CLAUSES},
+        "rules": data,
+    }
+    guidance = Guidance.from_bundle(bundle)
+    verdict = guidance.tree_view("who:b")["verdict"]  # only the note r2 applies
+    assert (verdict["outcome"], verdict["title"], verdict["text"]) == (
+        "none",
+        "Nothing here fits",
+        "Ask the office.",
+    )
+    assert [c["number"] for c in verdict["clauses"]] == ["1.1"]
+    assert [(g["outcome"], [r["rule"] for r in g["rules"]]) for g in verdict["groups"]] == [("note", ["r2"])]
+    # With a rule of its own, the verdict is that rule's, the note beside it, and no no-rule text.
+    verdict = guidance.tree_view("who:a;what:x,y")["verdict"]
+    assert verdict["outcome"] == "must-not" and "text" not in verdict
+    assert [g["outcome"] for g in verdict["groups"]] == ["must-not", "note"]
+    # A file that words no no-rule verdict of its own gets the generic one, no policy's words.
+    del data["no_rule"]
+    generic = Guidance.from_bundle(bundle | {"rules": data}).tree_view("who:b")["verdict"]
+    assert (generic["outcome"], generic["text"], generic["clauses"]) == ("none", DEFAULT_NO_RULE_TEXT, [])
+
+
 def test_rules_file_mistakes_are_named_with_their_path_and_kind() -> None:
     data = rules_file()
     data["rules"][0]["when"] = {"whom": "a"}
@@ -226,8 +257,9 @@ def test_a_question_with_two_right_answers_is_refused() -> None:
 
 
 def test_bundle_in_the_site_is_what_the_engine_reads(site: Path) -> None:
-    bundle = json.loads((site / "social-media" / "1.0" / "guidance.json").read_text(encoding="utf-8"))
-    clauses = json.loads((site / "social-media" / "1.0" / "clauses.json").read_text(encoding="utf-8"))
+    folder = working_folder(site, "social-media")
+    bundle = json.loads((folder / "guidance.json").read_text(encoding="utf-8"))
+    clauses = json.loads((folder / "clauses.json").read_text(encoding="utf-8"))
     by_number = {c["number"]: c["text"] for c in clauses["clauses"]}
     for number, cited in bundle["clauses"].items():
         if number in by_number:  # a clause: its words come from the one parse

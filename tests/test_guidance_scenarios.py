@@ -4,7 +4,6 @@ under Node and in Chromium (tests/pyodide/, tests/browser/)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +11,14 @@ import pytest
 import yaml
 
 from clausebook.interactive.views import Guidance
-from conftest import REPO
+from conftest import REPO, working_folder
 
 SCENARIOS = yaml.safe_load((REPO / "quizzes" / "social-media.scenarios.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def guidance(site: Path) -> Guidance:
-    manifest = json.loads((site / "clausebook.json").read_text(encoding="utf-8"))
-    policy = next(p for p in manifest["policies"] if p["id"] == SCENARIOS["policy"])
-    bundle = site / Path(policy["tree"]).parent / "guidance.json"
+    bundle = working_folder(site, SCENARIOS["policy"]) / "guidance.json"
     return Guidance.from_json(bundle.read_text(encoding="utf-8"))
 
 
@@ -41,9 +38,12 @@ def interview(guidance: Guidance, answers: dict[str, Any]) -> tuple[dict[str, An
 
 
 def cited(verdict: dict[str, Any]) -> set[str]:
-    if not verdict["groups"]:
-        return {c["number"] for c in verdict["clauses"]}
-    return {c["number"] for group in verdict["groups"] for rule in group["rules"] for c in rule["clauses"]}
+    """Every clause the verdict quotes: the honest no-rule verdict's own, and its rules' (notes
+    may stand beside the no-rule verdict)."""
+    own = {c["number"] for c in verdict.get("clauses", [])}
+    return own | {
+        c["number"] for group in verdict["groups"] for rule in group["rules"] for c in rule["clauses"]
+    }
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS["scenarios"], ids=lambda s: s["name"])
@@ -66,7 +66,12 @@ def test_scenarios_cover_what_the_issue_lists() -> None:
         "one sentence"
     )
     roles = {s["answers"]["role"] for s in scenarios}
-    assert roles == {"employee", "consultant", "volunteer", "agency"}  # every group in 1.3
+    # Every group in 1.3, and someone it does not name (a governor, a trustee).
+    assert roles == {"employee", "consultant", "volunteer", "agency", "other"}
+    kinds = {s["answers"].get("reference-for") for s in scenarios}
+    assert {"school", "own", "unsure"} <= kinds  # on the school's behalf (2.2, 2.3) or not, or not sure
+    alone = [s for s in scenarios if s["outcome"] == "none" and s["answers"]["role"] != "employee"]
+    assert alone and all({"6.4", "1.3"} <= set(s["must_cite"]) for s in alone)  # a note never stands alone
     cites = {n for s in scenarios for n in s["must_cite"]}
     assert {"2.2", "2.3", "3", "4.4", "5.2", "8.2", "6.5", "6.4"} <= cites
     activities = {s["answers"]["activity"] for s in scenarios}

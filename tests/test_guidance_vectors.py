@@ -10,15 +10,14 @@ from typing import Any
 import pytest
 
 from clausebook.interactive.views import Guidance
+from conftest import working_folder
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "social-media.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def guidance(site: Path) -> Guidance:
-    manifest = json.loads((site / "clausebook.json").read_text(encoding="utf-8"))
-    policy = next(p for p in manifest["policies"] if p["id"] == VECTORS["policy"])
-    bundle = site / Path(policy["tree"]).parent / "guidance.json"
+    bundle = working_folder(site, VECTORS["policy"]) / "guidance.json"
     return Guidance.from_json(bundle.read_text(encoding="utf-8"))
 
 
@@ -41,14 +40,18 @@ def test_answer_set_scores(guidance: Guidance, vector: dict[str, Any]) -> None:
 def test_quiz_spans_every_section(guidance: Guidance, site: Path) -> None:
     assert guidance.quiz is not None and len(guidance.quiz.questions) >= 10
     sections = {number.split(".")[0] for q in guidance.quiz.questions for number in q.cites}
-    clauses = json.loads((site / "social-media" / "1.0" / "clauses.json").read_text(encoding="utf-8"))
+    clauses = json.loads(
+        (working_folder(site, VECTORS["policy"]) / "clauses.json").read_text(encoding="utf-8")
+    )
     assert sections >= {c["section"] for c in clauses["clauses"]} | {"3"}
 
 
 def test_quiz_tests_every_clause_that_tells_staff_what_to_do(guidance: Guidance, site: Path) -> None:
     assert guidance.quiz is not None
     tested = {number for q in guidance.quiz.questions for number in q.cites}
-    clauses = json.loads((site / "social-media" / "1.0" / "clauses.json").read_text(encoding="utf-8"))
+    clauses = json.loads(
+        (working_folder(site, VECTORS["policy"]) / "clauses.json").read_text(encoding="utf-8")
+    )
     telling = {
         c["number"]
         for c in clauses["clauses"]

@@ -7,12 +7,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import { SITE, serveSite, launch, manifest } from "./helpers.mjs";
+import { SITE, serveSite, launch } from "./helpers.mjs";
 import { expectedScores, scenarioProblems } from "../vectors/run.mjs";
-import { loadVectors } from "../vectors/load.mjs";
+import { loadVectors, workingVersion } from "../vectors/load.mjs";
 
 const VECTORS = loadVectors();
-const policy = manifest().policies.find((p) => p.id === VECTORS.policy);
+const policy = workingVersion(VECTORS.policy, SITE);
 const treeFolder = policy.tree.replace(/[^/]*$/, "");
 const html = readFileSync(join(SITE, policy.tree), "utf8");
 const engine = new URL(html.match(/data-engine-dir="([^"]+)"/)[1] + "/", `http://x/site/${treeFolder}`).pathname;

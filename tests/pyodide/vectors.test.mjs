@@ -8,12 +8,11 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadPyodide } from "pyodide";
 import { answersTo, expectedScores, scenarioProblems } from "../vectors/run.mjs";
-import { loadVectors } from "../vectors/load.mjs";
+import { loadVectors, workingVersion } from "../vectors/load.mjs";
 
 const SITE = resolve(process.env.CLAUSEBOOK_SITE ?? "_build/html");
 const VECTORS = loadVectors();
-const manifest = JSON.parse(readFileSync(join(SITE, "clausebook.json"), "utf8"));
-const policy = manifest.policies.find((p) => p.id === VECTORS.policy);
+const policy = workingVersion(VECTORS.policy, SITE);
 const html = readFileSync(join(SITE, policy.tree), "utf8");
 const engineDir = resolve(join(SITE, policy.tree, ".."), html.match(/data-engine-dir="([^"]+)"/)[1]);
 const RUNTIMES = {

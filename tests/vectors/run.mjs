@@ -16,9 +16,11 @@ export function answersTo(guidance, vectors) {
       current = view(question.prefix ? `${question.prefix};${part}` : part);
       if (asked.length > 50) return { name: scenario.name, error: "the questions never end" };
     }
-    const clauses = current.verdict.groups.length
-      ? current.verdict.groups.flatMap((group) => group.rules.flatMap((rule) => rule.clauses.map((c) => c.number)))
-      : current.verdict.clauses.map((c) => c.number);
+    // The honest no-rule verdict quotes its own clauses; notes may stand beside it.
+    const clauses = [
+      ...(current.verdict.clauses ?? []).map((c) => c.number),
+      ...current.verdict.groups.flatMap((group) => group.rules.flatMap((rule) => rule.clauses.map((c) => c.number))),
+    ];
     return { name: scenario.name, outcome: current.verdict.outcome, clauses: [...new Set(clauses)].sort(), asked };
   });
   const scores = vectors.answer_sets.map((vector) => {

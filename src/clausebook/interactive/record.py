@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from clausebook.interactive.interview import Interview
-from clausebook.interactive.rules import Question, Rules
+from clausebook.interactive.rules import Question, Rules, speaks
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,10 @@ def verdicts_record(guidance: Rules, source: str) -> str:
     ]
     by_id = {rule.id: rule for rule in guidance.rules}
     for item in reached:
-        if item.rules:
-            verdict = "; ".join(f"{by_id[r].outcome} `{r}` ({', '.join(by_id[r].cites)})" for r in item.rules)
-        else:
-            verdict = f"no rule applies ({', '.join(guidance.no_rule.cites)})"
+        parts = [f"{by_id[r].outcome} `{r}` ({', '.join(by_id[r].cites)})" for r in item.rules]
+        if not speaks([by_id[r] for r in item.rules]):  # notes alone: the honest no-rule verdict
+            parts.insert(0, f"no rule applies ({', '.join(guidance.no_rule.cites)})")
+        verdict = "; ".join(parts)
         answers = "; ".join(
             f"{question.id}: {','.join(sorted(chosen))}" for question, chosen in item.example.asked
         )

@@ -381,6 +381,17 @@ def next_question(guidance: Rules, answers: Answers) -> Question | None:
     return None
 
 
+# Outcomes that only add to a verdict: a note never stands alone as one (found: a volunteer
+# whose only applying rule said "the policy covers you" was told nothing to do, not even 6.4).
+ADDS_ONLY = frozenset({"note"})
+
+
+def speaks(rules: Collection[Rule]) -> bool:
+    """Whether the rules that apply make a verdict; notes alone do not, and then the guidance
+    gives its honest "the policy does not speak to this" verdict, with the notes beside it."""
+    return any(rule.outcome not in ADDS_ONLY for rule in rules)
+
+
 def applying(guidance: Rules, answers: Answers) -> list[Rule]:
     """Every rule that applies, strongest outcome first (the file's order within an outcome)."""
     found = [rule for rule in guidance.rules if holds(rule.when, answers) is True]

@@ -16,7 +16,7 @@ from typing import Any
 from clausebook.interactive.guidance import Quiz, load_quiz
 from clausebook.interactive.interview import Interview
 from clausebook.interactive.quiz import score
-from clausebook.interactive.rules import Rule, Rules, load_rules
+from clausebook.interactive.rules import Rule, Rules, load_rules, speaks
 
 VERDICT_TITLE = "What the policy says about this"
 REVIEW_NOTE = (
@@ -83,19 +83,15 @@ class Guidance:
         }
         if interview.pending is None:
             rules = interview.verdict()
-            if rules:
+            groups: list[dict[str, Any]] = []
+            for rule in rules:
+                if not groups or groups[-1]["outcome"] != rule.outcome:
+                    groups.append(
+                        {"outcome": rule.outcome, "heading": self.rules.outcomes[rule.outcome], "rules": []}
+                    )
+                groups[-1]["rules"].append(self.rule_view(rule))
+            if speaks(rules):
                 strongest = rules[0].outcome
-                groups: list[dict[str, Any]] = []
-                for rule in rules:
-                    if not groups or groups[-1]["outcome"] != rule.outcome:
-                        groups.append(
-                            {
-                                "outcome": rule.outcome,
-                                "heading": self.rules.outcomes[rule.outcome],
-                                "rules": [],
-                            }
-                        )
-                    groups[-1]["rules"].append(self.rule_view(rule))
                 view["verdict"] = {
                     "outcome": strongest,
                     "heading": self.rules.outcomes[strongest],
@@ -103,6 +99,7 @@ class Guidance:
                     "groups": groups,
                 }
             else:
+                # Notes alone never make a verdict: the honest one, with the notes after it.
                 no_rule = self.rules.no_rule
                 view["verdict"] = {
                     "outcome": "none",
@@ -110,7 +107,7 @@ class Guidance:
                     "title": no_rule.title,
                     "text": no_rule.text,
                     "clauses": self.cite(no_rule.cites),
-                    "groups": [],
+                    "groups": groups,
                 }
         else:
             question = interview.pending

@@ -467,6 +467,12 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 "cb_effective": format_date(entry.model.effective),
                 "cb_policy_title": entry.model.title,
                 "cb_policy_version": entry.model.version,
+                # A draft's guidance is not that of the version it amends: never say it is.
+                "cb_version_words": (
+                    f"a draft of changes to version {entry.model.version}, not released"
+                    if entry.status == "draft"
+                    else f"version {entry.model.version}"
+                ),
             }
             if guidance.rules is not None:
                 start = guidance.tree_view("")

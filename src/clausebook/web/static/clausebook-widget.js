@@ -219,7 +219,7 @@ function ruleBlock(rule) {
 
 function verdictBlock(verdict, heading) {
   const block = element("div", { class: `cb-verdict cb-verdict-${verdict.outcome}`, "data-outcome": verdict.outcome }, heading);
-  if (!verdict.groups.length) {
+  if (verdict.text) { // the honest "the policy does not speak to this" verdict; notes may follow
     block.append(element("p", {}, verdict.text), ...verdict.clauses.map(quote));
   }
   for (const group of verdict.groups) {
