@@ -117,6 +117,34 @@ def bad_front_matter(root: Path) -> tuple[Path, int, str]:
     return page, line_of(page, "effective:"), "is not a date"
 
 
+def misplaced_sub_clause(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 4)
+    with page.open("a", encoding="utf-8") as out:
+        out.write("\n:::{clause} 4.1.1\nA sub-clause written by this test.\n:::\n")
+    return page, line_of(page, "{clause} 4.1.1"), "must come straight after clause 4.1"
+
+
+def sub_clause_inside_its_clause(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 4)
+    text, count = re.subn(
+        r":::\{clause\} 4\.1\n(.*?)\n:::\n",
+        "::::{clause} 4.1\n\\1\n\n:::{clause} 4.1.1\nA sub-clause written by this test.\n:::\n::::\n",
+        page.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.S,
+    )
+    assert count == 1
+    page.write_text(text, encoding="utf-8")
+    return page, line_of(page, "{clause} 4.1"), "is written inside clause 4.1"
+
+
+def fourth_level(root: Path) -> tuple[Path, int, str]:
+    page = section_file(root, 4)
+    with page.open("a", encoding="utf-8") as out:
+        out.write("\n:::{clause} 4.1.1.1\nWritten by this test.\n:::\n")
+    return page, line_of(page, "{clause} 4.1.1.1"), "more than three levels"
+
+
 MISTAKES = [
     duplicated_number,
     out_of_order,
@@ -128,6 +156,9 @@ MISTAKES = [
     not_utf8,
     unnumbered_heading,
     bad_front_matter,
+    misplaced_sub_clause,
+    sub_clause_inside_its_clause,
+    fourth_level,
 ]
 
 

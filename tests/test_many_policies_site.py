@@ -71,10 +71,17 @@ def pdf_text(path: Path) -> str:
 
 def test_three_policies_in_the_manifest_and_on_the_home_page(many: tuple[Path, str]) -> None:
     site, _ = many
-    assert {"social-media", "code-of-conduct", "expenses", "gifts"} <= {
+    # The fourth, just started with make policy, is a draft until its first release: not listed.
+    assert {
         p["id"] for p in json.loads((site / "clausebook.json").read_text(encoding="utf-8"))["policies"]
+    } == {
+        "social-media",
+        "code-of-conduct",
+        "expenses",
     }
+    assert "not been released yet" in (site / "gifts" / "draft" / "index.html").read_text(encoding="utf-8")
     home = (site / "index.html").read_text(encoding="utf-8")
+    assert GIFTS not in home
     assert re.findall(r'<h3 class="rubric">([^<]+)</h3>', home) == ["Conduct", "Finance", "Policies"]
     words = text(home)
     assert (
@@ -89,15 +96,12 @@ def test_a_reference_to_another_policy_reads_and_leads_to_its_clause(many: tuple
     page = site / page_url.split("#")[0]
     html = page.read_text(encoding="utf-8")
     assert "Staff follow clause 4.4 of the Social media policy when they post about colleagues." in text(html)
-    href = re.search(r'href="([^"]*social-media/clause/4\.4\.html)"', html)
-    assert href, "links to the clause's permanent link"
-    permanent = (page.parent / href[1]).resolve()
-    refresh = re.search(
-        r'http-equiv="refresh" content="0; url=([^"]+)"', permanent.read_text(encoding="utf-8")
-    )
+    # Released (tests/roots/more-policies/handbook/_versions), the code keeps to the clause in the
+    # version it named: social media 1.0's 4.4.
     social = clause_url(site, "social-media", "4.4")
-    assert refresh and refresh[1].endswith("#" + social.split("#")[1])
-    assert (permanent.parent / refresh[1].split("#")[0]).resolve() == (site / social.split("#")[0]).resolve()
+    href = re.search(r'href="([^"]*social-media/[^"]*#clause-4-4)"', html)
+    assert href, "links to the clause"
+    assert (page.parent / href[1].split("#")[0]).resolve() == (site / social.split("#")[0]).resolve()
     assert "The Social media policy applies to school accounts too; its 5.1 sets out how." in text(html)
     assert "may be dealt with under the Disciplinary policy and procedure." in text(
         (site / clause_url(site, "code-of-conduct", "1.2").split("#")[0]).read_text(encoding="utf-8")

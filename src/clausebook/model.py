@@ -10,8 +10,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-CLAUSE_NUMBER = re.compile(r"^(?P<section>[1-9][0-9]*)\.(?P<item>[1-9][0-9]*)$")
-SECTION_HEADING = re.compile(r"^(?P<number>[1-9][0-9]*)\.\s+(?P<title>\S.*)$")
+# A clause is numbered within its section (4.2), and a sub-clause within its clause (4.2.1).
+CLAUSE_NUMBER = re.compile(r"^(?P<section>[1-9][0-9]*)\.(?P<item>[1-9][0-9]*)(?:\.(?P<sub>[1-9][0-9]*))?$")
+MAX_DEPTH = 3
+# Trust policies head a section "4. Prohibited use" or "4.0 Prohibited use".
+SECTION_HEADING = re.compile(r"^(?P<number>[1-9][0-9]*)\.0?\s+(?P<title>\S.*)$")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
@@ -36,28 +39,52 @@ class Problem:
 
 @dataclass(frozen=True, order=True)
 class ClauseNumber:
-    """A clause number such as 4.2: section 4, item 2."""
+    """A clause number such as 4.2 (section 4, clause 2) or 4.2.1 (sub-clause 1 of 4.2)."""
 
-    section: int
-    item: int
+    parts: tuple[int, ...]
 
     @classmethod
     def parse(cls, text: str) -> ClauseNumber:
         match = CLAUSE_NUMBER.match(text.strip())
         if not match:
+            deeper = re.match(r"^[1-9][0-9]*(\.[1-9][0-9]*){3,}$", text.strip())
+            if deeper:
+                raise ValueError(
+                    f"{text!r} has more than three levels: clauses go to three levels, like 4.2.1; "
+                    "write the deeper points as a list in the words of the clause"
+                )
             raise ValueError(
                 f"{text!r} is not a clause number: write the section number, a dot "
-                "and the clause's place in the section, like 4.2"
+                "and the clause's place in the section, like 4.2 (or 4.2.1 for a sub-clause of 4.2)"
             )
-        return cls(int(match["section"]), int(match["item"]))
+        return cls(tuple(int(part) for part in match.groups() if part is not None))
 
     def __str__(self) -> str:
-        return f"{self.section}.{self.item}"
+        return ".".join(str(part) for part in self.parts)
+
+    @property
+    def section(self) -> int:
+        return self.parts[0]
+
+    @property
+    def item(self) -> int:
+        """Its place among its siblings: 2 in 4.2, 1 in 4.2.1."""
+        return self.parts[-1]
+
+    @property
+    def depth(self) -> int:
+        """2 for a clause (4.2), 3 for a sub-clause (4.2.1)."""
+        return len(self.parts)
+
+    @property
+    def parent(self) -> str:
+        """What it is part of: the clause of a sub-clause ("4.2"), the section of a clause ("4")."""
+        return ".".join(str(part) for part in self.parts[:-1])
 
     @property
     def anchor(self) -> str:
         """The HTML id of the clause in its page; stable for a given number."""
-        return f"clause-{self.section}-{self.item}"
+        return "clause-" + "-".join(str(part) for part in self.parts)
 
 
 def is_clause_number(text: str) -> bool:
@@ -117,7 +144,7 @@ def plain_text(text: str) -> str:
 
 
 def parse_section_heading(title: str) -> tuple[int | None, str]:
-    """'4. Prohibited use' -> (4, 'Prohibited use'); a heading with no number -> (None, title)."""
+    """'4. Prohibited use' or '4.0 Prohibited use' -> (4, 'Prohibited use'); no number -> (None, title)."""
     match = SECTION_HEADING.match(title.strip())
     if not match:
         return None, title.strip()
@@ -158,7 +185,10 @@ def numbering_problems(sections: Sequence[Section]) -> list[Problem]:
 def _clause_problems(
     section: Section, expected_section: int, seen: dict[ClauseNumber, Clause]
 ) -> Iterable[Problem]:
+    """Each level in order, once, within its parent: 4.1, 4.2, 4.2.1, 4.2.2, 4.3..."""
     expected_item = 1
+    parent: ClauseNumber | None = None  # the last clause, which sub-clauses that follow belong to
+    expected_sub = 1
     for clause in section.clauses:
         number = clause.number
         first = seen.get(number)
@@ -168,7 +198,8 @@ def _clause_problems(
                 f"clause {number} appears twice{where}: give each clause its own number",
                 clause.location,
             )
-            expected_item = max(expected_item, number.item) + 1
+            if number.depth == 2:
+                expected_item = max(expected_item, number.item) + 1
             continue
         seen[number] = clause
         if number.section != expected_section:
@@ -177,16 +208,33 @@ def _clause_problems(
                 f"{expected_section}.{expected_item}, or move it to section {number.section}",
                 clause.location,
             )
-        elif number.item != expected_item:
+            expected_item += 1
+        elif number.depth == 2:
+            if number.item != expected_item:
+                yield Problem(
+                    f"clause {number} is out of order: the clause here should be "
+                    f"{expected_section}.{expected_item} (clauses run {expected_section}.1, "
+                    f"{expected_section}.2... with no gaps)",
+                    clause.location,
+                )
+            expected_item = max(expected_item, number.item) + 1
+            parent, expected_sub = number, 1
+        elif parent is None or number.parent != str(parent):
+            here = f"{parent}.{expected_sub}" if parent is not None else None
+            instead = f", or number it {here} to make it part of clause {parent}" if here else ""
             yield Problem(
-                f"clause {number} is out of order: the clause here should be "
-                f"{expected_section}.{expected_item} (clauses run {expected_section}.1, "
-                f"{expected_section}.2... with no gaps)",
+                f"sub-clause {number} is part of clause {number.parent}, so it must come straight "
+                f"after clause {number.parent} (or its other sub-clauses): move it there{instead}",
                 clause.location,
             )
-        expected_item = (
-            max(expected_item, number.item) + 1 if number.section == expected_section else expected_item + 1
-        )
+        else:
+            if number.item != expected_sub:
+                yield Problem(
+                    f"sub-clause {number} is out of order: the sub-clause here should be "
+                    f"{parent}.{expected_sub} (sub-clauses run {parent}.1, {parent}.2... with no gaps)",
+                    clause.location,
+                )
+            expected_sub = max(expected_sub, number.item) + 1
 
 
 # -- the whole handbook as one build saw it (the internal model file) ----------------------

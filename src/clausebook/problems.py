@@ -23,11 +23,13 @@ class ClausebookWarning(Enum):
     NUMBERING = (
         "numbering",
         "A section or clause number is missing, repeated, out of order, or does not "
-        "match its section (clause 4.2 must be in section 4, after 4.1).",
+        "match its section (clause 4.2 must be in section 4, after 4.1), or a sub-clause is not "
+        "under its clause (4.2.1 must follow clause 4.2 or 4.2's other sub-clauses, before 4.3).",
     )
     CLAUSE_SYNTAX = (
         "clause-syntax",
-        "A clause has no number, a number that is not like 4.2, or no text.",
+        "A clause has no number, a number that is not like 4.2 or 4.2.1 (clauses go to three "
+        "levels), no text, or a sub-clause written inside its clause instead of after it.",
     )
     UNKNOWN_CLAUSE = (
         "unknown-clause",
@@ -134,9 +136,18 @@ class ClausebookWarning(Enum):
         "A question in a rules file whose answers no rule reads: asking it could change nothing.",
     )
 
+    REFERRING_CLAUSE = (
+        "referring-clause",
+        "Not a problem: a clause of another policy refers to a clause that a release (or the draft "
+        "about to be released) changes, renumbers or removes. The notice gives the referring "
+        "clause's file and line: check the reference still says what it should, and give the new "
+        "number if the clause moved. It is given until the referring policy is released again.",
+    )
+
     @property
     def is_notice(self) -> bool:
-        return self is ClausebookWarning.NOTICE
+        return self in (ClausebookWarning.NOTICE, ClausebookWarning.REFERRING_CLAUSE)
 
 
 NOTICE = ClausebookWarning.NOTICE.value
+NOTICES = frozenset(kind.value for kind in ClausebookWarning if kind.is_notice)

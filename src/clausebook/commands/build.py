@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from sphinx.util.logging import WarningLogRecordTranslator, is_suppressed_warning
 
-from clausebook.problems import NOTICE
+from clausebook.problems import NOTICES
 from clausebook.sources.confinement import remove_stale_static
 from clausebook.sources.staging import editor_path, stage
 
@@ -119,7 +119,7 @@ class ProblemHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         kind, subtype = getattr(record, "type", "") or "", getattr(record, "subtype", "") or ""
-        is_notice = kind == "clausebook" and subtype == NOTICE
+        is_notice = kind == "clausebook" and subtype in NOTICES
         if record.levelno < logging.WARNING and not is_notice:
             return
         if is_suppressed_warning(kind, subtype, getattr(self.app.config, "suppress_warnings", ())):
@@ -135,7 +135,7 @@ class ProblemHandler(logging.Handler):
 
 
 def without_notices(record: logging.LogRecord) -> bool:
-    return not (getattr(record, "type", "") == "clausebook" and getattr(record, "subtype", "") == NOTICE)
+    return not (getattr(record, "type", "") == "clausebook" and getattr(record, "subtype", "") in NOTICES)
 
 
 STAGED_PATH = re.compile(r"/[^\s:()'\"]+\.md")

@@ -42,6 +42,7 @@ def check_name(handbook: Path, name: str, title: str) -> None:
 def index_text(title: str, today: dt.date) -> str:
     return f"""---
 # The policy's details, checked by the build. Edit them before the first release.
+# Until then the policy is a draft: previewed at <name>/draft/, marked not in force.
 policy:
   version: "1.0"          # in quotes; make release sets the version it publishes
   effective: {today.isoformat()}   # the date it comes into force, YYYY-MM-DD
@@ -80,6 +81,8 @@ def new_policy(root: Path, name: str, title: str, today: dt.date) -> int:
     (folder / "index.md").write_text(index_text(title, today), encoding="utf-8")
     (folder / "01-introduction.md").write_text(FIRST_SECTION, encoding="utf-8")
     print(f"Wrote handbook/{name}/index.md and handbook/{name}/01-introduction.md.")
+    print("It is a draft, not in force, until its first release: make html previews it at")
+    print(f"_build/html/{name}/draft/ (marked as a draft, not on the home page).")
     print("Next: write the policy's sections (one file each, listed in index.md), run make html to")
     print(
         f"check and preview it, then publish it: make release POLICY={name} VERSION=1.0 EFFECTIVE=YYYY-MM-DD"

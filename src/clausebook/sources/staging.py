@@ -79,9 +79,6 @@ def _files(folder: Path) -> Iterator[Path]:
                 yield Path(root, name)
 
 
-UNVERSIONED = "unversioned"
-
-
 def guidance_problems(handbook: Path) -> list[Problem]:
     known = {p.policy for p in policies(handbook)}
     quizzes = handbook.parent / QUIZZES
@@ -103,15 +100,14 @@ DRAFT_MARKER = "DRAFT"  # in a staged folder: these are unreleased changes, show
 
 def policy_plan(source: PolicySource, handbook: Path) -> dict[str, Path]:
     """Where each version of one policy is staged: every release, and the working copy as a draft
-    when it differs from the last release (or as its own version, before the first release)."""
+    when it differs from the last release, and always before the first release: a new policy is
+    a draft, not in force, until ``make release`` publishes its first version."""
     plan: dict[str, Path] = {}
     done = releases(handbook, source.policy)
     for release in done:
         for relative in (*release.files, RECORD):
             plan[f"{source.policy}/{release.version}/{relative}"] = (release.folder / relative).resolve()
-    if not done:
-        folder = f"{source.policy}/{source.version or UNVERSIONED}"
-    elif differs_from(source.folder, done[-1]):
+    if not done or differs_from(source.folder, done[-1]):
         folder = f"{source.policy}/{DRAFT}"
         plan[f"{folder}/{DRAFT_MARKER}"] = (source.folder / "index.md").resolve()
     else:

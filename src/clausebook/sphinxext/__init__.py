@@ -22,6 +22,7 @@ from clausebook.sphinxext.history import setup_history
 from clausebook.sphinxext.outputs import setup_outputs
 from clausebook.sphinxext.printing import setup_printing
 from clausebook.sphinxext.references import setup_references
+from clausebook.sphinxext.referring import setup_referring
 from clausebook.sphinxext.safety import setup_safety
 from clausebook.sphinxext.site import setup_site
 
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_guidance(app)
     setup_guidance_files(app)
     setup_history(app)
+    setup_referring(app)
     setup_printing(app)
     setup_safety(app)
     setup_csp(app)

@@ -48,14 +48,21 @@ class ClauseDirective(SphinxDirective):
         except ValueError as error:
             warn(ClausebookWarning.CLAUSE_SYNTAX, str(error), location)
             return []
-        node = clause(number=str(number), ids=[number.anchor])
+        node = clause(number=str(number), ids=[number.anchor], depth=number.depth)
         self.set_source_info(node)
         domain: ClausebookDomain = self.env.domains["cb"]  # type: ignore[assignment]
         # Noted before its body is parsed, so a clause wrongly nested in it still comes after it.
         place = domain.note_clause(self.env.docname, str(number), "", self.lineno)
         self.state.nested_parse(self.content, self.content_offset, node)
         inner = next(iter(node.findall(clause, include_self=False)), None)
-        if inner is not None:
+        if inner is not None and ClauseNumber.parse(inner["number"]).parent == str(number):
+            warn(
+                ClausebookWarning.CLAUSE_SYNTAX,
+                f"sub-clause {inner['number']} is written inside clause {number}: close clause {number} "
+                f"with ':::' where its own words end, and write ':::{{clause}} {inner['number']}' after it",
+                location,
+            )
+        elif inner is not None:
             warn(
                 ClausebookWarning.CLAUSE_SYNTAX,
                 f"clause {number} is not closed, so clause {inner['number']} is inside it: "
@@ -79,8 +86,10 @@ class ClauseDirective(SphinxDirective):
 def visit_clause_html(self: HTML5Translator, node: clause) -> None:
     number = node["number"]
     anchor = node["ids"][0]
+    level = " cb-clause-level-3" if node.get("depth", 2) == 3 else ""
     self.body.append(
-        start_tag("div", class_="cb-clause", id=anchor, data_clause=number)
+        # A sub-clause (4.2.1) is set in under its clause, on the page and in print.
+        start_tag("div", class_=f"cb-clause{level}", id=anchor, data_clause=number)
         + start_tag(
             "a",
             class_="cb-clause-number",

@@ -311,6 +311,14 @@ def notices(app: Sphinx, env: Any) -> None:
             )
         draft = next((v for v in versions if v.status == "draft"), None)
         before = previous_of(app, draft) if draft else None
+        if draft is not None and not released(versions):
+            notice(
+                f"the {draft.model.title} has not been released: it is a draft, not in force and not "
+                f"listed on the home page; preview it at {policy}/draft/. To publish its first version: "
+                "make release "
+                f"POLICY={policy} VERSION={draft.model.version} EFFECTIVE=YYYY-MM-DD",
+                working,
+            )
         if draft is not None and before is not None:
             changes = compare(clauses_of(app, before), clauses_of(app, draft)).changes
             listed = ", ".join(f"{c.number} {c.kind}" for c in changes[:6])

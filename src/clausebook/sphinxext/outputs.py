@@ -45,6 +45,8 @@ def clauses_document(app: Sphinx, entry: VersionEntry) -> dict[str, Any]:
             {
                 "number": str(clause.number),
                 "section": str(clause.section),
+                # What it is part of: its clause for a sub-clause ("4.2" for 4.2.1), else its section.
+                "parent": clause.number.parent,
                 "url": page_url(app, clause.page, clause.number.anchor),
                 "text": clause.text,
                 # The clause's permanent link: the current version of this clause, wherever it moves.

@@ -49,7 +49,8 @@ class PrintSection:
 
 def pdf_name(entry: VersionEntry, school: str = "") -> str:
     suffix = f"-{slug(school)}" if school else ""
-    return f"{entry.model.policy}-{entry.model.version}{suffix}.pdf"
+    version = "draft" if entry.status == "draft" else entry.model.version
+    return f"{entry.model.policy}-{version}{suffix}.pdf"
 
 
 def slug(text: str) -> str:
@@ -128,6 +129,8 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
     quiz, rules = loaded(domain, entry.index)
     citable = domain.citable(entry.index)
     footer = f"{entry.model.title} · Version {entry.model.version}" + (f" · {school}" if school else "")
+    if entry.status == "draft":
+        footer += " · DRAFT, NOT IN FORCE"  # on every page: a printed draft is never taken for the policy
     context = {
         "organisation": config.clausebook_organisation,
         "school": school,
@@ -184,8 +187,9 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
             "use a school's name exactly as listed there",
         )
         return
-    # Drafts are previews on the site, never printed.
-    entries = [entry for versions in version_entries(app).values() for entry in released(versions)]
+    # A draft is printed too, marked as not in force on its cover and on every page, so that
+    # a new policy can be reviewed on paper before its first release.
+    entries = [entry for versions in version_entries(app).values() for entry in versions]
     if not entries:
         return
     try:
@@ -232,10 +236,10 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
 def page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """The PDF link of the page's policy version (drafts are never printed), for the templates."""
+    """The PDF link of the page's policy version (a draft's is marked as not in force), for the templates."""
     entry = entry_of_page(app, pagename)
     context["cb_pdf"] = None
-    if entry is not None and entry.status != "draft":
+    if entry is not None:
         context["cb_pdf"] = posixpath.relpath(pdf_url(entry), posixpath.dirname(pagename) or ".")
 
 

@@ -110,11 +110,12 @@ def resolve_reference(
     if not cross:
         return make_refnode(builder, fromdocname, found[0], found[1], inner, f"Clause {number}")
     recorded = domain.recorded_reference(fromdocname, target)
-    if recorded is not None:
+    if recorded is not None or domain.is_draft(index):
+        # (A policy not yet released has no permanent links: its draft is all there is.)
         # A released version's reference keeps to the clause in the version it named, whatever
         # has been renumbered since; the working sources link to the permanent link.
         link = make_refnode(builder, fromdocname, found[0], found[1], inner, words)
-        changed = domain.changed_since(recorded)
+        changed = None if recorded is None else domain.changed_since(recorded)
         return link if changed is None else _with_changed_note(builder, fromdocname, link, recorded, changed)
     identities = domain.data["releases"].get(index, {}).get("identities") or {}
     identity = identities.get(number, number)

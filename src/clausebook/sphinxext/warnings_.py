@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from sphinx.util import logging
 
-from clausebook.problems import NOTICE, ClausebookWarning
+from clausebook.problems import NOTICE, NOTICES, ClausebookWarning
 
 LOGGER = logging.getLogger("clausebook")
 
 
-def notice(message: str, location: str | tuple[str, int | None] | None = None) -> None:
+def notice(
+    message: str,
+    location: str | tuple[str, int | None] | None = None,
+    kind: ClausebookWarning = ClausebookWarning.NOTICE,
+) -> None:
     """Tell the editor something that does not stop the build (a review date passed, changes
     not yet released, guidance held back after an amendment). Logged as information, not as a
     warning, so ``sphinx-build -W`` fails exactly when ``make html`` does."""
-    LOGGER.info(message, type="clausebook", subtype=NOTICE, location=location)
+    assert kind.is_notice, kind
+    LOGGER.info(message, type="clausebook", subtype=kind.value, location=location)
 
 
 def warn(
@@ -29,4 +34,4 @@ def warn(
     LOGGER.warning(message, type="clausebook", subtype=kind.value, location=location)
 
 
-__all__ = ["LOGGER", "NOTICE", "ClausebookWarning", "notice", "warn"]
+__all__ = ["LOGGER", "NOTICE", "NOTICES", "ClausebookWarning", "notice", "warn"]

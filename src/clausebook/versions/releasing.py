@@ -18,7 +18,7 @@ from typing import Any
 from clausebook.commands.build import Paths, build
 from clausebook.model import ModelVersion
 from clausebook.modelfile import read_model
-from clausebook.sources.staging import DRAFT, declared_version
+from clausebook.sources.staging import DRAFT
 from clausebook.versions.comparison import VersionClause, compare
 from clausebook.versions.releases import ReleaseError, check_new_release, freeze
 
@@ -56,9 +56,7 @@ def release(
     if build(paths.root, publish_site=False, quiet=True) != 0:
         print("error: fix the problems above first. Nothing was released.", file=sys.stderr)
         return 1
-    folder = (
-        f"{policy}/{DRAFT}" if done else f"{policy}/{declared_version(paths.handbook / policy / 'index.md')}"
-    )
+    folder = f"{policy}/{DRAFT}"  # a first version too: before its first release a policy is a draft
     model = read_model(paths.root)
     working = model.version(folder)
     if working is None:

@@ -1,0 +1,99 @@
+"""Clauses of other policies that refer to a clause a release changes, renumbers or removes.
+
+Told to the editor (a notice, with the file and line of each referring clause) by every build:
+while the change is a draft (so ``make release``, which builds first, lists them) and after it
+is released, until each referring policy has been released again (its release records what its
+references then meant).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from clausebook.sphinxext.domain import ClausebookDomain
+from clausebook.sphinxext.history import clauses_of, previous_of
+from clausebook.sphinxext.outputs import VersionEntry, released, version_entries
+from clausebook.sphinxext.warnings_ import ClausebookWarning, notice
+from clausebook.versions import Change, compare, version_key
+
+
+def _domain(app: Sphinx) -> ClausebookDomain:
+    return app.env.domains["cb"]  # type: ignore[return-value]
+
+
+def newest(versions: list[VersionEntry]) -> VersionEntry | None:
+    """The version an editor works on: the draft, or else the last release."""
+    draft = next((v for v in versions if v.status == "draft"), None)
+    done = released(versions)
+    return draft or (done[-1] if done else None)
+
+
+def amendments(app: Sphinx, versions: list[VersionEntry]) -> Iterator[tuple[VersionEntry, list[Change]]]:
+    """The last release and the draft of one policy, each with what it changes from the one before."""
+    done = released(versions)
+    candidates = [v for v in versions if v.status == "draft"]
+    if done:
+        candidates.insert(0, done[-1])
+    for entry in candidates:
+        before = previous_of(app, entry)
+        if before is None:
+            continue
+        changes = compare(clauses_of(app, before), clauses_of(app, entry)).changes
+        yield entry, [c for c in changes if c.old is not None and c.kind != "added"]
+
+
+def what_happened(change: Change) -> str:
+    if change.kind == "removed":
+        return f"removes clause {change.old}"
+    if change.kind == "renumbered":
+        return f"renumbers clause {change.old} to {change.new}"
+    if change.renumbered:
+        return f"changes clause {change.old} and renumbers it to {change.new}"
+    return f"changes clause {change.old}"
+
+
+def notify_referring_clauses(app: Sphinx, env: Any) -> None:
+    domain = _domain(app)
+    handbook = Path(app.confdir)
+    entries = version_entries(app)
+    for policy, versions in entries.items():
+        for entry, changes in amendments(app, versions):
+            if not changes:
+                continue
+            by_old = {c.old: c for c in changes}
+            what = "the draft" if entry.status == "draft" else f"version {entry.model.version}"
+            for other, other_versions in entries.items():
+                referrer = newest(other_versions) if other != policy else None
+                if referrer is None:
+                    continue
+                for docname in (referrer.index, *(s.page for s in referrer.model.sections)):
+                    page = docname.removeprefix(referrer.folder + "/")
+                    for written, in_clause, line in domain.data["references"].get(docname, []):
+                        target = written.removeprefix("~")
+                        cited, _, number = target.rpartition(":")
+                        change = by_old.get(number)
+                        if cited != policy or change is None:
+                            continue
+                        recorded = domain.recorded_reference(docname, target)
+                        if (
+                            entry.status != "draft"
+                            and recorded is not None
+                            and version_key(recorded["version"]) >= version_key(entry.model.version)
+                        ):
+                            continue  # released since, knowing this version
+                        where = f"clause {in_clause}" if in_clause else "this page"
+                        notice(
+                            f"{where} of the {referrer.model.title} refers to {{clause}}`{target}`, and "
+                            f"{what} of the {entry.model.title} {what_happened(change)}: check that the "
+                            "reference still says what it should (and give the new number if it moved)",
+                            f"{handbook / other / page}.md:{line}",
+                            ClausebookWarning.REFERRING_CLAUSE,
+                        )
+
+
+def setup_referring(app: Sphinx) -> None:
+    app.connect("env-check-consistency", notify_referring_clauses)

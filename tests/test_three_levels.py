@@ -1,0 +1,184 @@
+"""Numbering as trust policies write it, and a new policy's life: the repository's handbook with two
+more policies (tests/roots/three-levels), built and released by the commands an editor runs.
+
+The safeguarding policy heads its sections "1.0 Purpose" and has sub-clauses (2.1.1, 2.1.2); its
+guidance cites a sub-clause; the visitors policy refers to one. Neither is released at first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_content, run_build
+
+THREE = Path(__file__).parent / "roots" / "three-levels"
+
+
+def with_three_levels(root: Path) -> Path:
+    copy_content(root)
+    shutil.copytree(THREE / "handbook", root / "handbook", dirs_exist_ok=True)
+    shutil.copytree(THREE / "quizzes", root / "quizzes", dirs_exist_ok=True)
+    return root
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    root = with_three_levels(tmp_path_factory.mktemp("three-levels"))
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "_build" / "html", result.stderr
+
+
+def manifest(site: Path) -> dict:
+    return json.loads((site / "clausebook.json").read_text(encoding="utf-8"))
+
+
+def clauses(site: Path, folder: str) -> list[dict]:
+    return json.loads((site / folder / "clauses.json").read_text(encoding="utf-8"))["clauses"]
+
+
+def release(root: Path, policy: str, version: str, effective: str):
+    return run_build(root, "release", "--policy", policy, "--version", version, "--effective", effective)
+
+
+# -- three levels through every output ------------------------------------------------------
+
+
+def test_sub_clauses_are_in_clauses_json_with_their_parent_and_permanent_link(
+    drafts: tuple[Path, str],
+) -> None:
+    site, _log = drafts
+    found = {c["number"]: c for c in clauses(site, "safeguarding/draft")}
+    assert list(found) == ["1.1", "2.1", "2.1.1", "2.1.2", "2.2"]
+    assert [found[n]["parent"] for n in found] == ["1", "2", "2.1", "2.1", "2"]
+    assert found["2.1.2"]["url"].endswith("02-concerns.html#clause-2-1-2")
+    assert found["2.1.2"]["permalink"] == "safeguarding/clause/2.1.2.html"
+    sections = json.loads((site / "safeguarding/draft/clauses.json").read_text("utf-8"))["sections"]
+    assert [s["number"] for s in sections] == ["1", "2"]  # headed "1.0 Purpose", "2.0 Reporting a concern"
+
+
+def test_a_sub_clause_has_its_own_link_and_is_set_in_under_its_clause(drafts: tuple[Path, str]) -> None:
+    site, _log = drafts
+    html = (site / "safeguarding/draft/02-concerns.html").read_text(encoding="utf-8")
+    words = next(c["text"] for c in clauses(site, "safeguarding/draft") if c["number"] == "2.1.1")
+    block = re.search(
+        r'<div class="cb-clause cb-clause-level-3" id="clause-2-1-1".*?</div></div>', html, re.S
+    )
+    assert block is not None and words in block[0] and 'href="#clause-2-1-1"' in block[0]
+
+
+def test_a_reference_and_the_guidance_cite_a_sub_clause(drafts: tuple[Path, str]) -> None:
+    site, _log = drafts
+    html = (site / "visitors/draft/01-signing-in.html").read_text(encoding="utf-8")
+    assert 'href="../../safeguarding/draft/02-concerns.html#clause-2-1-2"' in html
+    assert ">clause 2.1.2 of the Safeguarding policy</span></a> sets out" in html
+    guidance = json.loads((site / "safeguarding/draft/guidance.json").read_text(encoding="utf-8"))
+    words = next(c["text"] for c in clauses(site, "safeguarding/draft") if c["number"] == "2.1.2")
+    assert guidance["clauses"]["2.1.2"]["text"] == words
+    assert guidance["rules"]["rules"][0]["cites"] == ["2.1.2"]
+
+
+def test_the_pdf_prints_sub_clauses_in_order(drafts: tuple[Path, str]) -> None:
+    site, _log = drafts
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(site / "safeguarding/draft/safeguarding-draft.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    numbers = re.findall(r"^\s*(\d+\.\d+(?:\.\d+)?)\s", text, re.M)
+    assert [n for n in numbers if n.startswith("2.")] == [
+        "2.0",
+        "2.1",
+        "2.1.1",
+        "2.1.2",
+        "2.2",
+    ]  # 2.0: heading
+    assert "1.0 Purpose" in text and "2.0 Reporting a concern" in text
+
+
+# -- a new policy is a draft until its first release ----------------------------------------
+
+
+def test_a_new_policy_is_a_draft_not_in_force_until_released(drafts: tuple[Path, str]) -> None:
+    site, log = drafts
+    assert [p["id"] for p in manifest(site)["policies"]] == ["social-media"]  # in force: only the released
+    assert manifest(site)["policies"][0]["current"] == "1.0"
+    for page in ("index.html", "02-concerns.html", "what-do-i-do.html"):
+        html = (site / "safeguarding/draft" / page).read_text(encoding="utf-8")
+        assert "Draft, not in force: this policy has not been released yet." in html, page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Safeguarding policy" not in home and "Visitors policy" not in home
+    assert not (site / "safeguarding/index.html").exists() and not (site / "safeguarding/1.0").exists()
+    assert "handbook/safeguarding/index.md:1: notice: the Safeguarding policy has not been released" in log
+    assert "make release POLICY=safeguarding VERSION=1.0 EFFECTIVE=YYYY-MM-DD" in log
+    text = subprocess.run(
+        ["pdftotext", str(site / "safeguarding/draft/safeguarding-draft.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pages = text.split("\f")[:-1]
+    assert "Draft, not in force" in pages[0]
+    assert all("DRAFT, NOT IN FORCE" in page for page in pages[1:])
+
+
+def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_to_it(tmp_path: Path) -> None:
+    root = with_three_levels(tmp_path / "repo")
+    for policy, effective in (("safeguarding", "2025-01-01"), ("visitors", "2025-02-01")):
+        done = release(root, policy, "1.0", effective)
+        assert done.returncode == 0, done.stdout + done.stderr
+    # A new sub-clause before 2.1.1 renumbers 2.1.1 and 2.1.2; the editor moves the guidance's citation.
+    concerns = root / "handbook/safeguarding/02-concerns.md"
+    text = concerns.read_text(encoding="utf-8")
+    concerns.write_text(
+        text.replace("{clause} 2.1.2\n", "{clause} 2.1.3\n")
+        .replace("{clause} 2.1.1\n", "{clause} 2.1.2\n")
+        .replace(
+            ":::{clause} 2.1.2\n",
+            ":::{clause} 2.1.1\nThey make sure the child is safe now.\n:::\n\n:::{clause} 2.1.2\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    rules = root / "quizzes/safeguarding.rules.yaml"
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace('["2.1.2"]', '["2.1.3"]').replace('"2.1.1"', '"2.1.2"'),
+        encoding="utf-8",
+    )
+    with_line = "handbook/visitors/01-signing-in.md:8: notice: clause 1.2 of the Visitors policy refers to"
+    done = release(root, "safeguarding", "1.1", "2025-06-01")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert with_line in done.stderr and "renumbers clause 2.1.2 to 2.1.3" in done.stderr
+    built = run_build(root)
+    assert built.returncode == 0, built.stderr
+    assert with_line in built.stderr and "version 1.1 of the Safeguarding policy renumbers" in built.stderr
+
+    site = root / "_build/html"
+    entry = next(p for p in manifest(site)["policies"] if p["id"] == "safeguarding")
+    assert entry["current"] == "1.1" and [v["version"] for v in entry["versions"]] == ["1.0", "1.1"]
+    assert {p["id"] for p in manifest(site)["policies"]} == {"social-media", "safeguarding", "visitors"}
+    moved = (site / "safeguarding/clause/2.1.2.html").read_text(encoding="utf-8")
+    assert "2.1.2 is 2.1.3 since version 1.1" in moved and "../1.1/02-concerns.html#clause-2-1-3" in moved
+    assert (site / "safeguarding/clause/2.1.1~1.1.html").is_file()  # the new sub-clause's own link
+    changes = (site / entry["versions"][-1]["changes"]).read_text(encoding="utf-8")
+    assert "Renumbered: 2.1.2 is now 2.1.3" in changes
+    # The visitors' released reference keeps to the sub-clause it meant, in the version it named.
+    visitors = (site / "visitors/1.0/01-signing-in.html").read_text(encoding="utf-8")
+    assert 'href="../../safeguarding/1.0/02-concerns.html#clause-2-1-2"' in visitors
+    bundle = json.loads((site / "safeguarding/1.1/guidance.json").read_text(encoding="utf-8"))
+    assert bundle["rules"]["rules"][0]["cites"] == ["2.1.3"]
+    words = next(c["text"] for c in clauses(site, "safeguarding/1.1") if c["number"] == "2.1.3")
+    assert bundle["clauses"]["2.1.3"]["text"] == words
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Safeguarding policy" in home and "version 1.1" in home
+    # Search (released versions only) knows the sub-clause by its number, linked to its anchor.
+    index = (site / "_static/clausebook-clauses.js").read_text(encoding="utf-8")
+    found = '"number":"2.1.3","section":"Reporting a concern","url":"safeguarding/1.1/02-concerns.html'
+    assert found + '#clause-2-1-3"' in index
