@@ -13,6 +13,18 @@
 // (compressed where the build left a compressed copy; COMPRESS=0 sends every file as it is),
 // which sends the cache headers the README recommends (immutable for content-hashed files, ETag
 // and 304 for the rest).
+//
+// Then the profiles (PROFILES=desktop,phone,network): desktop on loopback; a phone-like CPU
+// (Emulation.setCPUThrottlingRate 4) on loopback; and that CPU on a 20 Mbit/s, 40 ms network
+// (Network.emulateNetworkConditions, and the same limits applied by this server, since DevTools'
+// emulation may not reach a worker's requests). Each from a plain server (SERVERS=plain: sends
+// every file as it is, like python -m http.server), a server sending the build's gzip copies
+// as Content-Encoding (gzip), and make serve (zstd: the build's zstd copies, as make serve and
+// nginx send them). Measured on the page: the first question painted, the engine ready, the main
+// thread's total blocking time (long tasks over 50 ms, PerformanceObserver, until 2 s after ready,
+// so the snapshot's background fetch counts) and its longest task, the time from a tap on the
+// first answer made as soon as the first question is painted to the next question shown, the
+// slowest of further taps made every 300 ms until the engine is ready, and bytes sent.
 import { createServer } from "node:http";
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
@@ -76,27 +88,50 @@ function findRuntime(dir) {
 }
 
 let bytes = 0, snapshotBytes = 0;
+const sent = []; // [when the request came (ms since the epoch), bytes]
 let snapshotOff = false; // while measuring the widget as it would be without the memory snapshot
+// "zstd" (make serve), "gzip" (the .gz copies as Content-Encoding) or "plain" (every file as it is).
+let serving = COMPRESS ? "zstd" : "plain";
+// A 20 Mbit/s, 40 ms network shared by every request (null: loopback).
+let network = null;
+let linkFreeAt = 0;
+async function shaped(response, status, headers, body) {
+  const link = network; // as it was when the request came
+  if (!link) { response.writeHead(status, headers).end(body); return; }
+  await new Promise((done) => setTimeout(done, link.latency));
+  const start = Math.max(Date.now(), linkFreeAt);
+  linkFreeAt = start + (body.length * 8) / link.bitsPerMs;
+  response.writeHead(status, headers);
+  const chunk = 64 * 1024;
+  for (let sent = 0; sent < body.length; sent += chunk) {
+    const due = start + ((sent + chunk) * 8) / link.bitsPerMs;
+    await new Promise((done) => setTimeout(done, Math.max(0, due - Date.now())));
+    response.write(body.subarray(sent, sent + chunk));
+  }
+  response.end();
+}
 const server = createServer((request, response) => {
   const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
-  if (snapshotOff && path.endsWith("/snapshot.bin")) { response.writeHead(404).end(); return; }
+  if (snapshotOff && path.includes("/snapshot.bin")) { response.writeHead(404).end(); return; }
   let file = normalize(join(root, path));
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
   if (!file.startsWith(root) || !existsSync(file)) { response.writeHead(404).end(); return; }
   // The build's compressed copy to a browser that accepts it, as make serve and nginx's
   // zstd_static / brotli_static / gzip_static send it.
   const accepts = request.headers["accept-encoding"] ?? "";
-  const coding = COMPRESS && [["zstd", ".zst"], ["br", ".br"], ["gzip", ".gz"]].find(([name, suffix]) => accepts.includes(name) && existsSync(file + suffix));
+  const codings = { zstd: [["zstd", ".zst"], ["br", ".br"], ["gzip", ".gz"]], gzip: [["gzip", ".gz"]], plain: [] }[serving];
+  const coding = codings.find(([name, suffix]) => accepts.includes(name) && existsSync(file + suffix));
   const body = readFileSync(coding ? file + coding[1] : file);
   const etag = `"${createHash("sha1").update(body).digest("hex")}"`;
   const immutable = /\/_static\/pyodide\/[0-9a-f]{16}\//.test(path);
   const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream", etag,
     "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
     ...(coding ? { "content-encoding": coding[0], vary: "Accept-Encoding" } : {}) };
-  if (request.headers["if-none-match"] === etag) { response.writeHead(304, headers).end(); return; }
+  if (request.headers["if-none-match"] === etag) { shaped(response, 304, headers, Buffer.alloc(0)); return; }
   bytes += body.length;
-  if (path.endsWith("/snapshot.bin")) snapshotBytes += body.length;
-  response.writeHead(200, headers).end(body);
+  sent.push([Date.now(), body.length]);
+  if (path.includes("/snapshot.bin")) snapshotBytes += body.length;
+  shaped(response, 200, headers, body);
 });
 await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
 const base = `http://127.0.0.1:${server.address().port}`;
@@ -148,7 +183,9 @@ measures.widgetNoSnapshot = measures.widget;
 const pages = { widget: `/${policy.tree}`, widgetNoSnapshot: `/${policy.tree}`, bare: "/bench/bare.html", bareShipped: "/bench/bare-shipped.html", shipped: "/bench/shipped.html", floor: "/bench/floor.html" };
 const launch = (profile) => chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", args: ARGS });
 const results = {};
-for (const [name, url] of Object.entries(pages)) {
+// ONLY_PROFILES=1: the profiles alone (below), without the yardsticks' cold, warm and code-cache runs.
+const ONLY_PROFILES = process.env.ONLY_PROFILES === "1";
+for (const [name, url] of ONLY_PROFILES ? [] : Object.entries(pages)) {
   results[name] = { cold: [], warm: [], restarted: [], nocodecache: [] };
   snapshotOff = name === "widgetNoSnapshot";
   for (let run = 0; run < RUNS; run++) {
@@ -171,13 +208,188 @@ for (const [name, url] of Object.entries(pages)) {
     rmSync(profile, { recursive: true, force: true });
   }
 }
-server.close();
+
+// ---- the profiles: phone CPU, slow network, plain server ----------------------------------
+const PROFILES = {
+  desktop: { cpu: 1, network: null },
+  phone: { cpu: 4, network: null },
+  network: { cpu: 4, network: { latency: 40, bitsPerMs: 20e6 / 1000 } },
+};
+const SERVERS = (process.env.SERVERS ?? "plain,gzip,zstd").split(",");
+const chosenProfiles = (process.env.PROFILES ?? "desktop,phone,network").split(",");
+// Where the network's limits are applied: DevTools' emulation (the page's own requests) and this
+// server (every request, the engine's worker's too). SHAPING=cdp or server for one of them alone.
+const SHAPING = process.env.SHAPING ?? "server";
+
+// Installed before the page's own scripts: long tasks, and each tap on an answer until the next
+// view is in the page and a frame has been drawn (the event's own time stamp, so a tap held up by
+// a busy main thread counts from when it was made).
+const OBSERVE = `
+window.__cbLong = []; window.__cbTaps = []; window.__cbTapSpans = []; let tapAt = null;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__cbLong.push([e.startTime, e.duration]); })
+  .observe({ type: "longtask", buffered: true });
+document.addEventListener("click", (event) => { if (event.target.closest && event.target.closest('[data-cb-widget="tree"] form .cb-check')) tapAt = event.timeStamp; }, true);
+new MutationObserver(() => {
+  if (tapAt === null || !document.querySelector(".cb-live")) return;
+  const at = tapAt; tapAt = null;
+  requestAnimationFrame(() => setTimeout(() => { window.__cbTaps.push(performance.now() - at); window.__cbTapSpans.push([at, performance.now()]); }, 0));
+}).observe(document, { subtree: true, childList: true });`;
+
+async function profiledVisit(context, url, profile, tap) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  if (profile.cpu > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile.cpu });
+  if (profile.network && SHAPING !== "server") {
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: profile.network.latency,
+      downloadThroughput: (profile.network.bitsPerMs * 1000) / 8, uploadThroughput: (profile.network.bitsPerMs * 1000) / 8 });
+  }
+  network = profile.network && SHAPING !== "cdp" ? profile.network : null;
+  const before = bytes;
+  const visitStart = Date.now();
+  await page.addInitScript(OBSERVE);
+  await page.goto(base + url, { waitUntil: "commit" });
+  const result = {};
+  if (tap) {
+    // The first answer ticked and Continue pressed as soon as the first question is painted (the
+    // page's own, or the same question once the widget has put it in its place).
+    const form = page.locator('[data-cb-widget="tree"] form').first();
+    await form.locator("input").first().waitFor({ state: "visible", timeout: 30000 });
+    await form.locator("input").first().check();
+    await form.locator(".cb-check").click();
+    await page.waitForFunction(() => window.__cbTaps.length >= 1, null, { timeout: 30000 });
+    // Further taps while Python starts ("Start again", then the first answer again), every 300 ms.
+    while (await page.locator('[data-cb-widget][data-engine="loading"]').count()) {
+      await page.waitForTimeout(300);
+      const taps = await page.evaluate(() => window.__cbTaps.length);
+      try {
+        await page.locator(".cb-live .cb-restart").click({ timeout: 10000 });
+        await page.waitForFunction(() => document.querySelector('[data-cb-widget="tree"]').dataset.step === "role");
+        await page.locator(".cb-live form input").first().check({ timeout: 10000 });
+        await page.locator(".cb-live form .cb-check").click({ timeout: 10000 });
+        await page.waitForFunction((n) => window.__cbTaps.length > n, taps, { timeout: 30000 });
+      } catch {
+        break; // the engine gave up meanwhile (its message and the checklist took over)
+      }
+    }
+    await page.waitForSelector('[data-cb-widget][data-engine="ready"], [data-cb-widget][data-engine="failed"]', { timeout: 60000 });
+    if (await page.locator('[data-cb-widget][data-engine="failed"]').count()) {
+      // The widget gave up (its 8 s limit): said, and left out of the medians.
+      network = null;
+      await page.close();
+      return { failed: 1, bytes: bytes - before };
+    }
+    result.ready = await page.evaluate(() => performance.getEntriesByName("clausebook:engine-ready")[0].startTime);
+    const readyAt = await page.evaluate((ready) => performance.timeOrigin + ready, result.ready);
+    result.bytesToReady = sent.filter(([when]) => when >= visitStart && when <= readyAt).reduce((sum, [, n]) => sum + n, 0);
+    await page.waitForTimeout(2000); // the snapshot's background fetch and the service worker's copies
+    if (await page.locator('[data-engine-from="start"]').count()) {
+      // Counted whole: a first visit ends once the snapshot and the offline copies are kept.
+      await page.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 60000 });
+      await page.waitForFunction(async () => Boolean(await (await caches.open("clausebook-site")).match(new URL("/clausebook-offline.json", location.href).href)), null, { timeout: 60000, polling: 200 }).catch(() => {});
+    }
+    const seen = await page.evaluate(() => ({
+      paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+      taps: window.__cbTaps, long: window.__cbLong, spans: window.__cbTapSpans,
+    }));
+    // The engine's start alone: the work of showing the bench's own taps is counted apart.
+    const inTap = ([start]) => seen.spans.some(([from, to]) => start >= from - 5 && start <= to);
+    const counted = seen.long.filter((task) => task[0] <= result.ready + 2000 && !inTap(task));
+    result.tbtWithTaps = seen.long.filter(([start]) => start <= result.ready + 2000)
+      .reduce((sum, [, duration]) => sum + Math.max(0, duration - 50), 0);
+    Object.assign(result, {
+      question: seen.paint,
+      tbt: counted.reduce((sum, [, duration]) => sum + Math.max(0, duration - 50), 0),
+      longest: Math.max(0, ...counted.map(([, duration]) => duration)),
+      tap: seen.taps[0],
+      worstTap: Math.max(...seen.taps),
+      // The widget's own measure of the same taps: from its click handler to the new view in the page.
+      handled: await page.evaluate(() => Math.max(...performance.getEntriesByName("clausebook:answer").map((m) => m.duration))),
+      from: await page.locator("[data-cb-widget]").first().getAttribute("data-engine-from"),
+    });
+  } else if (url === pages.floor || !url.startsWith("/bench/")) {
+    result.ready = await page.evaluate(() => new Promise((done) => {
+      new PerformanceObserver((list) => done(list.getEntries()[0].startTime)).observe({ type: "paint", buffered: true });
+    }));
+    await page.waitForTimeout(2000); // the page's own work after its first paint
+    result.tbt = await page.evaluate(() => window.__cbLong.reduce((sum, [, duration]) => sum + Math.max(0, duration - 50), 0));
+  } else {
+    result.ready = await page.waitForFunction(() => window.done, null, { timeout: 120000 }).then((h) => h.jsonValue());
+  }
+  network = null;
+  await page.close();
+  return { ...result, bytes: bytes - before };
+}
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+const TARGETS = {
+  desktop: { question: 200, tbt: 50, readyRatio: 1.2 },
+  phone: { question: 500, tbt: 200, tap: 100 },
+  network: { question: 800, ready: 4000, bytes: 5 * 2 ** 20 },
+};
+const med = (list, key) => median(list.filter((r) => !r.failed).map((r) => r[key]));
+const failures = (list) => list.filter((r) => r.failed).length;
+function report(key, runs) {
+  const [name] = key.split("/");
+  const target = TARGETS[name];
+  const cold = runs.cold;
+  if (failures(cold) || failures(runs.warm)) {
+    console.log(`  ${key}: the engine gave up (8 s) on ${failures(cold)} cold and ${failures(runs.warm)} warm visits of ${RUNS}; medians of the others`);
+  }
+  const ready = med(cold, "ready");
+  const bare = med(runs.bareCold, "ready");
+  console.log(`  ${key} cold: first question ${s(med(cold, "question"))} (target <= ${s(target.question)}; same run: a page with no script ${s(med(runs.floor, "ready"))}, the policy's own first page ${s(med(runs.sitePage, "ready"))}),` +
+    ` Python ready ${s(ready)} = ${(ready / bare).toFixed(2)}x the bare runtime's ${s(bare)}` +
+    `${target.readyRatio ? ` (target <= ${target.readyRatio})` : ""}${target.ready ? ` (target <= ${s(target.ready)})` : ""},` +
+    ` total blocking time ${med(cold, "tbt").toFixed(0)} ms (longest task ${med(cold, "longest").toFixed(0)} ms)${target.tbt ? ` (target <= ${target.tbt} ms)` : ""}` +
+    ` (the policy's own first page, no tools on it: ${med(runs.sitePage, "tbt").toFixed(0)} ms;` +
+    ` with the work of showing the taps below: ${med(cold, "tbtWithTaps").toFixed(0)} ms),` +
+    ` tap at first paint -> next question drawn ${med(cold, "tap").toFixed(0)} ms, slowest tap while Python starts ${med(cold, "worstTap").toFixed(0)} ms${target.tap ? ` (target <= ${target.tap} ms)` : ""}` +
+    ` (the widget's own handling, click to new view: at most ${med(cold, "handled").toFixed(0)} ms),` +
+    ` ${kb(med(cold, "bytesToReady"))} sent until Python was ready${target.bytes ? ` (target <= ${kb(target.bytes)})` : ""}, ${kb(med(cold, "bytes"))} in all` +
+    ` (with the memory snapshot and the offline copies, fetched after ready)`);
+  const warm = runs.warm;
+  const warmReady = med(warm, "ready");
+  const bareWarm = med(runs.bareWarm, "ready");
+  console.log(`  ${key} warm: engine from ${warm.map((r) => r.from).join(",")}; Python ready ${s(warmReady)} = ${(warmReady / bareWarm).toFixed(2)}x` +
+    ` the bare runtime's warm ${s(bareWarm)} (target <= 0.6), total blocking time ${med(warm, "tbt").toFixed(0)} ms, ${kb(med(warm, "bytes"))} sent (target 0 KB)`);
+}
+
+const profiled = {};
+console.log(`profiles (${RUNS} runs each, median; the machine is shared, so figures are noisy; network shaping: ${SHAPING})`);
+for (const name of chosenProfiles) {
+  const profile = PROFILES[name];
+  for (const mode of SERVERS) {
+    serving = mode;
+    const runs = { cold: [], warm: [], bareCold: [], bareWarm: [], floor: [], sitePage: [] };
+    for (let run = 0; run < RUNS; run++) {
+      const profileDir = mkdtempSync(join(tmpdir(), "bench-profile-"));
+      const context = await launch(profileDir);
+      runs.cold.push(await profiledVisit(context, pages.widget, profile, true));
+      runs.warm.push(await profiledVisit(context, pages.widget, profile, true));
+      await context.close();
+      rmSync(profileDir, { recursive: true, force: true });
+      const bareDir = mkdtempSync(join(tmpdir(), "bench-profile-"));
+      const bareContext = await launch(bareDir);
+      runs.bareCold.push(await profiledVisit(bareContext, pages.bare, profile, false));
+      runs.bareWarm.push(await profiledVisit(bareContext, pages.bare, profile, false));
+      runs.floor.push(await profiledVisit(bareContext, pages.floor, profile, false));
+      runs.sitePage.push(await profiledVisit(bareContext, `/${policy.url}`, profile, false));
+      await bareContext.close();
+      rmSync(bareDir, { recursive: true, force: true });
+    }
+    profiled[`${name}/${mode}`] = runs;
+    report(`${name}/${mode}`, runs);
+  }
+}
+serving = COMPRESS ? "zstd" : "plain";
+server.close();
+
 const pick = (name, when, key) => median(results[name][when].map((r) => r[key]));
 
+if (!ONLY_PROFILES) {
 console.log(`widget (${RUNS} runs each, median; Chromium headless, loopback)`);
 for (const when of ["cold", "warm"]) {
   const answer = pick("widget", when, "answer");
@@ -227,4 +439,7 @@ console.log(`standard library shipped: ${kb(ours[".zst"])} with zstd = ${pct(our
   ` ${kb(ours[""])} from a server that compresses nothing = ${pct(ours[""], shippedZip)};` +
   ` ${ourModules} of its ${npmModules} modules (${pct(ourModules, npmModules)}),` +
   ` ${kb(ourRaw)} of ${kb(npmRaw)} uncompressed (${pct(ourRaw, npmRaw)})`);
+
+}
+
 rmSync(root, { recursive: true, force: true });

@@ -39,6 +39,20 @@ const stdlib = pyodide.runPython("import sys, zipfile; len(zipfile.ZipFile('/lib
 window.result = { stdlib, restored, ...answersTo(guidance, vectors) };
 </script>`;
 
+// The same vectors through the page's own Web Worker (clausebook-engine.js), as the widget calls it.
+const WORKER_HARNESS = `<!doctype html><meta charset="utf-8"><title>vectors in the worker</title>
+<script type="module">
+import { answersThroughCalls } from "/run.mjs";
+import { startEngine } from "/site/_static/clausebook-engine.js";
+const [engine, bundle, vectors] = await Promise.all([
+  startEngine({ engineDir: "${engine}".replace(/\\/$/, ""), wheel: "${wheel}", bundle: "/site/${treeFolder}guidance.json", timeout: 60000 }),
+  fetch("/site/${treeFolder}guidance.json").then((r) => r.json()),
+  fetch("/vectors.json").then((r) => r.json()),
+]);
+const mainThreadPython = typeof globalThis.loadPyodide !== "undefined" || "pyodide" in globalThis;
+window.result = { from: engine.from, mainThreadPython, ...(await answersThroughCalls(engine.call, vectors, bundle)) };
+</script>`;
+
 const RUNTIMES = {
   "shipped by the site (trimmed)": `runtime=${encodeURIComponent(engine)}`,
   "as the npm package ships it": "runtime=/npm/",
@@ -54,6 +68,7 @@ before(async () => {
   copyFileSync("tests/vectors/run.mjs", join(root, "run.mjs"));
   writeFileSync(join(root, "vectors.json"), JSON.stringify(VECTORS));
   writeFileSync(join(root, "harness.html"), HARNESS);
+  writeFileSync(join(root, "worker-harness.html"), WORKER_HARNESS);
   server = await serveSite(root);
   browser = await launch();
   for (const [name, query] of Object.entries(RUNTIMES)) {
@@ -66,6 +81,14 @@ before(async () => {
     results[name] = await page.evaluate(() => window.result);
     await page.close();
   }
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(`${server.base}worker-harness.html`);
+  const done = await page.waitForFunction(() => window.result, null, { timeout: 60000 }).catch(() => null);
+  assert.ok(done, `in the worker: the engine gave no answers (${errors.join("; ")})`);
+  results.worker = await page.evaluate(() => window.result);
+  await page.close();
 });
 after(async () => { await browser?.close(); await server?.close(); rmSync(root, { recursive: true, force: true }); });
 
@@ -79,6 +102,19 @@ for (const name of Object.keys(RUNTIMES)) {
     assert.deepEqual(scores.map(({ name: set, correct }) => ({ name: set, correct })), expectedScores(VECTORS));
   });
 }
+
+test("every scenario and every score in Chromium, in the page's Web Worker, as on the main thread", () => {
+  const { scenarios, scores, mainThreadPython } = results.worker;
+  const problems = VECTORS.scenarios.map((scenario, i) => [scenario.name, scenarioProblems(scenario, scenarios[i])])
+    .filter(([, found]) => found.length);
+  assert.deepEqual(problems, []);
+  assert.equal(scenarios.length, VECTORS.scenarios.length);
+  assert.deepEqual(scores.map(({ name: set, correct }) => ({ name: set, correct })), expectedScores(VECTORS));
+  assert.equal(mainThreadPython, false, "Python is not on the page's main thread");
+  // The worker answers exactly as Python on the main thread does, the scores' wording included.
+  const main = results["shipped by the site (trimmed)"];
+  assert.deepEqual({ scenarios, scores }, { scenarios: main.scenarios, scores: main.scores });
+});
 
 test("the runtimes really differ, and give the same answers", () => {
   const [trimmed, full, restored] = Object.keys(RUNTIMES).map((name) => results[name]);

@@ -35,6 +35,42 @@ export function answersTo(guidance, vectors) {
   return { scenarios, scores };
 }
 
+// The same answers through the page's Web Worker, where each call is a message: `call(name, ...args)`
+// resolves to what the engine's entry module returns. The quiz's right answers are read from the
+// bundle the engine loaded (guidance.json), never copied into the vectors.
+export async function answersThroughCalls(call, vectors, bundle) {
+  const scenarios = [];
+  for (const scenario of vectors.scenarios) {
+    let current = await call("tree_view", "");
+    const asked = [];
+    let error = null;
+    while (current.question) {
+      const question = current.question;
+      const given = scenario.answers[question.id];
+      if (given === undefined) { error = `the scenario does not say how to answer "${question.id}"`; break; }
+      asked.push(question.id);
+      const part = `${question.id}:${[given].flat().join(",")}`;
+      current = await call("tree_view", question.prefix ? `${question.prefix};${part}` : part);
+      if (asked.length > 50) { error = "the questions never end"; break; }
+    }
+    if (error) { scenarios.push({ name: scenario.name, error }); continue; }
+    const clauses = current.verdict.groups.length
+      ? current.verdict.groups.flatMap((group) => group.rules.flatMap((rule) => rule.clauses.map((c) => c.number)))
+      : current.verdict.clauses.map((c) => c.number);
+    scenarios.push({ name: scenario.name, outcome: current.verdict.outcome, clauses: [...new Set(clauses)].sort(), asked });
+  }
+  const scores = [];
+  for (const vector of vectors.answer_sets) {
+    let answers = vector.answers;
+    if (answers === "all-correct") {
+      answers = Object.fromEntries(bundle.quiz.questions.map((q) => [q.id, q.choices.findIndex((c) => c.correct)]));
+    }
+    const result = await call("quiz_result", answers);
+    scores.push({ name: vector.name, correct: result.correct, summary: result.summary, total: result.total });
+  }
+  return { scenarios, scores };
+}
+
 // What is wrong with the engine's answer to a scenario ([] when it reaches what the scenario says).
 export function scenarioProblems(scenario, result) {
   if (result.error) return [result.error];

@@ -19,6 +19,7 @@ from clausebook.sphinxext.fingerprints import setup_fingerprints
 from clausebook.sphinxext.guidance_files import setup_guidance_files
 from clausebook.sphinxext.guidance_pages import setup_guidance
 from clausebook.sphinxext.history import setup_history
+from clausebook.sphinxext.offline import setup_offline
 from clausebook.sphinxext.outputs import setup_outputs
 from clausebook.sphinxext.printing import setup_printing
 from clausebook.sphinxext.references import setup_references
@@ -47,6 +48,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_safety(app)
     setup_csp(app)
     setup_accessibility(app)
+    setup_offline(app)
     setup_fingerprints(app)
     return {
         "version": __version__,

@@ -56,6 +56,11 @@ def _external_policies(name: str, value: Any) -> None:
             )
 
 
+def _yes_or_no(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be True or False, not {value!r}")
+
+
 def _list_of_text(name: str, value: Any) -> None:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{name} must be a list of names in quotes, like ['Ash Grove Primary']")
@@ -132,6 +137,17 @@ class ClausebookConfig:
             "help": "The date the site is built as of (YYYY-MM-DD). Empty means today; "
             "set it only to preview the site as it will be on a later date.",
             "check": _iso_date_or_empty,
+        },
+    )
+    offline: bool = field(
+        default=True,
+        metadata={
+            "help": "Readers' browsers keep a copy of the site (pages, and the Python the guidance "
+            "tools run on) so that it works offline after one visit; a new build replaces it on the "
+            "next visit. Set it to False for a site that must not keep copies on staff devices: the "
+            "copies already kept are then removed on the next visit.",
+            "check": _yes_or_no,
+            "rebuild": "html",
         },
     )
     school: str = field(

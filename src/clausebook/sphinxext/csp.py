@@ -80,6 +80,8 @@ class Policy:
             "img-src 'self' data:",
             "font-src 'self'",
             "connect-src 'self'",
+            # The guidance engine's Web Worker and the offline service worker, both the site's own.
+            "worker-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",

@@ -21,6 +21,8 @@ from markupsafe import escape
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from clausebook.interactive.ahead import views_ahead
+from clausebook.web import engine_assets
 from clausebook.interactive.guidance import CITATION, CONDITION, UNREAD, GuidanceError, Quiz, load_quiz
 from clausebook.interactive.rules import DEFAULT_PAGE, OUTCOMES, Rules, describe, load_rules
 from clausebook.interactive.views import Guidance
@@ -482,6 +484,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                         **common,
                         "title": escape(guidance.rules.title),
                         "cb_start": start,
+                        # The first answers' views, for taps before Python has started.
+                        "cb_ahead": views_ahead(guidance),
                         "cb_checklist": checklist(guidance),
                     },
                     "clausebook/tree.html",

@@ -32,10 +32,18 @@ py.globals.set("bundles", bundles.map((path) => readFileSync(path, "utf8")));
 py.globals.set("optimize", Number(process.env.OPTIMIZE ?? 2));
 const [report, stdlib, compiled] = py.runPython(`
 import io, json, sys, zipfile
+from clausebook.interactive import entry as door
 from clausebook.interactive.views import Guidance
 
 def exercise(text):
     guidance = Guidance.from_json(text)
+    # Also through the entry module's one door, as the page's worker calls it.
+    door.call("load", "[" + text + "]")
+    if guidance.rules is not None:
+        door.call("tree_view", json.dumps([""]))
+        door.call("views_ahead", "[]")
+    if guidance.quiz is not None:
+        door.call("quiz_result", json.dumps([{q.id: 0 for q in guidance.quiz.questions}]))
     if guidance.rules is not None:
         for first in range(len(guidance.rules.questions[0].answers)):
             walk, view = "", {}
@@ -123,8 +131,8 @@ with zipfile.ZipFile(wheel_buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) a
 writeFileSync(join(out, "python_stdlib.zip"), stdlib);
 writeFileSync(join(out, basename(wheel)), compiled);
 
-// Pyodide's memory snapshot: the runtime just started, on the trimmed archive, with the engine
-// imported and nothing run, as a page would have it; a page restores it instead of starting.
+// Pyodide's memory snapshot: the runtime just started, on the trimmed archive, with the engine's
+// entry module imported and nothing run, as a page would have it; a page restores it instead of starting.
 // Files are not in it (Pyodide keeps them outside the memory), so the page still unpacks the wheel.
 const npmLock = JSON.parse(readFileSync(resolve(runtime, "pyodide-lock.json"), "utf8"));
 const maker = await loadPyodide({
@@ -134,6 +142,6 @@ const maker = await loadPyodide({
   _makeSnapshot: true,
 });
 maker.unpackArchive(new Uint8Array(compiled), "wheel");
-maker.pyimport("clausebook.interactive.views");
+maker.pyimport("clausebook.interactive.entry"); // what the page's worker calls
 writeFileSync(join(out, "snapshot.bin"), maker.makeMemorySnapshot());
 console.log(report);

@@ -1,10 +1,14 @@
 // Clausebook's guidance widgets: glue only. Every decision (the next question, the verdict,
-// the score) is made by the Python engine running on the self-hosted Pyodide; this file
-// loads it, passes it the answers, and renders the views it returns.
+// the score) is made by the Python engine running on the self-hosted Pyodide, in a Web Worker
+// (clausebook-engine.js); this file passes it the answers and renders the views it returns.
 //
 // The first question and the whole quiz are in the page's HTML, so they show at once and
-// work without JavaScript; the engine takes over when it is ready. The region's
-// data-engine attribute says where it is: "loading", "ready" or "failed".
+// work without JavaScript. The views the first answers lead to are there too, as the engine
+// computed them at build time (views_ahead), so a tap shows the next question at once while
+// Python starts; the engine takes over when it is ready. The region's data-engine attribute
+// says where it is: "loading", "ready" or "failed".
+
+import { startEngine } from "./clausebook-engine.js";
 
 // Staff must see a plain message within 10 s of opening the page, never a silent spinner;
 // the page itself takes a moment before this script runs.
@@ -18,9 +22,8 @@ function setEngine(regions, state, message = "") {
   }
 }
 
-// Marks for the browser's Performance panel and tools/bench_widget.mjs: when the engine was
-// ready, and how long Python took to handle an answer (from the click to the new view).
-const READY_MARK = "clausebook:engine-ready";
+// How long an answer took, from the click to the new view (for the browser's Performance panel
+// and tools/bench_widget.mjs).
 const ANSWER_MEASURE = "clausebook:answer";
 let answeredAt = null;
 
@@ -32,75 +35,6 @@ function measureAnswer() {
   if (answeredAt === null) return;
   performance.measure(ANSWER_MEASURE, { start: answeredAt, end: performance.now() });
   answeredAt = null;
-}
-
-function withTimeout(promise, ms) {
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer after ${ms / 1000} s`)), ms)),
-  ]);
-}
-
-// Pyodide's memory snapshot, made at build time (the runtime just started, the engine imported),
-// restores Python about a quarter of a second sooner than a start. It is 3 MB to fetch, so a
-// first visit starts Python without it and fetches it into the browser's cache once the engine
-// is ready; later visits find it there.
-const SNAPSHOT = "snapshot.bin";
-const SNAPSHOT_CACHED_MARK = "clausebook:snapshot-cached";
-
-async function cachedSnapshot(url) {
-  try {
-    const response = await fetch(url, { cache: "only-if-cached", mode: "same-origin" });
-    return response.ok ? await response.arrayBuffer() : null;
-  } catch {
-    return null; // not in the cache yet (or a browser without only-if-cached)
-  }
-}
-
-function keepSnapshotForNextTime(url, cache = "default") {
-  const later = window.requestIdleCallback ?? ((callback) => setTimeout(callback, 1000));
-  later(() => fetch(url, { priority: "low", cache })
-    .then((response) => response.ok && response.arrayBuffer())
-    .then((body) => body && performance.mark(SNAPSHOT_CACHED_MARK))
-    .catch(() => {})); // only a later visit's speed is at stake
-}
-
-// The page fetches the engine's wheel itself, while the runtime starts, and unpacks it:
-// Pyodide's package loader would fetch it only after the start, and imports tarfile and
-// importlib.metadata to install it (measured: 20-35 ms against 7 ms). A restored snapshot holds
-// the engine's modules but not its files, so the wheel is unpacked either way.
-async function startEngine(engineDir, wheel, bundleUrl, regions) {
-  engineDir = new URL(`${engineDir}/`, location.href).href.replace(/\/$/, ""); // Pyodide wants absolute URLs
-  const fetched = (url) => fetch(url).then((response) => {
-    if (!response.ok) throw new Error(`${url}: ${response.status}`);
-    return response;
-  });
-  let refresh = "default";
-  const options = { indexURL: `${engineDir}/`, lockFileURL: `${engineDir}/pyodide-lock.json`, fullStdLib: false };
-  const runtime = Promise.all([import(`${engineDir}/pyodide.mjs`), cachedSnapshot(`${engineDir}/${SNAPSHOT}`)])
-    .then(async ([{ loadPyodide }, snapshot]) => {
-      if (snapshot) {
-        try {
-          const pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
-          return [pyodide, "snapshot"];
-        } catch (error) {
-          console.warn("Clausebook: the saved Python could not be restored; starting it instead:", error);
-          refresh = "reload"; // fetch the snapshot again, replacing the cached copy
-        }
-      }
-      return [await loadPyodide(options), "start"];
-    });
-  const [[pyodide, from], archive, bundle] = await Promise.all([
-    runtime,
-    fetched(`${engineDir}/${wheel}`).then((response) => response.arrayBuffer()),
-    fetched(bundleUrl).then((response) => response.text()),
-  ]);
-  pyodide.unpackArchive(archive, "wheel");
-  const Guidance = pyodide.pyimport("clausebook.interactive.views").Guidance;
-  const guidance = Guidance.from_json(bundle);
-  for (const region of regions) region.dataset.engineFrom = from;
-  if (from === "start") keepSnapshotForNextTime(`${engineDir}/${SNAPSHOT}`, refresh);
-  return guidance;
 }
 
 function element(tag, attributes = {}, ...children) {
@@ -127,8 +61,13 @@ function walkFromAddress() {
   return hash.startsWith("walk=") ? hash.slice(5) : "";
 }
 
+// A new history entry, so the browser's Back goes back one answer. pushState, then the view at
+// once: setting location.hash would wait a task for its hashchange, and look for an element to
+// scroll to first. The browser's Back and a Change link still come as popstate / hashchange.
+const moves = [];
 function go(walk) {
-  location.hash = `walk=${walk}`; // a new history entry: the browser's Back goes back one answer
+  history.pushState(null, "", `#walk=${walk}`);
+  for (const move of moves) move();
 }
 
 function chosenIn(form) {
@@ -159,21 +98,19 @@ function showError(form, many) {
   form.querySelector("input")?.focus();
 }
 
-function onAnswer(form, engine) {
+// The answer is taken at once, whether or not Python is ready: the address changes, and the
+// next view comes from the page's table or, beyond it, from the engine. The answers are in the
+// order the engine writes them (sorted), so the address is the engine's own.
+function onAnswer(form) {
   keepExclusive(form);
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const chosen = chosenIn(form);
+    const chosen = chosenIn(form).sort();
     if (!chosen.length) {
       showError(form, form.querySelector("input[type=checkbox]") !== null);
       return;
     }
     answered();
-    try {
-      await engine;
-    } catch {
-      return; // the failure message is already shown; the checklist below still works
-    }
     const part = `${form.dataset.question}:${chosen.join(",")}`;
     go(form.dataset.prefix ? `${form.dataset.prefix};${part}` : part);
   });
@@ -242,12 +179,33 @@ function answersSummary(answers) {
   return list;
 }
 
-function treeWidget(region, guidance, engine) {
+// JSON with its keys in order: the page's table and the engine may list them differently.
+function canonical(value) {
+  return JSON.stringify(value, (key, item) => (item && typeof item === "object" && !Array.isArray(item)
+    ? Object.fromEntries(Object.entries(item).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+    : item));
+}
+
+// The views the engine computed at build time for the first answers (views_ahead).
+function viewsAhead(region) {
+  const table = region.querySelector("script.cb-views-ahead");
+  try {
+    return (table && JSON.parse(table.textContent).views) || {};
+  } catch {
+    return {};
+  }
+}
+
+function treeWidget(region, engine) {
   const live = region.querySelector(".cb-live");
   const statik = region.querySelector(".cb-static");
+  const note = region.querySelector(".cb-engine-message");
+  const table = viewsAhead(region);
+  let ready = null; // the engine, once it has started
+  let showing = null; // the view on screen, once the page has rendered one
+  let asked = 0; // views asked for: a late answer to an earlier one is dropped
 
-  function render(focus) {
-    const view = JSON.parse(guidance.tree_view_json(walkFromAddress()));
+  function show(view, focus) {
     const heading = element("h2", { class: "cb-step-heading", tabindex: "-1" });
     const body = [];
     if (view.verdict) {
@@ -256,7 +214,7 @@ function treeWidget(region, guidance, engine) {
       if (view.answers.length) body.push(element("h3", {}, "Your answers"), answersSummary(view.answers));
     } else {
       const form = questionForm(view.question, view.step);
-      onAnswer(form, engine);
+      onAnswer(form);
       body.push(form);
     }
     const controls = element("p", { class: "cb-controls" });
@@ -267,16 +225,67 @@ function treeWidget(region, guidance, engine) {
       again.addEventListener("click", () => go(""));
       controls.append(back, " ", again);
     }
+    // The page's own first question gives way to the same question rendered here (ids must stay
+    // unique), keeping what was ticked on it and where the focus was.
+    const ticked = [...statik.querySelectorAll("input:checked")].map((input) => input.id);
+    const focused = statik.contains(document.activeElement) ? document.activeElement.id : "";
+    statik.remove();
+    live.hidden = false;
     live.replaceChildren(...body, controls);
+    for (const id of ticked) {
+      const input = live.querySelector(`#${CSS.escape(id)}`);
+      if (input) input.checked = true;
+    }
     region.dataset.step = view.verdict ? "verdict" : view.question.id;
+    showing = view;
+    const keep = focused && live.querySelector(`#${CSS.escape(focused)}`);
     if (focus) live.querySelector(".cb-step-heading").focus();
+    else if (keep) keep.focus();
     measureAnswer();
   }
 
-  statik.remove(); // its first question is rendered again below, and ids must stay unique
-  live.hidden = false;
+  // From the page's table until the engine is ready (the same views), then from the engine.
+  let rendered = null; // the address last rendered: popstate and hashchange may both come for one move
+  async function render(focus) {
+    const walk = walkFromAddress();
+    if (walk === rendered) return;
+    rendered = walk;
+    const ticket = ++asked;
+    if (!ready && walk in table) return show(table[walk], focus);
+    if (region.dataset.engine === "loading" && note) note.textContent = "Getting the next question ready...";
+    let view;
+    try {
+      view = await (await engine).call("tree_view", walk);
+    } catch {
+      return; // the failure message is shown; the checklist below gives the same guidance
+    }
+    if (ticket !== asked) return;
+    if (note && region.dataset.engine !== "failed") note.textContent = "";
+    show(view, focus);
+  }
+
+  // The engine takes over: for the view on screen it gives the same view, so nothing moves and
+  // the focus stays where it is; were it different, it is shown, with the focus on its question.
+  async function handOver(started) {
+    ready = started;
+    const ticket = asked;
+    const view = await started.call("tree_view", walkFromAddress());
+    if (ticket === asked && canonical(view) !== canonical(showing)) show(view, live.contains(document.activeElement));
+  }
+
+  const moved = () => render(true);
+  moves.push(moved);
+  window.addEventListener("popstate", moved);
+  window.addEventListener("hashchange", moved);
+  const first = statik.querySelector("form");
+  region.dataset.step = first.dataset.question;
+  onAnswer(first); // until the table's view replaces it, or without one
+  // An answer given before this script ran (the page's own small script kept it): taken now.
+  if (first.dataset.early) first.requestSubmit();
+  // At once from the table (the same first question, or a shared link's view), else once the
+  // engine is ready; the page's own first question shows meanwhile.
   render(false);
-  window.addEventListener("hashchange", () => render(true));
+  return { handOver };
 }
 
 // ---- the self-check quiz ------------------------------------------------------------
@@ -297,13 +306,12 @@ function quizWidget(region, engine) {
       answers[fieldset.dataset.question] = chosen ? Number(chosen.value) : null;
     }
     if (region.dataset.engine !== "ready") score.textContent = "Checking your answers...";
-    let guidance;
+    let result;
     try {
-      guidance = await engine;
+      result = await (await engine).call("quiz_result", answers);
     } catch {
       return; // the failure message is already shown; the answers stay available below each question
     }
-    const result = JSON.parse(guidance.quiz_result_json(JSON.stringify(answers)));
     for (const item of result.results) {
       const fieldset = form.querySelector(`fieldset[data-question="${CSS.escape(item.id)}"]`);
       const feedback = fieldset.querySelector(".cb-feedback");
@@ -330,14 +338,17 @@ const regions = [...document.querySelectorAll("[data-cb-widget]")];
 if (regions.length) {
   const { engineDir, engineWheel, bundle } = regions[0].dataset;
   setEngine(regions, "loading");
-  const engine = withTimeout(startEngine(engineDir, engineWheel, bundle, regions), TIMEOUT_MS);
+  const engine = startEngine({ engineDir, wheel: engineWheel, bundle, timeout: TIMEOUT_MS });
+  const trees = [];
+  for (const region of regions) {
+    if (region.dataset.cbWidget === "tree") trees.push(treeWidget(region, engine));
+    if (region.dataset.cbWidget === "quiz") quizWidget(region, engine);
+  }
   engine.then(
-    (guidance) => {
-      for (const region of regions) {
-        if (region.dataset.cbWidget === "tree") treeWidget(region, guidance, engine);
-      }
+    (started) => {
+      for (const region of regions) region.dataset.engineFrom = started.from;
       setEngine(regions, "ready");
-      performance.mark(READY_MARK);
+      for (const tree of trees) tree.handOver(started);
     },
     (error) => {
       console.error("Clausebook: the guidance engine did not start:", error);
@@ -347,9 +358,4 @@ if (regions.length) {
       for (const details of document.querySelectorAll(".cb-answer-details")) details.hidden = false;
       for (const button of document.querySelectorAll(".cb-check")) button.hidden = true;
     });
-  for (const region of regions) {
-    if (region.dataset.cbWidget === "quiz") quizWidget(region, engine);
-    // The first question is in the page: an answer chosen before Python is ready is kept.
-    if (region.dataset.cbWidget === "tree") onAnswer(region.querySelector(".cb-static form"), engine);
-  }
 }

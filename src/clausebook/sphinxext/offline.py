@@ -1,0 +1,93 @@
+"""Offline after one visit: a service worker at the site's root and the list of files it keeps.
+
+``clausebook_offline`` (on by default) decides it. The build writes
+
+- ``clausebook-sw.js`` (from ``web/clausebook-sw.js``) with the build's stamp in it, so each build
+  is a new service worker that the browser picks up on the next visit;
+- ``clausebook-offline.json``: every file of the site a reader may need offline, each with a hash
+  of its content (the service worker fetches only what changed), and the runtime's folder;
+- on every page, ``_static/clausebook-offline.js``, which registers the service worker, or, when
+  the setting is off, removes it and its copies; the setting itself is a ``<meta>`` in the head,
+  so the guidance engine reads it too before it keeps anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from clausebook.compression import ENCODINGS
+from clausebook.engine_assets import LOCK, WHEEL
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+WORKER = "clausebook-sw.js"
+LIST = "clausebook-offline.json"
+SCRIPT = "clausebook-offline.js"
+ENGINE_DIR = "_static/pyodide"
+# Printed copies are for printing, and the rest is for Sphinx and tools, not for readers.
+LEFT_OUT = (".pdf", ".buildinfo", ".inv", ".map", *ENCODINGS.values())
+# The runtime's small files; the engine's worker keeps the large ones as it fetches them.
+ENGINE_FILES = ("pyodide.mjs", LOCK, WHEEL)
+
+
+META = "clausebook-offline"
+
+
+def add_script(app: Sphinx) -> None:
+    app.add_js_file(SCRIPT, type="module")
+
+
+def add_setting(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """The setting in the page's head, where every script finds it before it runs."""
+    state = "on" if app.config.clausebook_offline else "off"
+    context["metatags"] = context.get("metatags", "") + f'\n    <meta name="{META}" content="{state}">'
+
+
+def offline_files(outdir: Path) -> dict[str, str]:
+    files = {}
+    for path in sorted(outdir.rglob("*")):
+        relative = path.relative_to(outdir).as_posix()
+        if (
+            not path.is_file()
+            or relative.startswith((f"{ENGINE_DIR}/", "_sources/", "."))
+            or relative in (WORKER, LIST)
+            or relative.endswith(LEFT_OUT)
+        ):
+            continue
+        files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return files
+
+
+def write_service_worker(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for name in (WORKER, LIST):
+        (outdir / name).unlink(missing_ok=True)
+    if not app.config.clausebook_offline:
+        return
+    engines = sorted(p for p in (outdir / ENGINE_DIR).glob("*/") if p.is_dir())
+    files = offline_files(outdir)
+    engine = f"{ENGINE_DIR}/{engines[0].name}/" if engines else ""
+    listing = {
+        "engine": engine,
+        "engine_files": [f"{engine}{name}" for name in ENGINE_FILES] if engine else [],
+        "files": files,
+    }
+    text = json.dumps(listing, indent=1, sort_keys=True)
+    (outdir / LIST).write_text(text, encoding="utf-8")
+    stamp = hashlib.sha256(text.encode()).hexdigest()[:16]
+    source = (WEB / WORKER).read_text(encoding="utf-8")
+    (outdir / WORKER).write_text(source.replace("__CLAUSEBOOK_BUILD__", stamp), encoding="utf-8")
+
+
+def setup_offline(app: Sphinx) -> None:
+    app.connect("builder-inited", add_script)
+    app.connect("html-page-context", add_setting)
+    # After the Content-Security-Policy is written into the pages (priority 900): the hashes
+    # are of the pages as served.
+    app.connect("build-finished", write_service_worker, priority=950)

@@ -1,0 +1,114 @@
+// Clausebook's service worker: the site keeps working offline after one visit.
+//
+// The build writes this file at the site's root (its scope is the whole site) with the build's
+// stamp below, so a new build is a new service worker: the browser installs it on the next visit,
+// and it fetches the new build's list of files (clausebook-offline.json) and forgets the old ones.
+//
+// - Pages, the manifest and everything else that may change: asked of the server first, every
+//   time (a reader never sees an old page while the server answers: the version in force is the
+//   one the server's clausebook.json names); the copy kept is used only when the server cannot be
+//   reached.
+// - The runtime's folder (_static/pyodide/<content hash>/) never changes: kept copies are used
+//   first. The engine's worker puts the runtime there itself as it fetches it.
+// - Nothing from another origin is fetched or kept.
+//
+// A site that must not keep copies sets clausebook_offline = False in conf.py: the pages then
+// remove this service worker and its caches.
+const BUILD = "__CLAUSEBOOK_BUILD__";
+const SITE_CACHE = "clausebook-site";
+const ENGINE_CACHE_PREFIX = "clausebook-engine-";
+const LIST = "clausebook-offline.json";
+const IMMUTABLE = /\/_static\/pyodide\/([0-9a-f]{16})\//;
+const root = new URL("./", self.location.href);
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(keepCopies().then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(self.clients.claim());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "keep-copies") event.waitUntil(keepCopies());
+});
+
+// One run at a time: the install and the page's "keep-copies" may ask at once, and a second run
+// started meanwhile would find half the copies and could write the list before the rest is kept.
+let keeping = null;
+function keepCopies() {
+  keeping ??= keepCopiesNow().finally(() => { keeping = null; });
+  return keeping;
+}
+
+// The build's files, fetched when a copy is missing or its content hash changed; then the copies of
+// files the build no longer has, and older runtimes, are forgotten.
+async function keepCopiesNow() {
+  const response = await fetch(new URL(LIST, root), { cache: "no-cache" });
+  if (!response.ok) return;
+  const list = await response.json();
+  const cache = await caches.open(SITE_CACHE);
+  const kept = await cache.match(new URL(LIST, root));
+  const before = kept ? (await kept.json()).files : {};
+  const fetches = [];
+  for (const [path, hash] of Object.entries(list.files)) {
+    const url = new URL(path, root).href;
+    if (before[path] === hash && (await cache.match(url))) continue;
+    fetches.push(fetch(url, { cache: "no-cache" }).then((answer) => answer.ok && cache.put(url, answer)));
+  }
+  const engineName = ENGINE_CACHE_PREFIX + (new URL(list.engine, root).pathname.match(IMMUTABLE)?.[1] ?? "none");
+  const engine = await caches.open(engineName);
+  for (const path of list.engine_files) {
+    const url = new URL(path, root).href;
+    if (!(await engine.match(url))) {
+      fetches.push(fetch(url).then((answer) => answer.ok && engine.put(url, answer)));
+    }
+  }
+  await Promise.all(fetches);
+  await cache.put(new URL(LIST, root), new Response(JSON.stringify(list), { headers: { "content-type": "application/json" } }));
+  for (const path of Object.keys(before)) {
+    if (!(path in list.files)) await cache.delete(new URL(path, root).href); // gone from the site
+  }
+  for (const name of await caches.keys()) {
+    if (name.startsWith(ENGINE_CACHE_PREFIX) && name !== engineName) {
+      await caches.delete(name);
+    }
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || !url.href.startsWith(root.href)) return;
+  event.respondWith(IMMUTABLE.test(url.pathname) ? keptFirst(request) : serverFirst(request));
+});
+
+async function keptFirst(request) {
+  const kept = await caches.match(request, { ignoreSearch: true });
+  return kept ?? fetch(request);
+}
+
+async function serverFirst(request) {
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === "basic" && !request.headers.has("range")) {
+      const copy = response.clone();
+      caches.open(SITE_CACHE).then((cache) => cache.put(pageKey(request.url), copy)).catch(() => {});
+    }
+    return response;
+  } catch (offline) {
+    const kept = await caches.match(pageKey(request.url), { ignoreSearch: true });
+    if (kept) return kept;
+    throw offline;
+  }
+}
+
+// A page is kept under its address without the part after #, and a folder under its index.html.
+function pageKey(address) {
+  const url = new URL(address);
+  url.hash = "";
+  if (url.pathname.endsWith("/")) url.pathname += "index.html";
+  return url.href;
+}
+
+void BUILD; // the stamp only makes each build's service worker a new one

@@ -1,0 +1,119 @@
+// Offline after one visit: the service worker (clausebook-sw.js) keeps the site's pages, and the
+// engine's worker keeps the runtime and the memory snapshot; a new build is shown at once.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { SITE, serveSite, launch, manifest } from "./helpers.mjs";
+import { loadVectors } from "../vectors/load.mjs";
+
+const VECTORS = loadVectors();
+const policy = manifest().policies.find((p) => p.id === VECTORS.policy);
+const version = policy.versions.find((v) => v.status === "current");
+const clauses = JSON.parse(readFileSync(join(SITE, version.clauses), "utf8")).clauses;
+
+/** Until the service worker has kept every file the build lists and is the one in charge of the
+ *  site's pages. */
+async function copiesKept(page) {
+  await page.waitForFunction(async () => {
+    const root = new URL("../", document.querySelector('script[src*="clausebook-offline.js"]').src).href;
+    const registration = await navigator.serviceWorker.getRegistration(root);
+    if (registration?.active?.state !== "activated") return false;
+    const cache = await caches.open("clausebook-site");
+    const list = await cache.match(`${root}clausebook-offline.json`);
+    if (!list) return false;
+    const kept = new Set((await cache.keys()).map((request) => request.url));
+    return Object.keys((await list.json()).files).every((path) => kept.has(new URL(path, root).href));
+  }, null, { timeout: 30000, polling: 250 });
+}
+
+async function openTool(page, url) {
+  await page.goto(url);
+  await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 20000 });
+}
+
+/** Answer every question as the scenario's person would, to the verdict; its outcome. */
+async function walk(page, scenario) {
+  const region = page.locator('[data-cb-widget="tree"]');
+  for (let step = 0; step < 30; step++) {
+    const question = await region.getAttribute("data-step");
+    if (question === "verdict") return page.locator(".cb-live .cb-verdict").getAttribute("data-outcome");
+    const form = page.locator(`.cb-live form[data-question="${question}"]`);
+    for (const id of [scenario.answers[question]].flat()) await form.locator(`input[value="${id}"]`).check();
+    await form.getByRole("button", { name: /continue/i }).click();
+    await page.waitForFunction((old) => document.querySelector('[data-cb-widget="tree"]').dataset.step !== old, question);
+  }
+  throw new Error(`${scenario.name}: the questions never end`);
+}
+
+test("after one visit to the tree, offline: a clause reads, the tree walks to a verdict, the quiz scores", async () => {
+  const server = await serveSite();
+  const browser = await launch();
+  try {
+    const first = await browser.context.newPage();
+    await openTool(first, server.base + policy.tree);
+    await first.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 20000 });
+    await copiesKept(first);
+    await first.close();
+
+    await server.close(); // the server is gone, and the browser offline
+    await browser.context.setOffline(true);
+
+    const page = await browser.context.newPage();
+    const clause = clauses[Math.floor(clauses.length / 2)];
+    await page.goto(server.base + clause.url);
+    const target = page.locator(`[data-clause="${clause.number}"]`);
+    assert.ok(await target.isVisible());
+    // The clause's own words, as the build's clauses.json gives them.
+    const shown = (await target.innerText()).replace(/\s+/g, " ");
+    for (const line of clause.text.split("\n")) assert.ok(shown.includes(line.replace(/\s+/g, " ").trim()), line);
+
+    await openTool(page, server.base + policy.tree);
+    assert.equal(await page.locator("[data-cb-widget]").getAttribute("data-engine-from"), "snapshot");
+    const scenario = VECTORS.scenarios[3];
+    assert.equal(await walk(page, scenario), scenario.outcome);
+
+    await openTool(page, server.base + policy.quiz);
+    const questions = page.locator("fieldset.cb-question");
+    const total = await questions.count();
+    for (let i = 0; i < total; i++) await questions.nth(i).locator("input").first().check();
+    await page.getByRole("button", { name: "Check answers" }).click();
+    assert.match(await page.locator(".cb-score-line").textContent(), new RegExp(`out of ${total}`));
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});
+
+test("a new build is shown on the next visit, never the kept copy, and kept in its place", async () => {
+  // A copy of the site whose home page and service worker a "new build" rewrites.
+  const root = mkdtempSync(join(tmpdir(), "clausebook-offline-"));
+  for (const name of readdirSync(SITE)) {
+    if (["index.html", "clausebook-sw.js"].includes(name)) copyFileSync(join(SITE, name), join(root, name));
+    else symlinkSync(join(SITE, name), join(root, name));
+  }
+  const server = await serveSite(root);
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(server.base);
+    await copiesKept(page);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload(); // now served through the service worker
+    assert.ok(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), "the service worker serves the page");
+    const marker = "A sentence only the new build has.";
+    writeFileSync(join(root, "index.html"), readFileSync(join(SITE, "index.html"), "utf8").replace("</article>", `<p id="new-build">${marker}</p></article>`));
+    writeFileSync(join(root, "clausebook-sw.js"), `${readFileSync(join(SITE, "clausebook-sw.js"), "utf8")}\n// a new build\n`);
+    await page.goto(server.base);
+    assert.equal(await page.locator("#new-build").textContent(), marker, "the next visit shows the new build");
+    await server.close();
+    await browser.context.setOffline(true);
+    await page.goto(server.base);
+    assert.equal(await page.locator("#new-build").textContent(), marker, "offline, the copy kept is the new one");
+    await page.close();
+  } finally {
+    await browser.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
