@@ -22,7 +22,6 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from clausebook.interactive.ahead import views_ahead
-from clausebook.web import engine_assets
 from clausebook.interactive.guidance import CITATION, CONDITION, UNREAD, GuidanceError, Quiz, load_quiz
 from clausebook.interactive.rules import DEFAULT_PAGE, OUTCOMES, Rules, describe, load_rules
 from clausebook.interactive.views import Guidance

@@ -20,8 +20,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from clausebook.compression import ENCODINGS
-from clausebook.engine_assets import LOCK, WHEEL
+from clausebook.web.compression import ENCODINGS
+from clausebook.web.engine_assets import LOCK, WHEEL
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 WORKER = "clausebook-sw.js"

@@ -23,7 +23,7 @@ from clausebook import __version__
 from clausebook.interactive.rules import Rules, describe
 from clausebook.pdf import render as pdf
 from clausebook.sphinxext.domain import LABELS, ClausebookDomain, details_note, format_date, format_value
-from clausebook.sphinxext.entries import VersionEntry, entry_of_page, page_url, released, version_entries
+from clausebook.sphinxext.entries import VersionEntry, entry_of_page, page_url, version_entries
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.guidance_pages import loaded
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn

@@ -116,7 +116,9 @@ def resolve_reference(
         # has been renumbered since; the working sources link to the permanent link.
         link = make_refnode(builder, fromdocname, found[0], found[1], inner, words)
         changed = None if recorded is None else domain.changed_since(recorded)
-        return link if changed is None else _with_changed_note(builder, fromdocname, link, recorded, changed)
+        if recorded is None or changed is None:
+            return link
+        return _with_changed_note(builder, fromdocname, link, recorded, changed)
     identities = domain.data["releases"].get(index, {}).get("identities") or {}
     identity = identities.get(number, number)
     return _to_page(builder, fromdocname, permalink_page(policy, identity), inner, words)

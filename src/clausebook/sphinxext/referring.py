@@ -15,10 +15,10 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from clausebook.sphinxext.domain import ClausebookDomain
+from clausebook.sphinxext.entries import VersionEntry, released, version_entries
 from clausebook.sphinxext.history import clauses_of, previous_of
-from clausebook.sphinxext.outputs import VersionEntry, released, version_entries
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice
-from clausebook.versions import Change, compare, version_key
+from clausebook.versions.comparison import Change, compare, version_key
 
 
 def _domain(app: Sphinx) -> ClausebookDomain:
