@@ -207,12 +207,25 @@ def known_policies(domain: ClausebookDomain) -> str:
     return ", ".join(sorted(held | declared)) or "none"
 
 
+def _refused(domain: ClausebookDomain, fromdocname: str, policy: str) -> bool:
+    """Whether the policy a reference cites ("" for its own) is one whose front matter the build
+    refused: every version of it the handbook holds is refused (found: a false "cites a clause
+    that does not exist" after a front matter mistake)."""
+    if not policy or policy == policy_of(domain, fromdocname):
+        index = domain.policy_index_of(fromdocname)
+        return index is not None and not domain.is_valid(index)
+    held = [index for index, meta in domain.data["policies"].items() if meta.get("id") == policy]
+    return bool(held) and not any(domain.is_valid(index) for index in held)
+
+
 def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool | None:
     """Refuse a reference that leads nowhere, saying what to write instead (with file and line)."""
     if domain.name != "cb":
         return None
     target = node["reftarget"]
     policy, _, number = target.rpartition(":")
+    if _refused(domain, node["refdoc"], target if node["reftype"] == "policy" else policy):
+        return True  # its front matter's error is the problem to fix: nothing follows from it
     unknown_policy = (
         f"no policy is called '{{name}}': the handbook holds or declares {known_policies(domain)}. "
         "Use a policy's folder name, or declare a policy the handbook does not hold in "
