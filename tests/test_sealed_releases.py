@@ -271,9 +271,21 @@ def test_a_renumbering_alone_is_not_a_substantive_change(history: History) -> No
         line.split() for line in history.results["release 1.1"].stdout.splitlines() if line.startswith("  ")
     ]
     renumbered = [line for line in lines if line[0] == "renumbered"]
-    assert {line[1] for line in renumbered} == {"4.3", "4.4", "4.5", "4.6"}
-    assert all(line[2] == "editorial" for line in renumbered)
+    # Editor trial 7: "renumbered 4.3" did not say from what number.
+    assert {tuple(line[1:4]) for line in renumbered} == {(old, "->", new) for old, new in RENUMBERED.items()}
+    assert all(line[4] == "editorial" for line in renumbered)
     assert [line[1:] for line in lines if line[0] == "added"] == [["4.2", "substantive"]]
+
+
+def test_the_release_summary_repeats_the_clauses_of_other_policies_that_refer_to_it(history: History) -> None:
+    """Editor trial 7: the referring clauses were told only among the check's notices, above."""
+    out = history.results["release 1.1"].stdout
+    summary = out[out.index("Released social-media 1.1") :]
+    assert "Clauses of other policies refer to clauses this release changes" in summary
+    for line, target in ((4, "social-media:4.4"), (12, "social-media:4.5")):
+        assert f"  handbook/conduct/02-online.md:{line}: clause 2." in summary, summary
+        assert f"refers to {{clause}}`{target}`" in summary
+    assert "6.4" not in summary  # 1.1 leaves 6.4 as it was
 
 
 def test_clauses_json_gives_each_clause_its_permanent_link(history: History) -> None:
