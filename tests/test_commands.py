@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,18 @@ def test_make_policy_refuses_clearly_and_writes_nothing(
     assert done.returncode == 1
     assert says in done.stderr and "Nothing was written" in done.stderr
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_make_policy_warns_of_a_declaration_of_the_same_policy_in_conf_py(tmp_path: Path) -> None:
+    """Editor trial 4: the handbook's conf.py declares code-of-conduct as a policy it does not hold."""
+    (tmp_path / "handbook").mkdir()
+    shutil.copy(REPO / "handbook" / "conf.py", tmp_path / "handbook" / "conf.py")
+    lines = (tmp_path / "handbook" / "conf.py").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.strip().startswith('"code-of-conduct":'))
+    done = new_policy(tmp_path, "code-of-conduct", "Staff code of conduct")
+    assert done.returncode == 0, done.stderr
+    assert f"warning: handbook/conf.py:{line} declares 'code-of-conduct' in clausebook_external_policies" in (
+        done.stderr
+    )
+    quiet = new_policy(tmp_path, "expenses", "Staff expenses policy")
+    assert quiet.returncode == 0 and "warning" not in quiet.stderr, quiet.stderr

@@ -8,6 +8,7 @@ release that never came into force, a crash).
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,3 +90,22 @@ def test_a_malformed_version_is_named_not_a_crash(handbook: Path) -> None:
     assert result.returncode != 0
     assert f"{INDEX}:{case.line}: error: version: '2.0-rc' is not a version number" in result.stderr
     assert "bug in Clausebook" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["release-candidate-version", "duplicate-version", "misspelt-owner"])
+def test_a_refused_front_matter_brings_no_follow_on_errors(handbook: Path, name: str) -> None:
+    """Editor trial 6: besides the front matter's own error, the build said the policy's
+    {clause}`4.1` "cites a clause that does not exist in this policy" (and another policy's
+    reference to it that no such policy exists)."""
+    conduct = handbook / "handbook" / "conduct"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "policies" / "conduct", conduct)
+    # The policy refused refers to its own clause; another policy refers to one of its clauses.
+    for index in (handbook / INDEX, conduct / "index.md"):
+        body = index.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+        case = next(c for c in cases() if c.name == name)
+        index.write_text(case.front_matter + body, encoding="utf-8")
+    result = run_build(handbook)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert any(line.startswith(f"{INDEX}:{case.line}: error:") for line in errors), result.stderr
+    assert all(line.split(":", 1)[0].endswith("/index.md") for line in errors), errors

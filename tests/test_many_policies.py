@@ -265,3 +265,35 @@ def test_a_wrong_external_policy_setting_says_how_to_write_it(value: object, say
     check = next(f for f in fields(ClausebookConfig) if f.name == "external_policies").metadata["check"]
     with pytest.raises(ConfigError, match=says):
         check("clausebook_external_policies", value)
+
+
+DECLARED = {
+    "disciplinary": {"title": "Disciplinary policy and procedure"},
+    "code-of-conduct": {"title": "Code of conduct for employees"},
+}
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="many",
+    srcdir="many-declared",
+    freshenv=True,
+    confoverrides={"clausebook_external_policies": DECLARED},
+)
+def test_a_policy_both_held_and_declared_is_listed_once(app: SphinxTestApp) -> None:
+    """Editor trial 4: "the handbook holds or declares code-of-conduct, ..., code-of-conduct, ..."."""
+    claims = Path(app.srcdir) / "expenses" / "01-claims.md"
+    claims.write_text(
+        claims.read_text(encoding="utf-8") + "\n:::{clause} 1.3\nSee {policy}`payroll`.\n:::\n",
+        encoding="utf-8",
+    )
+    app.build()
+    warnings = app.warning.getvalue()
+    listed = re.search(r"the handbook holds or declares (.*?)\. Use", warnings)
+    assert listed is not None, warnings
+    names = listed[1].split(", ")
+    assert names.count("code-of-conduct") == 1 and "disciplinary" in names and "social-media" in names
+    # Not in conf.py (an override): no line to give, so the notice names the file and no line.
+    status = app.status.getvalue()
+    assert f"{Path(app.confdir) / 'conf.py'}: the handbook now holds the policy 'code-of-conduct'" in status
+    assert "conf.py.rst" not in status + warnings

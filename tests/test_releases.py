@@ -313,3 +313,26 @@ def test_a_rebuild_with_no_change_publishes_the_same_site(handbook: Path) -> Non
     assert (site / POLICY / "clause" / "4.4.html").is_file()
     assert run_build(handbook).returncode == 0
     assert tree_digest(site) == before
+
+
+def test_guidance_on_a_clause_amended_and_renumbered_says_its_number_now(handbook: Path) -> None:
+    """Editor trial 3: with a clause inserted at 4.2 and the old 4.4 (now 4.5) amended, "clause 4.4
+    changed since it was checked" named the number the guidance cites, not the clause's number
+    now; and the advice is for the working file in quizzes/."""
+    page = clause_file(handbook, "4.2")
+    text = page.read_text(encoding="utf-8")
+    for old, new in (("4.5", "4.6"), ("4.4", "4.5"), ("4.3", "4.4"), ("4.2", "4.3")):
+        text = text.replace(f":::{{clause}} {old}\n", f":::{{clause}} {new}\n")
+    text = text.replace(
+        ":::{clause} 4.3\n", ":::{clause} 4.2\nA clause inserted by this test.\n:::\n\n:::{clause} 4.3\n", 1
+    )
+    page.write_text(text, encoding="utf-8")
+    amend(handbook, "4.5")
+    done = run_build(handbook)
+    said = [
+        line
+        for line in done.stderr.splitlines()
+        if "clause 4.4 (now 4.5) changed since it was checked" in line
+    ]
+    assert said, done.stderr
+    assert all(line.startswith(f"quizzes/{POLICY}.") for line in said), said

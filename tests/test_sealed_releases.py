@@ -221,18 +221,19 @@ def test_a_released_reference_follows_the_clause_it_meant(history: History) -> N
 
 def test_a_released_reference_notes_that_a_newer_version_changed_its_words(history: History) -> None:
     """Conduct 1.0 cites social-media 1.0's 6.4; 1.2 amends it: the reference keeps to 1.0's words
-    and says they changed in 1.2, linking to the clause now. A renumbering alone is no change."""
+    and says they changed in 1.2, linking to the clause now by its number now (editor trial 5: it
+    read "(changed in version 1.2: the clause now)"). A renumbering alone is no change."""
     note = re.compile(
-        r"\(changed in version (\S+): <a[^>]*href=\"\.\./\.\./social-media/clause/([\d.]+)\.html\"[^>]*>"
-        r".*?the clause now"
+        r"\(amended in version (\S+); <a[^>]*href=\"\.\./\.\./social-media/clause/([\d.]+)\.html\"[^>]*>"
+        r"(?:<[^>]+>)*now clause ([\d.]+)<"
     )
     after = history.pages["conduct 1.0 after 1.2"]
     assert re.search(r'href="\.\./\.\./social-media/1\.0/06-responsible-use\.html#clause-6-4"', after), after
-    assert [m.groups() for m in note.finditer(after)] == [("1.2", "6.4")]
+    assert [m.groups() for m in note.finditer(after)] == [("1.2", "6.4", "6.4")]
     assert not note.search(history.pages["conduct 1.0 after 1.1"])
     # The note points to newer versions, as a banner does: conduct 1.0's own content is sealed.
     assert history.conduct["conduct 1.0 after 1.2"] == history.conduct["conduct 1.0 after 1.1"]
-    assert "changed in version" not in history.conduct["conduct 1.0 after 1.2"][1]
+    assert "amended in version" not in history.conduct["conduct 1.0 after 1.2"][1]
 
 
 def test_a_working_reference_to_a_renumbered_clause_is_told_its_number(history: History) -> None:
@@ -270,9 +271,21 @@ def test_a_renumbering_alone_is_not_a_substantive_change(history: History) -> No
         line.split() for line in history.results["release 1.1"].stdout.splitlines() if line.startswith("  ")
     ]
     renumbered = [line for line in lines if line[0] == "renumbered"]
-    assert {line[1] for line in renumbered} == {"4.3", "4.4", "4.5", "4.6"}
-    assert all(line[2] == "editorial" for line in renumbered)
+    # Editor trial 7: "renumbered 4.3" did not say from what number.
+    assert {tuple(line[1:4]) for line in renumbered} == {(old, "->", new) for old, new in RENUMBERED.items()}
+    assert all(line[4] == "editorial" for line in renumbered)
     assert [line[1:] for line in lines if line[0] == "added"] == [["4.2", "substantive"]]
+
+
+def test_the_release_summary_repeats_the_clauses_of_other_policies_that_refer_to_it(history: History) -> None:
+    """Editor trial 7: the referring clauses were told only among the check's notices, above."""
+    out = history.results["release 1.1"].stdout
+    summary = out[out.index("Released social-media 1.1") :]
+    assert "Clauses of other policies refer to clauses this release changes" in summary
+    for line, target in ((4, "social-media:4.4"), (12, "social-media:4.5")):
+        assert f"  handbook/conduct/02-online.md:{line}: clause 2." in summary, summary
+        assert f"refers to {{clause}}`{target}`" in summary
+    assert "6.4" not in summary  # 1.1 leaves 6.4 as it was
 
 
 def test_clauses_json_gives_each_clause_its_permanent_link(history: History) -> None:
@@ -305,3 +318,64 @@ def test_a_reference_within_the_policy_is_recorded_in_the_version_released() -> 
         "01-scope": {"2.1": {"policy": "conduct", "identity": "2.1", "version": "1.1"}},
         "02-online": {"social-media:4.4": {"policy": SM, "identity": "4.4", "version": "1.0"}},
     }
+
+
+def working_build(root: Path, page: Path, edit: dict[str, str]) -> BuildResult:
+    """A build of the working sources with ``page`` edited (old -> new), then put back."""
+    original = page.read_text(encoding="utf-8")
+    text = original
+    for old, new in edit.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    page.write_text(text + "\nA sentence added by the test, making a draft.\n", encoding="utf-8")
+    try:
+        return run_build(root)
+    finally:
+        page.write_text(original, encoding="utf-8")
+
+
+def test_a_reference_the_editor_renumbered_is_not_told_to_move_again(history: History) -> None:
+    """Editor trial 1: conduct cites social-media 4.4 (clause 2.1) and 4.5 (clause 2.3); 1.1 makes
+    them 4.5 and 4.6. Once 2.1 says 4.5 it names the clause it meant: no "4.5 is 4.6" for it
+    (a loop that would have made it cite the wrong clause), while 2.3 is still told."""
+    page = history.root / "handbook" / "conduct" / "02-online.md"
+    half = working_build(history.root, page, {"`social-media:4.4`": "`social-media:4.5`"})
+    assert "02-online.md:4:" not in half.stderr, half.stderr
+    assert (
+        "handbook/conduct/02-online.md:12: error: {clause}`social-media:4.5`: 4.5 is 4.6 since version 1.1"
+        in half.stderr
+    ), half.stderr
+    done = working_build(
+        history.root,
+        page,
+        {"`social-media:4.4`": "`social-media:4.5`", "`~social-media:4.5`": "`~social-media:4.6`"},
+    )
+    assert done.returncode == 0 and "is 4.6 since" not in done.stderr, done.stderr
+
+
+def referred_by(html: str, number: str) -> str:
+    start = html.index(f'id="clause-{number.replace(".", "-")}"')
+    end = html.find('<div class="cb-clause"', start)
+    found = re.search(r'<p class="cb-referred-by">(.*?)</p>', html[start : end if end > 0 else None], re.S)
+    return re.sub(r"<[^>]+>", "", found[1]) if found else ""
+
+
+def test_referred_by_follows_recorded_identities_into_each_version(history: History) -> None:
+    """Editor trial 2: conduct 1.0 (in force) refers to 1.0's 4.4 and 4.5; in 1.1 and 1.2 they are
+    4.5 and 4.6, and their pages said nothing of it."""
+    site = history.root / "_build" / "html" / SM
+    for version, numbers in (("1.0", ("4.4", "4.5")), ("1.1", ("4.5", "4.6")), ("1.2", ("4.5", "4.6"))):
+        html = (site / version / "04-prohibited-use.html").read_text(encoding="utf-8")
+        first, second = (referred_by(html, n) for n in numbers)
+        assert "clause 2.1 of the" in first and "clause 2.3" not in first, (version, first)
+        assert "clause 2.3 of the" in second and "clause 2.1" not in second, (version, second)
+    inserted = (site / "1.1" / "04-prohibited-use.html").read_text(encoding="utf-8")
+    assert "clause 2." not in referred_by(inserted, "4.4")
+
+
+def test_guidance_advice_names_the_working_file_never_a_sealed_copy(history: History) -> None:
+    """Editor trial 3: notices about guidance named handbook/_versions/.../_guidance/quiz.yaml,
+    a file never to be edited."""
+    for name, result in history.results.items():
+        for line in result.stderr.splitlines():
+            assert "_guidance/" not in line, (name, line)

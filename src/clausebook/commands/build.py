@@ -275,10 +275,12 @@ def build(
     jobs: int = 1,
     quiet: bool = False,
     overrides: dict[str, str] | None = None,
+    told: list[str] | None = None,
 ) -> int:
-    """Build the handbook at ``root``; return the exit status (0 on success)."""
+    """Build the handbook at ``root``; return the exit status (0 on success). The notices
+    printed are added to ``told``, if given (``make release`` repeats some in its summary)."""
     paths = Paths(root.resolve())
-    report = Report(sys.stderr, paths.root)
+    report = Report(sys.stderr, paths.root, notices=told if told is not None else [])
     started = time.perf_counter()
     with exclusive(paths):
         # Its problems are reported by the extension (so plain sphinx-build reports them too).

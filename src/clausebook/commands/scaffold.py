@@ -12,6 +12,8 @@ import re
 import sys
 from pathlib import Path
 
+from clausebook.sources.declarations import declaration_line
+
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
@@ -81,6 +83,14 @@ def new_policy(root: Path, name: str, title: str, today: dt.date) -> int:
     (folder / "index.md").write_text(index_text(title, today), encoding="utf-8")
     (folder / "01-introduction.md").write_text(FIRST_SECTION, encoding="utf-8")
     print(f"Wrote handbook/{name}/index.md and handbook/{name}/01-introduction.md.")
+    line = declaration_line(handbook / "conf.py", name)
+    if line is not None:
+        print(
+            f"warning: handbook/conf.py:{line} declares '{name}' in clausebook_external_policies, as a "
+            f"policy the handbook does not hold: remove that entry (references to '{name}' now lead "
+            "to this policy, and its title comes from index.md)",
+            file=sys.stderr,
+        )
     print("It is a draft, not in force, until its first release: make html previews it at")
     print(f"_build/html/{name}/draft/ (marked as a draft, not on the home page).")
     print("Next: write the policy's sections (one file each, listed in index.md), run make html to")

@@ -258,14 +258,16 @@ class ClausebookDomain(Domain):
                 continue  # a released version keeps what it meant
             last = self.last_release(meta["id"])
             record = self.data["releases"].get(last) if last else None
-            if not record or not record.get("references"):
+            if last is None or not record or not record.get("references"):
                 continue
             folder = posixpath.dirname(index)
             for docname in (index, *self.env.toctree_includes.get(index, [])):
                 page = posixpath.relpath(docname, folder)
-                for written, _number, line in self.data["references"].get(docname, []):
+                working = self.data["references"].get(docname, [])
+                released = self.data["references"].get(posixpath.join(posixpath.dirname(last), page), [])
+                meanings = same_references(working, released, record["references"].get(page) or {})
+                for (written, _number, line), meant in zip(working, meanings, strict=True):
                     target = written.removeprefix("~")
-                    meant = (record["references"].get(page) or {}).get(target)
                     now = self.target_index(docname, target)
                     if meant is None or now is None:
                         continue
@@ -646,3 +648,40 @@ def setup_domain(app: Any) -> None:
 
 
 __all__ = ["ClausebookDomain", "format_date", "section_anchor", "setup_domain"]
+
+
+Reference = tuple[str, str, int]  # (target as written, the clause it is written in, line)
+
+
+def same_references(
+    working: list[Reference], released: list[Reference], recorded: dict[str, dict[str, str]]
+) -> list[dict[str, str] | None]:
+    """What each working reference of a page meant at its policy's last release (None: a new one).
+
+    A reference is the same one as at the release when it stands in the same clause, in the
+    same place among that clause's references to the same policy: the editor may have rewritten
+    its number (4.4 to 4.5, as told), and it is then judged by what it meant, not by what its new
+    number meant then (found: "4.5 is 4.6", a loop). Where a clause gained or lost references,
+    a reference is matched by its target as written.
+    """
+
+    def key(reference: Reference) -> tuple[str, str]:
+        return reference[1], reference[0].removeprefix("~").rpartition(":")[0]
+
+    groups: dict[tuple[str, str], list[str]] = {}
+    for reference in released:
+        groups.setdefault(key(reference), []).append(reference[0].removeprefix("~"))
+    counts: dict[tuple[str, str], int] = {}
+    for reference in working:
+        counts[key(reference)] = counts.get(key(reference), 0) + 1
+    seen: dict[tuple[str, str], int] = {}
+    found: list[dict[str, str] | None] = []
+    for reference in working:
+        group = key(reference)
+        place = seen.get(group, 0)
+        seen[group] = place + 1
+        before = groups.get(group, [])
+        written = reference[0].removeprefix("~")
+        same = before[place] if len(before) == counts[group] else written
+        found.append(recorded.get(same))
+    return found

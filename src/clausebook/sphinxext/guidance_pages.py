@@ -10,6 +10,7 @@ editors "How the guidance reads the policy".
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from clausebook.versions.comparison import version_key
 from clausebook.versions.pins import changed_since_pinned, moved_citations
 from clausebook.versions.pins import items as pin_items
 from clausebook.versions.pins import load as load_pins
+from clausebook.versions.releases import GUIDANCE, quizzes_of
 from clausebook.web import engine_assets
 
 KINDS = ("quiz", "rules")
@@ -244,8 +246,12 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
         if superseded:
             continue
         where = "the draft" if domain.is_draft(index) else f"version {meta['version']}"
+        now = numbers_now(domain, index)
         for item in prepared(domain, index)[2]:
             kind, _, item_id = item.key.partition(":")
+            advised = working_file(domain, index, item.source)
+            if advised is None:
+                continue  # sealed guidance keeps what it meant; the working file is told
             what = "question" if kind == "quiz" else "rule"
             effect = "is held back from" if kind == "quiz" else "shows a 'being reviewed' note in"
             lines = _source(files["quiz" if kind == "quiz" else "rules"]).line(item.path)
@@ -255,14 +261,18 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                     f"citation moved: the {what} '{item_id}' {effect} {where}: clause {moves} "
                     f"(renumbered, the same words). Cite {', '.join(new for _old, new in item.moved)} "
                     "instead; nothing needs re-checking",
-                    f"{item.source}:{lines}",
+                    f"{advised}:{lines}",
                 )
                 continue
+            changed = ", ".join(
+                f"{number} (now {now[number]})" if now.get(number, number) != number else number
+                for number in item.numbers
+            )
             notice(
-                f"the {what} '{item_id}' {effect} {where}: clause {', '.join(item.numbers)} "
+                f"the {what} '{item_id}' {effect} {where}: clause {changed} "
                 "changed since it was "
                 f"checked. Check it still fits, then run: make pins POLICY={meta['id']} ITEMS={item.key}",
-                f"{item.source}:{lines}",
+                f"{advised}:{lines}",
             )
         if index in newest and files.get("quiz", files.get("rules")):
             unpinned = [
@@ -318,14 +328,58 @@ def _notice_uncovered(domain: ClausebookDomain, index: str, files: dict[str, Any
     if loaded(domain, index)[1] is None:
         return
     source = _source(files["rules"])
+    advised = working_file(domain, index, source.path)
+    if advised is None:
+        return
     for item in coverage(domain, index):
         if not item["rules"] and not item["questions"] and not item["not_covered"]:
             # A notice (the build goes on), listed in the editors' guide under notice.
             notice(
                 f"no rule applies {_clause_name(item['label'])} and no quiz question tests it: cover it, "
                 "or list it under not_covered: with the reason it is left out",
-                f"{source.path}:{source.line(('not_covered',)) if 'not_covered' in source.data else 1}",
+                f"{advised}:{source.line(('not_covered',)) if 'not_covered' in source.data else 1}",
             )
+
+
+def working_file(domain: ClausebookDomain, index: str, path: str) -> str | None:
+    """The file to name in advice about guidance read from ``path``: the editor's own, in quizzes/.
+
+    A released version's guidance is a sealed copy, never to be edited (found: notices named
+    handbook/_versions/<policy>/<version>/_guidance/quiz.yaml). Advice about it goes to the
+    working file when that still holds the same guidance (no draft yet), else nowhere: the
+    draft's own check advises on the working file.
+    """
+    real = Path(os.path.realpath(path))
+    if domain.is_draft(index) or real.parent.name != GUIDANCE:
+        return path  # the working file (or guidance released before it was sealed)
+    policy = str(domain.data["policies"][index]["id"])
+    working = quizzes_of(real.parents[4] / policy) / f"{policy}.{real.name}"
+    if domain.draft_index(policy) is not None or not working.is_file():
+        return None
+    return str(working) if working.read_bytes() == real.read_bytes() else None
+
+
+def numbers_now(domain: ClausebookDomain, index: str) -> dict[str, str]:
+    """Each number of the version released before ``index`` -> its clause's number in ``index``
+    (guidance written for that version cites its numbers: "clause 4.4 (now 4.5)")."""
+    meta = domain.data["policies"][index]
+    earlier = [
+        (version_key(other["version"]), other_index)
+        for other_index, other in domain.data["policies"].items()
+        if other.get("id") == meta["id"]
+        and domain.is_valid(other_index)
+        and not domain.is_draft(other_index)
+        and (domain.is_draft(index) or version_key(other["version"]) < version_key(meta["version"]))
+    ]
+    if not earlier:
+        return {}
+    before = max(earlier)[1]
+    found = {}
+    for number, identity in domain.identities(before).items():
+        moved = domain.number_of(index, identity)
+        if moved is not None:
+            found[number] = moved
+    return found
 
 
 def _clause_name(label: str) -> str:

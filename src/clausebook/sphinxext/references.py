@@ -12,6 +12,7 @@ names the policy already, and ``{clause}`words <code-of-conduct:3.2>``` shows th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -23,6 +24,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import make_refnode
 
 from clausebook.model import ClauseNumber, is_clause_number, parse_section_heading, section_anchor
+from clausebook.sources.declarations import declaration_line
 from clausebook.sphinxext.clauses import clause
 from clausebook.sphinxext.domain import ClausebookDomain
 from clausebook.sphinxext.entries import permalink_page, shown, version_entries
@@ -118,22 +120,29 @@ def resolve_reference(
         changed = None if recorded is None else domain.changed_since(recorded)
         if recorded is None or changed is None:
             return link
-        return _with_changed_note(builder, fromdocname, link, recorded, changed)
+        return _with_changed_note(domain, builder, fromdocname, link, recorded, changed)
     identities = domain.data["releases"].get(index, {}).get("identities") or {}
     identity = identities.get(number, number)
     return _to_page(builder, fromdocname, permalink_page(policy, identity), inner, words)
 
 
 def _with_changed_note(
-    builder: Builder, fromdocname: str, link: Element, recorded: dict[str, str], version: str
+    domain: ClausebookDomain,
+    builder: Builder,
+    fromdocname: str,
+    link: Element,
+    recorded: dict[str, str],
+    version: str,
 ) -> Element:
-    """The reference, then "(changed in version 1.2: the clause now)": the words it cited are
-    still the ones shown, and the reader learns they have been amended since (hidden in print:
-    a PDF is one version as released)."""
+    """The reference, then "(amended in version 1.2; now clause 4.5)": the words it cited are
+    still the ones shown, and the reader learns they have been amended since, and the clause's
+    number in the version in force (hidden in print: a PDF is one version as released)."""
     now = permalink_page(recorded["policy"], recorded["identity"])
+    current = domain.cited_version(fromdocname, recorded["policy"])
+    number = domain.number_of(current, recorded["identity"]) if current else None
     note = nodes.inline("", "", classes=["cb-changed-since"])
-    note += nodes.Text(f" (changed in version {version}: ")
-    words = nodes.inline("", "the clause now")
+    note += nodes.Text(f" (amended in version {version}; ")
+    words = nodes.inline("", f"now clause {number}" if number else "the clause now")
     note += _to_page(builder, fromdocname, now, words, "the clause as it reads now")
     note += nodes.Text(")")
     both = nodes.inline("", "")
@@ -192,9 +201,21 @@ def _resolve_policy(
 
 
 def known_policies(domain: ClausebookDomain) -> str:
-    held = sorted({m["id"] for m in domain.data["policies"].values() if "id" in m})
-    declared = sorted(domain.env.config.clausebook_external_policies)
-    return ", ".join([*held, *declared]) or "none"
+    held = {m["id"] for m in domain.data["policies"].values() if "id" in m}
+    # A policy both held and (still) declared is one policy.
+    declared = set(domain.env.config.clausebook_external_policies)
+    return ", ".join(sorted(held | declared)) or "none"
+
+
+def _refused(domain: ClausebookDomain, fromdocname: str, policy: str) -> bool:
+    """Whether the policy a reference cites ("" for its own) is one whose front matter the build
+    refused: every version of it the handbook holds is refused (found: a false "cites a clause
+    that does not exist" after a front matter mistake)."""
+    if not policy or policy == policy_of(domain, fromdocname):
+        index = domain.policy_index_of(fromdocname)
+        return index is not None and not domain.is_valid(index)
+    held = [index for index, meta in domain.data["policies"].items() if meta.get("id") == policy]
+    return bool(held) and not any(domain.is_valid(index) for index in held)
 
 
 def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool | None:
@@ -203,6 +224,8 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
         return None
     target = node["reftarget"]
     policy, _, number = target.rpartition(":")
+    if _refused(domain, node["refdoc"], target if node["reftype"] == "policy" else policy):
+        return True  # its front matter's error is the problem to fix: nothing follows from it
     unknown_policy = (
         f"no policy is called '{{name}}': the handbook holds or declares {known_policies(domain)}. "
         "Use a policy's folder name, or declare a policy the handbook does not hold in "
@@ -296,11 +319,32 @@ def _referrers(app: Sphinx) -> dict[tuple[str, str], list[Referrer]]:
             # Another policy is referred to by the versions staff read now, not by superseded ones.
             if cross and index not in shown_versions:
                 continue
-            clause_at = domain.find_clause(docname, target)
-            if clause_at is None:
-                continue
-            found.setdefault(clause_at, set()).add(_referrer(domain, docname, number, meta, cross))
+            referrer = _referrer(domain, docname, number, meta, cross)
+            for clause_at in _clauses_referred_to(domain, docname, target):
+                found.setdefault(clause_at, set()).add(referrer)
     return {key: sorted(value) for key, value in found.items()}
+
+
+def _clauses_referred_to(domain: ClausebookDomain, docname: str, target: str) -> list[tuple[str, str]]:
+    """(docname, anchor) of the clause a reference cites, in each version of the policy it cites
+    that has it: a released reference follows the identity it was recorded with into the versions
+    after the one it named (found: the in-force version's pages did not say who refers to them)."""
+    recorded = domain.recorded_reference(docname, target)
+    if recorded is None:
+        clause_at = domain.find_clause(docname, target)
+        return [clause_at] if clause_at is not None else []
+    named = domain.index_of_version(recorded["policy"], recorded["version"])
+    versions = [named] if named else []
+    versions += domain.released_after(recorded["policy"], recorded["version"])
+    if (draft := domain.draft_index(recorded["policy"])) is not None:
+        versions.append(draft)
+    found = []
+    for index in versions:
+        number = domain.number_of(index, recorded["identity"])
+        clause_at = domain.clause_in(index, number) if number is not None else None
+        if clause_at is not None:
+            found.append(clause_at)
+    return found
 
 
 def _referrer(
@@ -357,12 +401,18 @@ def rewrite_referred_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def stale_declarations(app: Sphinx, env: BuildEnvironment) -> None:
     """A policy declared as external in conf.py that the handbook now holds: the held one is used."""
     held = {m.get("id") for m in _domain(env).data["policies"].values()}
+    conf = Path(app.confdir) / "conf.py"
     for policy in sorted(set(env.config.clausebook_external_policies) & held):
-        notice(
+        message = (
             f"the handbook now holds the policy '{policy}': references to it link to it, so remove "
-            f"'{policy}' from clausebook_external_policies",
-            f"{app.confdir}/conf.py",
+            f"'{policy}' from clausebook_external_policies"
         )
+        # A location without a line is taken for a document's name (found: "conf.py.rst.rst").
+        line = declaration_line(conf, policy)
+        if line is None:
+            notice(f"{conf}: {message}")
+        else:
+            notice(message, f"{conf}:{line}")
 
 
 def setup_references(app: Sphinx) -> None:

@@ -43,6 +43,25 @@ def recorded_references(version: ModelVersion, new_version: str) -> dict[str, di
     return found
 
 
+def change_label(change: dict[str, Any]) -> str:
+    """ "4.2 -> 4.3" for a clause that moved (an editor knows it by the number it had), else its number."""
+    old, new = change.get("old"), change.get("new")
+    if old and new and old != new:
+        return f"{old} -> {new}"
+    return str(new or old)
+
+
+def referring_clauses(told: list[str], policy: str) -> list[str]:
+    """The build's notices of other policies' clauses that refer to ``policy``'s changed clauses,
+    as "file:line: clause 2.1 of the Code of conduct refers to {clause}`social-media:4.4`"."""
+    found = []
+    for line in told:
+        where, _, message = line.partition(": notice: ")
+        if message and f"refers to {{clause}}`{policy}:" in message:
+            found.append(f"{where}: {message.split(', and ', 1)[0]}")
+    return found
+
+
 def release(
     root: Path, policy: str, version: str, effective: str, editorial: set[str], today: dt.date
 ) -> int:
@@ -53,7 +72,8 @@ def release(
         print(f"error: {error}. Nothing was released.", file=sys.stderr)
         return 1
     print(f"Checking the sources of {policy} before releasing version {version}...")
-    if build(paths.root, publish_site=False, quiet=True) != 0:
+    told: list[str] = []
+    if build(paths.root, publish_site=False, quiet=True, told=told) != 0:
         print("error: fix the problems above first. Nothing was released.", file=sys.stderr)
         return 1
     folder = f"{policy}/{DRAFT}"  # a first version too: before its first release a policy is a draft
@@ -103,9 +123,14 @@ def release(
     )
     print(f"Released {policy} {version}, in force from {effective}: {target.relative_to(paths.root)}")
     for change in changes:
-        label = change["new"] or change["old"]
-        print(f"  {change['kind']:<10} {label:<6} {change['nature']}")
+        print(f"  {change['kind']:<10} {change_label(change):<12} {change['nature']}")
     if done and not changes:
         print("  No clause changed (headings, other text or the guidance did).")
+    referring = referring_clauses(told, policy)
+    if referring:
+        print("Clauses of other policies refer to clauses this release changes: check each (and give")
+        print("the new number where a clause moved), then release that policy again:")
+        for line in referring:
+            print(f"  {line}")
     print("Now run: make html")
     return 0
