@@ -182,3 +182,26 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     index = (site / "_static/clausebook-clauses.js").read_text(encoding="utf-8")
     found = '"number":"2.1.3","section":"Reporting a concern","url":"safeguarding/1.1/02-concerns.html'
     assert found + '#clause-2-1-3"' in index
+
+
+# -- a draft is previewed, never found --------------------------------------------------------
+
+
+def search_index(site: Path) -> dict:
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def test_no_draft_is_in_the_sites_search_or_the_clause_search(drafts: tuple[Path, str]) -> None:
+    site, _log = drafts
+    index = search_index(site)
+    assert "social-media/1.0/04-prohibited-use" in index["docnames"]  # a released version is found
+    drafts_listed = [name for name in index["docnames"] if "/draft/" in name]
+    assert drafts_listed == [], drafts_listed
+    # Nor by a word only a draft has: a sub-clause of the unreleased safeguarding policy.
+    words = next(c["text"] for c in clauses(site, "safeguarding/draft") if c["number"] == "2.1.2")
+    titles = json.dumps(index["titles"]) + json.dumps(index["alltitles"])
+    assert "Safeguarding" not in titles and "Reporting a concern" not in titles
+    clause_search = (site / "_static" / "clausebook-clauses.js").read_text(encoding="utf-8")
+    assert "/draft/" not in clause_search and words not in clause_search
+    assert '"id":"social-media"' in clause_search
