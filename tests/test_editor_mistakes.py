@@ -399,10 +399,10 @@ TOGETHER: tuple[tuple[Mistake, ...], ...] = (
         duplicate_id,
     ),
     (duplicated_number, deleted_section_still_cited, rule_citing_nothing, no_correct_answer),
-    (unknown_answer_in_a_condition, yaml_syntax_error),
+    (unknown_answer_in_a_condition, yaml_syntax_error, misplaced_sub_clause),
     (unknown_fact_in_a_condition, unclosed_clause),
-    (condition_that_never_holds, misspelt_field_in_the_quiz),
-    (question_no_rule_reads, misspelt_field_in_the_rules),
+    (condition_that_never_holds, misspelt_field_in_the_quiz, sub_clause_inside_its_clause),
+    (question_no_rule_reads, misspelt_field_in_the_rules, fourth_level),
     (bad_front_matter,),
 )
 ALL_MISTAKES = [mistake for group in TOGETHER for mistake in group]
