@@ -50,6 +50,13 @@ def test_each_hostile_page_is_refused_with_file_and_line(
     assert any(case["words"] in line for line in reported), f"{where} ... {case['words']}\n{stderr}"
 
 
+def test_a_refusal_is_in_our_words_only(refused_build: tuple[Path, str, int]) -> None:
+    _root, stderr, _status = refused_build
+    inserted = [line for line in stderr.splitlines() if "instead of inserting a file" in line]
+    assert len(inserted) >= 5, stderr  # {raw}, {eval-rst} raw, {include}, {literalinclude}, {csv-table}
+    assert not any("disabled" in line or "deactivated" in line for line in inserted), inserted
+
+
 def test_a_refusal_never_names_a_file_outside_the_handbook(refused_build: tuple[Path, str, int]) -> None:
     _root, stderr, _status = refused_build
     assert "/etc/hostname" not in stderr.replace("../etc/hostname", "")

@@ -158,9 +158,13 @@ HINTS = (
 def explain(message: str) -> str:
     from clausebook.sphinxext.safety import HINTS as SAFETY_HINTS
 
-    for sphinx_says, hint in (*HINTS, *SAFETY_HINTS):
+    for sphinx_says, hint in HINTS:
         if sphinx_says in message:
             return f"{hint} ({message})"
+    for docutils_says, hint in SAFETY_HINTS:
+        # docutils' words ('"raw" directive disabled.') say nothing an editor can act on.
+        if docutils_says in message:
+            return hint
     return message
 
 
