@@ -190,7 +190,7 @@ def assert_refused(refusal: Refusal) -> None:
     assert result.returncode != 0
     reported = [message for message in result.stderr.splitlines() if message.startswith(refusal.where)]
     assert any(refusal.words in message for message in reported), (refusal.where, result.stderr)
-    assert "was not changed" in result.stderr
+    assert "the published site is unchanged." in result.stderr
     assert refusal.site_unchanged
 
 
