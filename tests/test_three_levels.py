@@ -92,7 +92,10 @@ def test_the_pdf_prints_sub_clauses_in_order(drafts: tuple[Path, str]) -> None:
         text=True,
         check=True,
     ).stdout
-    numbers = re.findall(r"^\s*(\d+\.\d+(?:\.\d+)?)\s", text, re.M)
+    body = "\f".join(
+        page for page in text.split("\f") if "Contents" not in page
+    )  # the body, not its contents
+    numbers = re.findall(r"^\s*(\d+\.\d+(?:\.\d+)?)\s", body, re.M)
     assert [n for n in numbers if n.startswith("2.")] == [
         "2.0",
         "2.1",
@@ -205,3 +208,27 @@ def test_no_draft_is_in_the_sites_search_or_the_clause_search(drafts: tuple[Path
     clause_search = (site / "_static" / "clausebook-clauses.js").read_text(encoding="utf-8")
     assert "/draft/" not in clause_search and words not in clause_search
     assert '"id":"social-media"' in clause_search
+
+
+def test_a_section_heading_shows_as_written_in_every_contents(drafts: tuple[Path, str]) -> None:
+    site, _log = drafts
+    source = THREE / "handbook" / "safeguarding"
+    headings = [
+        next(line[2:].strip() for line in page.read_text("utf-8").splitlines() if line.startswith("# "))
+        for page in sorted(source.glob("0*.md"))
+    ]
+    assert headings[0].startswith("1.0 ")  # written as many trust policies do
+    page = (site / "safeguarding/draft/02-concerns.html").read_text(encoding="utf-8")
+    nav = page[page.index('class="cb-policy-nav"') :]
+    nav = nav[: nav.index("</ol>")]
+    for heading in headings:
+        assert f">{heading}</a>" in nav, nav
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(site / "safeguarding/draft/safeguarding-draft.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    contents = next(page for page in text.split("\f") if "Contents" in page)
+    for heading in headings:
+        assert heading in contents and heading.replace(".0 ", ". ", 1) not in contents, contents

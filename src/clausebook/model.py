@@ -114,6 +114,14 @@ class Section:
     page: str
     clauses: tuple[Clause, ...] = ()
     location: Location | None = None
+    # The heading as the editor wrote it ("4.0 Gifts and hospitality"): every contents shows it so.
+    heading: str = field(default="", compare=False)
+
+    @property
+    def label(self) -> str:
+        if self.heading:
+            return self.heading
+        return f"{self.number}. {self.title}" if self.number is not None else self.title
 
 
 @dataclass(frozen=True)

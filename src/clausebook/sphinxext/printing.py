@@ -45,6 +45,7 @@ class PrintSection:
     title: str
     anchor: str
     html: str
+    label: str  # the heading as the editor wrote it
 
 
 def pdf_name(entry: VersionEntry, school: str = "") -> str:
@@ -118,7 +119,11 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
     try:
         sections = [
             PrintSection(
-                s.number, s.title, f"section-{s.number}", Markup(_section_html(app, s.page, entry, site_url))
+                s.number,
+                s.title,
+                f"section-{s.number}",
+                Markup(_section_html(app, s.page, entry, site_url)),
+                s.label,
             )
             for s in entry.model.sections
         ]
