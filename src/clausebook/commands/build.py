@@ -231,7 +231,7 @@ def run_sphinx(
                 if not verbose:
                     sphinx_handler.addFilter(without_chatter)
             # "The HTML pages are in _build/.work/html.": the site is where the build ends by saying.
-            app.builder.epilog = ""
+            app.builder.epilog = ""  # type: ignore[misc]
             logging.getLogger(SPHINX_LOGGER).addHandler(handler)
             app.build()
     except ExtensionError as error:
