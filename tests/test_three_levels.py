@@ -167,6 +167,8 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     entry = next(p for p in manifest(site)["policies"] if p["id"] == "safeguarding")
     assert entry["current"] == "1.1" and [v["version"] for v in entry["versions"]] == ["1.0", "1.1"]
     assert {p["id"] for p in manifest(site)["policies"]} == {"social-media", "safeguarding", "visitors"}
+    landing = (site / "safeguarding/index.html").read_text(encoding="utf-8")  # its contents, as headed
+    assert ">1.0 Purpose</a>" in landing and ">1. Purpose</a>" not in landing
     moved = (site / "safeguarding/clause/2.1.2.html").read_text(encoding="utf-8")
     assert "2.1.2 is 2.1.3 since version 1.1" in moved and "../1.1/02-concerns.html#clause-2-1-3" in moved
     assert (site / "safeguarding/clause/2.1.1~1.1.html").is_file()  # the new sub-clause's own link
