@@ -190,7 +190,7 @@ def assert_refused(refusal: Refusal) -> None:
     assert result.returncode != 0
     reported = [message for message in result.stderr.splitlines() if message.startswith(refusal.where)]
     assert any(refusal.words in message for message in reported), (refusal.where, result.stderr)
-    assert "was not changed" in result.stderr
+    assert "the published site is unchanged." in result.stderr
     assert refusal.site_unchanged
 
 
@@ -307,6 +307,24 @@ def no_correct_answer(root: Path) -> tuple[Path, int, str]:
     return path, line_of(path, "id: logo") + 2, "no choice is marked"
 
 
+def misspelt_field_in_the_quiz(root: Path) -> tuple[Path, int, str]:
+    path = root / QUIZ
+    text = path.read_text(encoding="utf-8")
+    start = text.index("id: logo")
+    at = text.index("correct: true", start)
+    path.write_text(text[:at] + "corect: true" + text[at + len("correct: true") :], "utf-8")
+    return path, line_of(path, "corect: true"), "'corect' is not a field here: use label or correct"
+
+
+def misspelt_field_in_the_rules(root: Path) -> tuple[Path, int, str]:
+    path, new = edit(root, RULES, "    hint: ", "    hnit: ")
+    return (
+        path,
+        line_of(path, new),
+        "'hnit' is not a field here: use id, fact, question, hint, select or answers",
+    )
+
+
 def yaml_syntax_error(root: Path) -> tuple[Path, int, str]:
     path, _ = edit(root, QUIZ, "  - id: journalist\n", "  - id: journalist\n   prompt: [unclosed\n")
     return path, line_of(path, "[unclosed"), "not valid YAML"
@@ -321,6 +339,8 @@ GUIDANCE_MISTAKES = [
     question_no_rule_reads,
     duplicate_id,
     no_correct_answer,
+    misspelt_field_in_the_quiz,
+    misspelt_field_in_the_rules,
     yaml_syntax_error,
 ]
 
@@ -379,10 +399,10 @@ TOGETHER: tuple[tuple[Mistake, ...], ...] = (
         duplicate_id,
     ),
     (duplicated_number, deleted_section_still_cited, rule_citing_nothing, no_correct_answer),
-    (unknown_answer_in_a_condition, yaml_syntax_error),
+    (unknown_answer_in_a_condition, yaml_syntax_error, misplaced_sub_clause),
     (unknown_fact_in_a_condition, unclosed_clause),
-    (condition_that_never_holds,),
-    (question_no_rule_reads,),
+    (condition_that_never_holds, misspelt_field_in_the_quiz, sub_clause_inside_its_clause),
+    (question_no_rule_reads, misspelt_field_in_the_rules, fourth_level),
     (bad_front_matter,),
     # Each writes in section 4, as the first group's mistakes do: a build of their own.
     (misplaced_sub_clause,),
@@ -407,6 +427,10 @@ def refusals(_breakable: Breakable) -> dict[str, Refusal]:
 @pytest.mark.parametrize("mistake", ALL_MISTAKES, ids=lambda m: m.__name__)
 def test_each_mistake_is_refused_with_file_and_line(refusals: dict[str, Refusal], mistake: Mistake) -> None:
     assert_refused(refusals[mistake.__name__])
+
+
+def test_a_misspelt_correct_is_one_message_not_a_missing_right_answer(refusals: dict[str, Refusal]) -> None:
+    assert "no choice is marked" not in refusals["misspelt_field_in_the_quiz"].result.stderr
 
 
 def test_an_index_saved_with_a_bom_is_still_a_policy(handbook: Path) -> None:

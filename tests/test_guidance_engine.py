@@ -250,6 +250,35 @@ def test_quiz_validation_lists_every_problem_with_its_path() -> None:
     ]
 
 
+def test_a_misspelt_field_is_refused_by_name_with_the_fields_it_may_be() -> None:
+    quiz = {"title": "Q", "questions": [question("a", False, False)], "intro ": "i"}
+    quiz["questions"][0]["choices"][1] = {"label": "c1", "corect": True}
+    assert problems(load_quiz, quiz) == [
+        "intro : 'intro ' is not a field here: use policy, title, intro or questions",
+        "questions.0.choices.1.corect: 'corect' is not a field here: use label or correct",
+    ]  # and no follow-on "no choice is marked 'correct: true'": the typo may be that mark
+    rules = rules_file(no_rule={"titel": "t"}, not_covered=[{"clause": "1.1", "reasons": "r"}])
+    rules["questions"][0]["hnit"] = "h"
+    rules["questions"][0]["answers"][0]["exclusiv"] = True
+    rules["rules"][0]["outcomes"] = "do"
+    rules["rules"][1]["under_review"] = True  # the build's own mark, never refused
+    assert [(path, message.split(":")[0]) for path, _, message in kinds(rules)] == [
+        ("questions.0.hnit", "'hnit' is not a field here"),
+        ("questions.0.answers.0.exclusiv", "'exclusiv' is not a field here"),
+        ("rules.0.outcomes", "'outcomes' is not a field here"),
+        ("no_rule.titel", "'titel' is not a field here"),
+        ("not_covered.0.reasons", "'reasons' is not a field here"),
+        ("not_covered.0.reason", "'reason' is missing"),
+    ]
+    assert "use id, cites, when, outcome, title or text" in kinds(rules)[2][2]
+
+
+def test_no_rule_written_as_one_line_is_refused_with_its_format() -> None:
+    (found,) = problems(load_rules, rules_file(no_rule="The policy does not say"))
+    assert found.startswith("no_rule: 'no_rule' must be a set of fields, each on a line of its own")
+    assert "handbook/editors.md" in found
+
+
 def test_a_question_with_two_right_answers_is_refused() -> None:
     assert (
         "mark exactly one" in problems(load_quiz, {"title": "Q", "questions": [question("a", True, True)]})[0]

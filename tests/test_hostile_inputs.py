@@ -37,7 +37,7 @@ def test_nothing_is_published_when_a_page_holds_code(refused_build: tuple[Path, 
     root, stderr, status = refused_build
     assert status != 0
     assert not (root / "_build" / "html").exists(), "a refused build publishes nothing"
-    assert "The published site in _build/html was not changed." in stderr
+    assert stderr.rstrip().endswith("problems in the sources; the published site is unchanged.")
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=[c["id"] for c in REFUSED])
@@ -48,6 +48,13 @@ def test_each_hostile_page_is_refused_with_file_and_line(
     where = f"{refused_page(case).as_posix()}:{case['line']}: error:"
     reported = [line for line in stderr.splitlines() if line.startswith(where)]
     assert any(case["words"] in line for line in reported), f"{where} ... {case['words']}\n{stderr}"
+
+
+def test_a_refusal_is_in_our_words_only(refused_build: tuple[Path, str, int]) -> None:
+    _root, stderr, _status = refused_build
+    inserted = [line for line in stderr.splitlines() if "instead of inserting a file" in line]
+    assert len(inserted) >= 5, stderr  # {raw}, {eval-rst} raw, {include}, {literalinclude}, {csv-table}
+    assert not any("disabled" in line or "deactivated" in line for line in inserted), inserted
 
 
 def test_a_refusal_never_names_a_file_outside_the_handbook(refused_build: tuple[Path, str, int]) -> None:

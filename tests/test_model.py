@@ -118,3 +118,16 @@ def test_a_sub_clause_in_the_wrong_section_and_a_duplicate() -> None:
     found = messages(section(1, "1.1", "1.1.1", "1.1.1"), section(2, "2.1", "1.1.2"))
     assert "1.1.1 appears twice" in found[0] and "f.md:2" in found[0]
     assert "clause 1.1.2 is in section 2" in found[1]
+
+
+def test_one_mistake_gives_one_message_judged_by_the_editors_own_sequence() -> None:
+    [swapped] = messages(section(1, "1.1", "1.1.2", "1.1.1"))
+    assert "sub-clause 1.1.2 is out of order" in swapped and "should be 1.1.1" in swapped
+    [repeated] = messages(section(1, "1.1", "1.2", "1.2", "1.3"))
+    assert "1.2 appears twice" in repeated
+    [jumped] = messages(section(1, "1.1", "1.7", "1.3", "1.4"))
+    assert "clause 1.7 is out of order" in jumped and "should be 1.2" in jumped
+    [swapped_clauses] = messages(section(1, "1.1", "1.3", "1.2", "1.4"))
+    assert "clause 1.3 is out of order" in swapped_clauses
+    # Two mistakes are still two messages.
+    assert len(messages(section(1, "1.1", "1.3", "1.5"))) == 2

@@ -136,7 +136,9 @@ def test_make_serve_says_how_many_problems_a_failed_rebuild_found(
     page.write_text(page.read_text(encoding="utf-8") + "\nSee {clause}`3.99` and {clause}`3.98`.\n", "utf-8")
     said = serve.rebuild(handbook)
     assert said.startswith("Rebuild failed: 2 problems"), said
-    assert "The build found 2 problems" in capsys.readouterr().err  # the problems themselves still listed
+    assert (
+        "Refused: 2 problems in the sources" in capsys.readouterr().err
+    )  # the problems themselves still listed
 
 
 # ---- 5: invisible and direction-changing characters --------------------------------------

@@ -92,7 +92,10 @@ def test_the_pdf_prints_sub_clauses_in_order(drafts: tuple[Path, str]) -> None:
         text=True,
         check=True,
     ).stdout
-    numbers = re.findall(r"^\s*(\d+\.\d+(?:\.\d+)?)\s", text, re.M)
+    body = "\f".join(
+        page for page in text.split("\f") if "Contents" not in page
+    )  # the body, not its contents
+    numbers = re.findall(r"^\s*(\d+\.\d+(?:\.\d+)?)\s", body, re.M)
     assert [n for n in numbers if n.startswith("2.")] == [
         "2.0",
         "2.1",
@@ -164,6 +167,8 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     entry = next(p for p in manifest(site)["policies"] if p["id"] == "safeguarding")
     assert entry["current"] == "1.1" and [v["version"] for v in entry["versions"]] == ["1.0", "1.1"]
     assert {p["id"] for p in manifest(site)["policies"]} == {"social-media", "safeguarding", "visitors"}
+    landing = (site / "safeguarding/index.html").read_text(encoding="utf-8")  # its contents, as headed
+    assert ">1.0 Purpose</a>" in landing and ">1. Purpose</a>" not in landing
     moved = (site / "safeguarding/clause/2.1.2.html").read_text(encoding="utf-8")
     assert "2.1.2 is 2.1.3 since version 1.1" in moved and "../1.1/02-concerns.html#clause-2-1-3" in moved
     assert (site / "safeguarding/clause/2.1.1~1.1.html").is_file()  # the new sub-clause's own link
@@ -182,3 +187,50 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     index = (site / "_static/clausebook-clauses.js").read_text(encoding="utf-8")
     found = '"number":"2.1.3","section":"Reporting a concern","url":"safeguarding/1.1/02-concerns.html'
     assert found + '#clause-2-1-3"' in index
+
+
+# -- a draft is previewed, never found --------------------------------------------------------
+
+
+def search_index(site: Path) -> dict:
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def test_no_draft_is_in_the_sites_search_or_the_clause_search(drafts: tuple[Path, str]) -> None:
+    site, _log = drafts
+    index = search_index(site)
+    assert "social-media/1.0/04-prohibited-use" in index["docnames"]  # a released version is found
+    drafts_listed = [name for name in index["docnames"] if "/draft/" in name]
+    assert drafts_listed == [], drafts_listed
+    # Nor by a word only a draft has: a sub-clause of the unreleased safeguarding policy.
+    words = next(c["text"] for c in clauses(site, "safeguarding/draft") if c["number"] == "2.1.2")
+    titles = json.dumps(index["titles"]) + json.dumps(index["alltitles"])
+    assert "Safeguarding" not in titles and "Reporting a concern" not in titles
+    clause_search = (site / "_static" / "clausebook-clauses.js").read_text(encoding="utf-8")
+    assert "/draft/" not in clause_search and words not in clause_search
+    assert '"id":"social-media"' in clause_search
+
+
+def test_a_section_heading_shows_as_written_in_every_contents(drafts: tuple[Path, str]) -> None:
+    site, _log = drafts
+    source = THREE / "handbook" / "safeguarding"
+    headings = [
+        next(line[2:].strip() for line in page.read_text("utf-8").splitlines() if line.startswith("# "))
+        for page in sorted(source.glob("0*.md"))
+    ]
+    assert headings[0].startswith("1.0 ")  # written as many trust policies do
+    page = (site / "safeguarding/draft/02-concerns.html").read_text(encoding="utf-8")
+    nav = page[page.index('class="cb-policy-nav"') :]
+    nav = nav[: nav.index("</ol>")]
+    for heading in headings:
+        assert f">{heading}</a>" in nav, nav
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(site / "safeguarding/draft/safeguarding-draft.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    contents = next(page for page in text.split("\f") if "Contents" in page)
+    for heading in headings:
+        assert heading in contents and heading.replace(".0 ", ". ", 1) not in contents, contents

@@ -114,6 +114,14 @@ class Section:
     page: str
     clauses: tuple[Clause, ...] = ()
     location: Location | None = None
+    # The heading as the editor wrote it ("4.0 Gifts and hospitality"): every contents shows it so.
+    heading: str = field(default="", compare=False)
+
+    @property
+    def label(self) -> str:
+        if self.heading:
+            return self.heading
+        return f"{self.number}. {self.title}" if self.number is not None else self.title
 
 
 @dataclass(frozen=True)
@@ -182,13 +190,36 @@ def numbering_problems(sections: Sequence[Section]) -> list[Problem]:
     return problems
 
 
+class _Run:
+    """The numbers of one level (the clauses of a section, or the sub-clauses of a clause) as
+    the editor wrote them, judged so that one mistake gives one message: after a mistake, a
+    number fits if it follows the last one written (5.2, 5.2, 5.3) or its place in the list
+    (4.1, 4.2, 4.2, 4.4), or if it fills the gap the mistake left (5.1.2 then 5.1.1)."""
+
+    def __init__(self) -> None:
+        self.last = 0  # the highest number written so far
+        self.count = 0  # how many numbers were written
+        self.used: set[int] = set()
+
+    def expected(self) -> int:
+        return self.last + 1
+
+    def fits(self, item: int) -> bool:
+        return item in (self.last + 1, self.count + 1) or (item < self.last and item not in self.used)
+
+    def take(self, item: int) -> None:
+        self.used.add(item)
+        self.last = max(self.last, item)
+        self.count += 1
+
+
 def _clause_problems(
     section: Section, expected_section: int, seen: dict[ClauseNumber, Clause]
 ) -> Iterable[Problem]:
     """Each level in order, once, within its parent: 4.1, 4.2, 4.2.1, 4.2.2, 4.3..."""
-    expected_item = 1
+    clauses = _Run()
     parent: ClauseNumber | None = None  # the last clause, which sub-clauses that follow belong to
-    expected_sub = 1
+    subs = _Run()
     for clause in section.clauses:
         number = clause.number
         first = seen.get(number)
@@ -198,29 +229,28 @@ def _clause_problems(
                 f"clause {number} appears twice{where}: give each clause its own number",
                 clause.location,
             )
-            if number.depth == 2:
-                expected_item = max(expected_item, number.item) + 1
+            (clauses if number.depth == 2 else subs).take(number.item)
             continue
         seen[number] = clause
         if number.section != expected_section:
             yield Problem(
                 f"clause {number} is in section {expected_section}: number it "
-                f"{expected_section}.{expected_item}, or move it to section {number.section}",
+                f"{expected_section}.{clauses.expected()}, or move it to section {number.section}",
                 clause.location,
             )
-            expected_item += 1
+            clauses.take(clauses.expected())
         elif number.depth == 2:
-            if number.item != expected_item:
+            if not clauses.fits(number.item):
                 yield Problem(
                     f"clause {number} is out of order: the clause here should be "
-                    f"{expected_section}.{expected_item} (clauses run {expected_section}.1, "
+                    f"{expected_section}.{clauses.expected()} (clauses run {expected_section}.1, "
                     f"{expected_section}.2... with no gaps)",
                     clause.location,
                 )
-            expected_item = max(expected_item, number.item) + 1
-            parent, expected_sub = number, 1
+            clauses.take(number.item)
+            parent, subs = number, _Run()
         elif parent is None or number.parent != str(parent):
-            here = f"{parent}.{expected_sub}" if parent is not None else None
+            here = f"{parent}.{subs.expected()}" if parent is not None else None
             instead = f", or number it {here} to make it part of clause {parent}" if here else ""
             yield Problem(
                 f"sub-clause {number} is part of clause {number.parent}, so it must come straight "
@@ -228,13 +258,13 @@ def _clause_problems(
                 clause.location,
             )
         else:
-            if number.item != expected_sub:
+            if not subs.fits(number.item):
                 yield Problem(
                     f"sub-clause {number} is out of order: the sub-clause here should be "
-                    f"{parent}.{expected_sub} (sub-clauses run {parent}.1, {parent}.2... with no gaps)",
+                    f"{parent}.{subs.expected()} (sub-clauses run {parent}.1, {parent}.2... with no gaps)",
                     clause.location,
                 )
-            expected_sub = max(expected_sub, number.item) + 1
+            subs.take(number.item)
 
 
 # -- the whole handbook as one build saw it (the internal model file) ----------------------

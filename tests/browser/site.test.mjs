@@ -47,6 +47,18 @@ test("Sphinx's own search finds a clause's words, offline", async () => {
   await page.close();
 });
 
+test("search never finds a draft: it is previewed at its address, not listed", async () => {
+  const page = await browser.context.newPage();
+  // A word of the policy's title: every version's pages hold it, a draft's too.
+  const word = policy.title.split(/\s+/).sort((a, b) => b.length - a.length)[0];
+  await page.goto(`${server.base}search.html?q=${encodeURIComponent(word)}`);
+  await page.waitForFunction(() => /found|did not match/i.test(document.querySelector(".search-summary")?.textContent ?? ""), null, { timeout: 15000 });
+  const hrefs = await page.locator("#search-results li a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  assert.ok(hrefs.some((href) => href.includes(`${policy.id}/${version.version}/`)), `the version in force is found: ${hrefs.join()}`);
+  assert.deepEqual(hrefs.filter((href) => href.includes("/draft/")), [], "no draft page is a search result");
+  await page.close();
+});
+
 test("a keyboard user can skip to the content and reach a clause link", async () => {
   const page = await browser.context.newPage();
   await page.goto(server.base + clauses[0].url.split("#")[0]);

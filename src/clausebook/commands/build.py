@@ -138,6 +138,16 @@ def without_notices(record: logging.LogRecord) -> bool:
     return not (getattr(record, "type", "") == "clausebook" and getattr(record, "subtype", "") in NOTICES)
 
 
+# Sphinx's and MyST's own reports, which the build says in its own words or an editor has no use
+# for: the summary ("build finished with problems, 12 warnings (with warnings treated as
+# errors)."; the build ends with its own line) and MyST's configuration, printed on every run.
+CHATTER = re.compile(r"^(?:\x1b\[[0-9;]*m)*(?:build (?:succeeded|finished)|myst v)")
+
+
+def without_chatter(record: logging.LogRecord) -> bool:
+    return not CHATTER.match(str(record.msg))  # (a message may be a translation proxy)
+
+
 STAGED_PATH = re.compile(r"/[^\s:()'\"]+\.md")
 
 # Sphinx's own messages, with what an editor should do about them.
@@ -158,9 +168,13 @@ HINTS = (
 def explain(message: str) -> str:
     from clausebook.sphinxext.safety import HINTS as SAFETY_HINTS
 
-    for sphinx_says, hint in (*HINTS, *SAFETY_HINTS):
+    for sphinx_says, hint in HINTS:
         if sphinx_says in message:
             return f"{hint} ({message})"
+    for docutils_says, hint in SAFETY_HINTS:
+        # docutils' words ('"raw" directive disabled.') say nothing an editor can act on.
+        if docutils_says in message:
+            return hint
     return message
 
 
@@ -174,7 +188,12 @@ def exclusive(paths: Paths) -> Iterator[None]:
 
 
 def run_sphinx(
-    paths: Paths, report: Report, status: TextIO | None, jobs: int, overrides: dict[str, str] | None = None
+    paths: Paths,
+    report: Report,
+    status: TextIO | None,
+    jobs: int,
+    overrides: dict[str, str] | None = None,
+    verbose: bool = False,
 ) -> bool:
     from sphinx.application import Sphinx
     from sphinx.errors import ExtensionError, SphinxError
@@ -186,6 +205,10 @@ def run_sphinx(
         nocolor()
 
     handler: ProblemHandler | None = None
+    # MyST reports its configuration while Sphinx starts, before Sphinx's own handlers exist.
+    myst = logging.getLogger(f"{SPHINX_LOGGER}.myst_parser.sphinx_ext.main")
+    if not verbose:
+        myst.addFilter(without_chatter)
     try:
         with patch_docutils(paths.handbook), docutils_namespace():
             app = Sphinx(
@@ -205,6 +228,10 @@ def run_sphinx(
             # Notices are told once, by the handler; Sphinx's own progress stream leaves them out.
             for sphinx_handler in logging.getLogger(SPHINX_LOGGER).handlers:
                 sphinx_handler.addFilter(without_notices)
+                if not verbose:
+                    sphinx_handler.addFilter(without_chatter)
+            # "The HTML pages are in _build/.work/html.": the site is where the build ends by saying.
+            app.builder.epilog = ""  # type: ignore[misc]
             logging.getLogger(SPHINX_LOGGER).addHandler(handler)
             app.build()
     except ExtensionError as error:
@@ -214,6 +241,7 @@ def run_sphinx(
         report.add(f"handbook/conf.py: error: {error}")
         return False
     finally:
+        myst.removeFilter(without_chatter)
         if handler is not None:
             logging.getLogger(SPHINX_LOGGER).removeHandler(handler)
     return app.statuscode == 0
@@ -268,6 +296,15 @@ def forget_environment(paths: Paths) -> None:
     shutil.rmtree(paths.outdir, ignore_errors=True)
 
 
+def refusal(count: int, publish_site: bool) -> str:
+    """The build's last line when it refused: how many problems, and that nothing changed."""
+    if not count:
+        found = "Refused: the build failed (a bug in Clausebook, not in your files: please report it)"
+    else:
+        found = f"Refused: {count} problem{'s' if count != 1 else ''} in the sources"
+    return f"{found}; {'the published site is unchanged' if publish_site else 'nothing was written'}."
+
+
 def build(
     root: Path,
     *,
@@ -276,6 +313,7 @@ def build(
     quiet: bool = False,
     overrides: dict[str, str] | None = None,
     told: list[str] | None = None,
+    verbose: bool = False,
 ) -> int:
     """Build the handbook at ``root``; return the exit status (0 on success). The notices
     printed are added to ``told``, if given (``make release`` repeats some in its summary)."""
@@ -287,17 +325,11 @@ def build(
         stage(paths.handbook, paths.srcdir, paths.decoded)
         remove_stale_output(paths)
         remove_stale_static(paths.outdir)
-        ok = run_sphinx(paths, report, None if quiet else sys.stdout, jobs, overrides) and not report.problems
+        status = None if quiet else sys.stdout
+        ok = run_sphinx(paths, report, status, jobs, overrides, verbose) and not report.problems
         if not ok:
             forget_environment(paths)
-            count = len(report.problems)
-            kept = "The published site in _build/html was not changed." if publish_site else ""
-            found = (
-                f"The build found {count} problem{'s' if count != 1 else ''} (listed above)."
-                if count
-                else "The build failed (a bug in Clausebook, not in your files: please report it)."
-            )
-            print(f"\n{found} {kept}", file=sys.stderr)
+            print(f"\n{refusal(len(report.problems), publish_site)}", file=sys.stderr)
             return 1
         if publish_site:
             publish(paths)

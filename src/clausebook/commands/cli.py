@@ -16,13 +16,27 @@ def _overrides(args: argparse.Namespace) -> dict[str, str]:
 def _build(args: argparse.Namespace) -> int:
     from clausebook.commands.build import build
 
-    return build(args.root, publish_site=True, jobs=args.jobs, quiet=args.quiet, overrides=_overrides(args))
+    return build(
+        args.root,
+        publish_site=True,
+        jobs=args.jobs,
+        quiet=args.quiet,
+        overrides=_overrides(args),
+        verbose=args.verbose,
+    )
 
 
 def _check(args: argparse.Namespace) -> int:
     from clausebook.commands.build import build
 
-    return build(args.root, publish_site=False, jobs=args.jobs, quiet=args.quiet, overrides=_overrides(args))
+    return build(
+        args.root,
+        publish_site=False,
+        jobs=args.jobs,
+        quiet=args.quiet,
+        overrides=_overrides(args),
+        verbose=args.verbose,
+    )
 
 
 def _pdf(args: argparse.Namespace) -> int:
@@ -86,6 +100,9 @@ def parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("-j", "--jobs", type=int, default=1, help="processes for reading and writing")
         command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+        command.add_argument(
+            "-v", "--verbose", action="store_true", help="also print Sphinx's and MyST's own reports"
+        )
         command.add_argument(
             "--today", default="", help="build the site as of this date (YYYY-MM-DD), to preview"
         )

@@ -144,7 +144,7 @@ class ProblemCount(io.TextIOBase):
         self.problems = 0
 
     def write(self, text: str) -> int:
-        found = re.search(r"The build found (\d+) problem", text)
+        found = re.search(r"Refused: (\d+) problem", text)
         if found:
             self.problems = int(found[1])
         return self.out.write(text)

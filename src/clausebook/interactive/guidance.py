@@ -72,6 +72,16 @@ class _Reader:
     def fail(self, path: Path, message: str, kind: str = FORMAT) -> None:
         self.problems.append(GuidanceProblem(path, message, kind))
 
+    def known(
+        self, data: Mapping[str, Any], path: Path, fields: Sequence[str], also: Sequence[str] = ()
+    ) -> bool:
+        """Refuse a field this item does not have (a typo, like 'corect'), by name; True if none.
+        ``also``: fields the build adds, accepted but not offered to the editor."""
+        unknown = [key for key in data if key not in fields and key not in also]
+        for key in unknown:
+            self.fail((*path, str(key)), f"'{key}' is not a field here: use {_listed(fields)}")
+        return not unknown
+
     def text(self, data: Mapping[str, Any], key: str, path: Path, *, required: bool = True) -> str:
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -134,21 +144,35 @@ class _Reader:
         return node_id
 
 
+def _listed(fields: Sequence[str]) -> str:
+    return ", ".join(fields[:-1]) + f" or {fields[-1]}" if len(fields) > 1 else fields[0]
+
+
+# The fields of each item of a quiz file (quizzes/schema/quiz.schema.json says the same).
+QUIZ_FIELDS = ("policy", "title", "intro", "questions")
+QUESTION_FIELDS = ("id", "prompt", "choices", "cites", "explanation")
+CHOICE_FIELDS = ("label", "correct")
+
+
 def load_quiz(data: Mapping[str, Any], clauses: Collection[str]) -> Quiz:
     """A quiz from plain data, checked against the clause numbers of its policy version."""
     reader = _Reader()
+    reader.known(data, (), QUIZ_FIELDS)
     seen: dict[str, Path] = {}
     questions = []
     for path, item in reader.items(data, "questions", ()):
+        reader.known(item, path, QUESTION_FIELDS)
         question_id = reader.unique_id(item, path, seen)
         choices = []
+        misspelt = False  # a choice with an unknown field ('corect') may be the one meant right
         for choice_path, choice in reader.items(item, "choices", path):
+            misspelt |= not reader.known(choice, choice_path, CHOICE_FIELDS)
             correct = choice.get("correct", False)
             if not isinstance(correct, bool):
                 reader.fail((*choice_path, "correct"), "'correct' must be true or false")
             choices.append(Choice(reader.text(choice, "label", choice_path), correct is True))
         right = sum(choice.correct for choice in choices)
-        if choices and right == 0:
+        if choices and right == 0 and not misspelt:
             reader.fail((*path, "choices"), "no choice is marked 'correct: true': mark the right answer")
         elif right > 1:
             reader.fail((*path, "choices"), "more than one choice is correct: mark exactly one")

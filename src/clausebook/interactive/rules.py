@@ -35,6 +35,24 @@ STRENGTH = {kind: rank for rank, kind in enumerate(OUTCOMES)}
 
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
+# The fields of each item of a rules file (quizzes/schema/rules.schema.json says the same).
+RULES_FIELDS = (
+    "policy",
+    "title",
+    "page",
+    "intro",
+    "outcomes",
+    "no_rule",
+    "questions",
+    "rules",
+    "not_covered",
+)
+QUESTION_FIELDS = ("id", "fact", "question", "hint", "select", "answers")
+ANSWER_FIELDS = ("id", "label", "exclusive")
+RULE_FIELDS = ("id", "cites", "when", "outcome", "title", "text")
+NO_RULE_FIELDS = ("title", "text", "cites")
+NOT_COVERED_FIELDS = ("clause", "reason")
+
 DEFAULT_TITLE = "Should I do this?"
 DEFAULT_PAGE = "guidance"
 DEFAULT_NO_RULE_TITLE = "The policy does not speak to this directly"
@@ -115,11 +133,14 @@ Answers = Mapping[str, frozenset[str]]
 def load_rules(data: Mapping[str, Any], clauses: Collection[str]) -> Rules:
     """Guidance rules from plain data, checked against the clause numbers of its policy version."""
     reader = _Reader()
+    reader.known(data, (), RULES_FIELDS)
     questions = _read_questions(reader, data)
     by_id = {q.id: q for q in questions}
     seen: dict[str, Path] = {}
     rules = []
     for path, item in reader.items(data, "rules", ()):
+        # 'under_review' is the build's, never the editor's: a rule held for review after an amendment.
+        reader.known(item, path, RULE_FIELDS, also=("under_review",))
         rule_id = reader.unique_id(item, path, seen)
         _check_id(reader, rule_id, (*path, "id"))
         outcome = reader.text(item, "outcome", path)
@@ -174,8 +195,14 @@ def load_rules(data: Mapping[str, Any], clauses: Collection[str]) -> Rules:
             outcomes[kind] = reader.text(headings, kind, ("outcomes",))
     no_rule_data = data.get("no_rule") or {}
     if not isinstance(no_rule_data, Mapping):
-        reader.fail(("no_rule",), "'no_rule' must be a set of fields: title, text, cites")
+        reader.fail(
+            ("no_rule",),
+            "'no_rule' must be a set of fields, each on a line of its own under it and indented: "
+            "title:, text: and cites: (see 'How the guidance rules work' in handbook/editors.md)",
+        )
         no_rule_data = {}
+    else:
+        reader.known(no_rule_data, ("no_rule",), NO_RULE_FIELDS)
     no_rule = NoRule(
         reader.text(no_rule_data, "title", ("no_rule",), required=False) or DEFAULT_NO_RULE_TITLE,
         reader.text(no_rule_data, "text", ("no_rule",), required=False) or DEFAULT_NO_RULE_TEXT,
@@ -183,6 +210,7 @@ def load_rules(data: Mapping[str, Any], clauses: Collection[str]) -> Rules:
     )
     not_covered = []
     for path, item in reader.items(data, "not_covered", ()) if "not_covered" in data else ():
+        reader.known(item, path, NOT_COVERED_FIELDS)
         number = str(item.get("clause", ""))
         if number not in clauses:
             reader.fail(
@@ -217,6 +245,7 @@ def _read_questions(reader: _Reader, data: Mapping[str, Any]) -> tuple[Question,
     seen: dict[str, Path] = {}
     questions = []
     for path, item in reader.items(data, "questions", ()):
+        reader.known(item, path, QUESTION_FIELDS)
         question_id = reader.unique_id(item, path, seen)
         _check_id(reader, question_id, (*path, "id"))
         select = item.get("select", "one")
@@ -227,6 +256,7 @@ def _read_questions(reader: _Reader, data: Mapping[str, Any]) -> tuple[Question,
         answers = []
         answer_ids: dict[str, Path] = {}
         for answer_path, answer in reader.items(item, "answers", path):
+            reader.known(answer, answer_path, ANSWER_FIELDS)
             answer_id = reader.unique_id(answer, answer_path, answer_ids)
             _check_id(reader, answer_id, (*answer_path, "id"))
             exclusive = answer.get("exclusive", False) is True

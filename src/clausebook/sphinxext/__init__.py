@@ -26,6 +26,7 @@ from clausebook.sphinxext.references import setup_references
 from clausebook.sphinxext.referring import setup_referring
 from clausebook.sphinxext.safety import setup_safety
 from clausebook.sphinxext.site import setup_site
+from clausebook.sphinxext.unsearched import setup_unsearched
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_site(app)
     setup_escaping(app)
     setup_clause_search(app)
+    setup_unsearched(app)
     setup_docs(app)
     setup_guidance(app)
     setup_guidance_files(app)

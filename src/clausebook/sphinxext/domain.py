@@ -202,7 +202,9 @@ class ClausebookDomain(Domain):
             for num, text, ln in self.data["clauses"].get(docname, [])
         )
         heading_number, heading_title = parse_section_heading(title)
-        return Section(heading_number, heading_title, docname, clauses, Location(path, line))
+        return Section(
+            heading_number, heading_title, docname, clauses, Location(path, line), heading=title.strip()
+        )
 
     def citable(self, index: str) -> dict[str, Citable]:
         """Clause numbers ("4.4") and numbers of sections without clauses ("3") -> their words."""

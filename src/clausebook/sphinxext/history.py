@@ -220,7 +220,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             for v in reversed(published)
         ]
         contents = [
-            {"number": s.number, "title": s.title, "url": page_url(app, s.page)}
+            {"number": s.number, "title": s.title, "label": s.label, "url": page_url(app, s.page)}
             for s in current.model.sections
         ]
         upcoming = [v for v in published if v.status == "future" and v is not current]

@@ -23,7 +23,7 @@ from clausebook import __version__
 from clausebook.interactive.rules import Rules, describe
 from clausebook.pdf import render as pdf
 from clausebook.sphinxext.domain import LABELS, ClausebookDomain, details_note, format_date, format_value
-from clausebook.sphinxext.entries import VersionEntry, entry_of_page, page_url, version_entries
+from clausebook.sphinxext.entries import VersionEntry, entry_of_page, page_url, released, version_entries
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.guidance_pages import loaded
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
@@ -45,6 +45,7 @@ class PrintSection:
     title: str
     anchor: str
     html: str
+    label: str  # the heading as the editor wrote it
 
 
 def pdf_name(entry: VersionEntry, school: str = "") -> str:
@@ -118,7 +119,11 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
     try:
         sections = [
             PrintSection(
-                s.number, s.title, f"section-{s.number}", Markup(_section_html(app, s.page, entry, site_url))
+                s.number,
+                s.title,
+                f"section-{s.number}",
+                Markup(_section_html(app, s.page, entry, site_url)),
+                s.label,
             )
             for s in entry.model.sections
         ]
@@ -223,14 +228,21 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
             warn(ClausebookWarning.TOOLING, str(error))
             return
         seconds = time.perf_counter() - started
+        what = printed_name(app, entry)
         if rendered.cached:
-            LOGGER.info(
-                f"PDF of {entry.model.title} {entry.model.version}: unchanged, kept ({seconds:.2f} s)"
-            )
+            LOGGER.info(f"PDF of {what}: unchanged, kept ({seconds:.2f} s)")
         else:
-            LOGGER.info(
-                f"PDF of {entry.model.title} {entry.model.version}: {rendered.pages} pages in {seconds:.2f} s"
-            )
+            LOGGER.info(f"PDF of {what}: {rendered.pages} pages in {seconds:.2f} s")
+
+
+def printed_name(app: Sphinx, entry: VersionEntry) -> str:
+    """The version a PDF prints, as the build names it: a draft is never named as the release."""
+    title = f"{entry.model.title} {entry.model.version}"
+    if entry.status != "draft":
+        return title
+    if released(version_entries(app).get(entry.model.policy, [])):
+        return f"{entry.model.title}, draft of changes to {entry.model.version}"
+    return f"{title}, draft (not released yet)"
 
 
 def page_context(

@@ -117,6 +117,7 @@ def page_context(
             {
                 "number": section.number,
                 "title": section.title,
+                "label": section.label,
                 "url": rel(section.page),
                 "is_current": section.page == pagename,
             }
