@@ -63,17 +63,26 @@ def test_every_random_interview_ends_in_a_verdict_of_rules_that_apply(
 
 def test_no_question_is_asked_that_cannot_change_the_verdict(guidance: Guidance) -> None:
     """At each step of a sample of interviews, two answers to the question asked lead to different
-    verdicts (the other answers kept, any new question answered with its first answer)."""
+    verdicts (the other answers kept; any new question it brings answered each way, one answer at a
+    time: an answer is told apart by the verdicts it can still lead to)."""
     assert guidance.rules is not None
     rules = guidance.rules
 
-    def finish(given: dict[str, frozenset[str]]) -> tuple[str, ...]:
-        interview = Interview.replay(rules, given)
-        while interview.pending is not None:
-            question = interview.pending
-            given = {**given, question.id: frozenset([question.answers[0].id])}
+    seen: dict[frozenset[tuple[str, frozenset[str]]], frozenset[tuple[str, ...]]] = {}
+
+    def finish(given: dict[str, frozenset[str]]) -> frozenset[tuple[str, ...]]:
+        key = frozenset(given.items())
+        if key not in seen:
             interview = Interview.replay(rules, given)
-        return tuple(r.id for r in interview.verdict())
+            question = interview.pending
+            seen[key] = (
+                frozenset([tuple(r.id for r in interview.verdict())])
+                if question is None
+                else frozenset().union(
+                    *(finish({**given, question.id: frozenset([answer.id])}) for answer in question.answers)
+                )
+            )
+        return seen[key]
 
     sample = list(interviews(rules))[::25]
     assert len(sample) > 40
