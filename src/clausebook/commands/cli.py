@@ -13,30 +13,25 @@ def _overrides(args: argparse.Namespace) -> dict[str, str]:
     return {"clausebook_today": args.today} if args.today else {}
 
 
-def _build(args: argparse.Namespace) -> int:
+def _site(args: argparse.Namespace, *, publish_site: bool) -> int:
     from clausebook.commands.build import build
 
     return build(
         args.root,
-        publish_site=True,
+        publish_site=publish_site,
         jobs=args.jobs,
         quiet=args.quiet,
         overrides=_overrides(args),
         verbose=args.verbose,
     )
+
+
+def _build(args: argparse.Namespace) -> int:
+    return _site(args, publish_site=True)
 
 
 def _check(args: argparse.Namespace) -> int:
-    from clausebook.commands.build import build
-
-    return build(
-        args.root,
-        publish_site=False,
-        jobs=args.jobs,
-        quiet=args.quiet,
-        overrides=_overrides(args),
-        verbose=args.verbose,
-    )
+    return _site(args, publish_site=False)
 
 
 def _pdf(args: argparse.Namespace) -> int:
