@@ -330,3 +330,38 @@ def test_schema_refuses_an_unquoted_no() -> None:
     bad["questions"][0]["choices"][1]["label"] = False
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+@pytest.mark.parametrize(
+    ("kind", "where", "engine"),
+    [
+        ("quiz", (), "QUIZ_FIELDS"),
+        ("quiz", ("questions",), "QUESTION_FIELDS"),
+        ("quiz", ("questions", "choices"), "CHOICE_FIELDS"),
+        ("rules", (), "RULES_FIELDS"),
+        ("rules", ("questions",), "QUESTION_FIELDS"),
+        ("rules", ("questions", "answers"), "ANSWER_FIELDS"),
+        ("rules", ("rules",), "RULE_FIELDS"),
+        ("rules", ("no_rule",), "NO_RULE_FIELDS"),
+        ("rules", ("not_covered",), "NOT_COVERED_FIELDS"),
+    ],
+)
+def test_schema_offers_exactly_the_engines_fields(kind: str, where: tuple[str, ...], engine: str) -> None:
+    """Found: quiz.schema.json offered a per-question 'pins' field that the engine refuses, so
+    an editor's YAML tools accepted a file the build then failed on."""
+    from clausebook.interactive import guidance as quiz_engine
+    from clausebook.interactive import rules as rules_engine
+
+    schema = json.loads((REPO / "quizzes" / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    node = resolve(schema)
+    for step in where:
+        node = resolve(node["properties"][step])
+        node = resolve(node.get("items", node))
+    fields = getattr(rules_engine if kind == "rules" else quiz_engine, engine)
+    assert set(node["properties"]) == set(fields)
