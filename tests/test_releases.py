@@ -284,9 +284,15 @@ def test_pins_during_a_draft_confirm_the_drafts_words(handbook: Path) -> None:
     result = run_build(handbook)
     held = re.findall(r"the question '([\w-]+)' is held back from the draft", result.stderr)
     assert result.returncode == 0 and held
+    # A pin nothing needs (an item that is gone) is dropped, and the command says so.
+    pins_file = handbook / "quizzes" / f"{POLICY}.pins.json"
+    pins = json.loads(pins_file.read_text(encoding="utf-8"))
+    pins_file.write_text(json.dumps({**pins, "rule:gone": {"3": ["0000000000000000"]}}), encoding="utf-8")
     confirmed = run_build(handbook, "pins", "--policy", POLICY, "--items", f"quiz:{held[0]}")
     assert confirmed.returncode == 0, confirmed.stderr
     assert "to the words of the draft" in confirmed.stdout
+    assert "Dropped 1 pin(s) no longer needed:\n  rule:gone (no such item now)" in confirmed.stdout
+    assert "rule:gone" not in pins_file.read_text(encoding="utf-8")
     result = run_build(handbook)
     assert result.returncode == 0 and f"question '{held[0]}' is held back" not in result.stderr
 

@@ -2,7 +2,8 @@
 
 Items never pinned are pinned to the newest version's words; items named in
 ITEMS are re-confirmed after an amendment (their older pins stay, so earlier
-versions keep them too).
+versions keep them too). Pins nothing needs any more (an item that is gone, a
+clause an item no longer cites) are dropped, and listed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from clausebook.commands.build import Paths, build
 from clausebook.modelfile import read_model
 from clausebook.sources.yamlsource import read_yaml
-from clausebook.versions.pins import confirm, items, load, pins_path, save
+from clausebook.versions.pins import confirm, drop_stale, items, load, pins_path, save
 
 
 def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
@@ -51,6 +52,7 @@ def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
     path = pins_path(quizzes, policy)
     pins = load(path)
     updated = confirm(pins, found, texts, only)
+    dropped = drop_stale(pins, found, texts)
     save(path, pins)
     print(
         f"Pinned {len(updated)} item(s) of {policy} to the words of "
@@ -59,4 +61,8 @@ def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
     )
     for key in updated:
         print(f"  {key}")
+    if dropped:
+        print(f"Dropped {len(dropped)} pin(s) no longer needed:")
+        for what in dropped:
+            print(f"  {what}")
     return 0

@@ -95,6 +95,29 @@ def confirm(
     return updated
 
 
+def drop_stale(pins: Pins, found: Iterable[tuple[str, list[str]]], texts: Mapping[str, str]) -> list[str]:
+    """Drop the pins nothing needs any more, and say which: those of items that are gone, and of
+    clauses an item no longer cites (found: 'break-time' kept a 6.4 pin after it stopped citing
+    6.4, so the pins claimed a check the item no longer rests on).
+
+    A pin under a number the item no longer cites stays while its words are those of a clause
+    the item does cite: that clause was renumbered, and the pin is what confirms it.
+    """
+    cites = {key: set(numbers) for key, numbers in found}
+    dropped = []
+    for key in sorted(pins):
+        if key not in cites:
+            del pins[key]
+            dropped.append(f"{key} (no such item now)")
+            continue
+        current = {fingerprint(texts[n]) for n in cites[key] if n in texts}
+        for number in [n for n in pins[key] if n not in cites[key]]:
+            if not current & set(pins[key][number]):
+                del pins[key][number]
+                dropped.append(f"{key}: {number} (no longer cited)")
+    return dropped
+
+
 def save(path: Path, pins: Pins) -> None:
     header = {
         "_note": "Written by 'make pins' (Clausebook): "
