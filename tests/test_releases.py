@@ -291,7 +291,8 @@ def test_pins_during_a_draft_confirm_the_drafts_words(handbook: Path) -> None:
     confirmed = run_build(handbook, "pins", "--policy", POLICY, "--items", f"quiz:{held[0]}")
     assert confirmed.returncode == 0, confirmed.stderr
     assert "to the words of the draft" in confirmed.stdout
-    assert "Dropped 1 pin(s) no longer needed:\n  rule:gone (no such item now)" in confirmed.stdout
+    assert "pin(s) no longer needed:" in confirmed.stdout
+    assert "\n  rule:gone (no such item now)\n" in confirmed.stdout
     assert "rule:gone" not in pins_file.read_text(encoding="utf-8")
     result = run_build(handbook)
     assert result.returncode == 0 and f"question '{held[0]}' is held back" not in result.stderr
