@@ -105,3 +105,17 @@ def test_back_and_the_address(guidance: Guidance) -> None:
 )
 def test_a_broken_address_asks_from_the_first_question(guidance: Guidance, address: str) -> None:
     assert guidance.tree_view(address)["question"]["id"] == guidance.tree_view("")["question"]["id"]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS["scenarios"], ids=lambda s: s["name"])
+def test_every_group_in_1_3_reaches_the_same_rules(guidance: Guidance, scenario: dict[str, Any]) -> None:
+    """1.3 covers employees, consultants, volunteers and agency workers alike: whoever of them is
+    in the situation reaches the same outcome and clauses, with 1.3's note beside them (found: a
+    volunteer asked by a parent to take down a photo of pupils got no rule at all)."""
+    seen = set()
+    for role in ("employee", "consultant", "volunteer", "agency"):
+        view, _ = interview(guidance, {**scenario["answers"], "role": role})
+        verdict = view["verdict"]
+        seen.add((verdict["outcome"], frozenset(cited(verdict) - {"1.3"})))
+        assert ("1.3" in cited(verdict)) == (role != "employee")
+    assert len(seen) == 1, seen
