@@ -125,3 +125,38 @@ test("a new build is shown on the next visit, never the kept copy, and kept in i
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("an install the network cuts short keeps what arrived, and the next visit keeps the rest", { timeout: 90000 }, async () => {
+  // One page of the site cannot be fetched during the first visit (its connection drops).
+  const lost = clauses[0].url.split("#")[0];
+  let cutting = true;
+  const server = await serveSite(SITE, { cut: (path) => cutting && path === `/${lost}` });
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(server.base);
+    const installed = await page.evaluate(async () => (await navigator.serviceWorker.ready).active.state);
+    assert.ok(["activating", "activated"].includes(installed), "the install succeeds without the lost page");
+    const listed = async () => page.evaluate(async () => {
+      const list = await (await caches.open("clausebook-site")).match(new URL("clausebook-offline.json", location.href));
+      return list ? Object.keys((await list.json()).files) : [];
+    });
+    for (const end = Date.now() + 30000; !(await listed()).length; await page.waitForTimeout(250)) {
+      assert.ok(Date.now() < end, "the service worker never wrote its list");
+    }
+    assert.ok(!(await listed()).includes(lost), "the list names only the copies kept");
+    // The network is back: the next page's visit fetches the page that was lost.
+    cutting = false;
+    await page.goto(server.base);
+    for (const end = Date.now() + 30000; !(await listed()).includes(lost); await page.waitForTimeout(250)) {
+      assert.ok(Date.now() < end, "the lost page was never fetched again");
+    }
+    await copiesKept(page);
+    await server.close();
+    await page.goto(server.base + lost);
+    assert.ok(await page.locator(`[data-clause="${clauses[0].number}"]`).isVisible(), "offline, the page once lost reads");
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});
