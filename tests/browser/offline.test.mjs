@@ -135,8 +135,10 @@ test("an install the network cuts short keeps what arrived, and the next visit k
   try {
     const page = await browser.context.newPage();
     await page.goto(server.base);
-    const installed = await page.evaluate(async () => (await navigator.serviceWorker.ready).active.state);
-    assert.ok(["activating", "activated"].includes(installed), "the install succeeds without the lost page");
+    const active = () => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active));
+    for (const end = Date.now() + 30000; !(await active()); await page.waitForTimeout(250)) {
+      assert.ok(Date.now() < end, "the install did not succeed without the lost page");
+    }
     const listed = async () => page.evaluate(async () => {
       const list = await (await caches.open("clausebook-site")).match(new URL("clausebook-offline.json", location.href));
       return list ? Object.keys((await list.json()).files) : [];
