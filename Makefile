@@ -69,14 +69,9 @@ pytest: $(STAMP) $(NODE_STAMP) pdf-libraries test-tools
 	$(BIN)/pytest -n $(JOBS) --dist loadfile
 
 # The engine in real Pyodide (Node), and real headless Chromium, against the site `make html` built.
-# The offline test runs on its own: beside another browser it fails about one run in three (the
-# page's navigation, offline, sometimes goes to the network instead of the service worker that
-# has to start for it; an open problem of issue 15, not hidden: alone it passes).
-ALONE := tests/browser/offline.test.mjs
 browser: html test-tools
 	node --test tests/pyodide/
-	node --test --test-concurrency=2 $(filter-out $(ALONE),$(wildcard tests/browser/*.test.mjs))
-	node --test $(ALONE)
+	node --test --test-concurrency=2 tests/browser/*.test.mjs
 
 # Browser tests drive Debian's Chromium; the PDF tests read PDFs with poppler's pdftotext and
 # pdftoppm. Install them when missing (CI runs as root).

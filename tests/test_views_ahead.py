@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from clausebook.interactive import entry
-from clausebook.interactive.ahead import DEPTH, MAX_COMBINED, views_ahead
+from clausebook.interactive.ahead import AHEAD_FILE, DEPTH, IN_PAGE, MAX_COMBINED, in_page, views_ahead
 from clausebook.interactive.views import Guidance
 
 CLAUSES = {n: {"label": n, "text": f"Words of {n}.", "url": f"p.html#clause-{n}"} for n in ("1.1", "1.2")}
@@ -123,11 +123,26 @@ def test_a_policy_version_without_rules_embeds_nothing() -> None:
 
 
 def test_the_tree_page_embeds_exactly_what_the_engine_computes(site: Path) -> None:
-    html = (site / "social-media" / "1.0" / "should-i-post.html").read_text(encoding="utf-8")
+    folder = site / "social-media" / "1.0"
+    html = (folder / "should-i-post.html").read_text(encoding="utf-8")
     pattern = r'<script type="application/json" class="cb-views-ahead">(.*?)</script>'
     (table,) = re.findall(pattern, html, re.S)
     assert "</" not in table, "nothing in the table can close the script element"
-    assert json.loads(table) == views_ahead(site_guidance(site))
+    guidance = site_guidance(site)
+    # The first answer's views in the page; every first answers' views in the file it names.
+    assert json.loads(table)["views"] == views_ahead(guidance, depth=IN_PAGE)["views"]
+    assert f'data-ahead="{AHEAD_FILE}"' in html
+    assert json.loads((folder / AHEAD_FILE).read_text(encoding="utf-8")) == views_ahead(guidance)
+
+
+def test_the_page_holds_the_first_answers_views_and_the_file_the_rest() -> None:
+    guidance = rules_guidance(3, "one")
+    ahead = views_ahead(guidance, depth=2)
+    page = in_page(ahead, depth=1)
+    assert set(page["views"]) == addresses_within(guidance, 1)
+    assert page["complete"] is False  # the second answer's views are in the file only
+    second = addresses_within(guidance, 2) - addresses_within(guidance, 1)
+    assert set(ahead["views"]) - set(page["views"]) == second
 
 
 def test_the_workers_one_door_takes_and_gives_json(site: Path) -> None:

@@ -286,7 +286,9 @@ async function profiledVisit(context, url, profile, tap) {
     if (await page.locator('[data-engine-from="start"]').count()) {
       // Counted whole: a first visit ends once the snapshot and the offline copies are kept.
       await page.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 60000 });
-      await page.waitForFunction(async () => Boolean(await (await caches.open("clausebook-site")).match(new URL("/clausebook-offline.json", location.href).href)), null, { timeout: 60000, polling: 200 }).catch(() => {});
+      // Polled from here: waitForFunction would take an async check's promise for a yes at once.
+      const listKept = () => caches.open("clausebook-site").then((cache) => cache.match(new URL("/clausebook-offline.json", location.href).href)).then(Boolean);
+      for (const end = Date.now() + 60000; Date.now() < end && !(await page.evaluate(listKept)); await page.waitForTimeout(200));
     }
     const seen = await page.evaluate(() => ({
       paint: performance.getEntriesByName("first-contentful-paint")[0]?.startTime,

@@ -16,11 +16,13 @@ const TYPES = {
   ".png": "image/png", ".pdf": "application/pdf", ".tar": "application/x-tar",
 };
 
-/** Serve `root` on a free loopback port, as any static web server would. */
-export async function serveSite(root = SITE) {
+/** Serve `root` on a free loopback port, as any static web server would. While `cut(path)` is
+ *  true, a request for that path has its connection dropped, as a failing network does. */
+export async function serveSite(root = SITE, { cut = () => false } = {}) {
   const served = [];
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    if (cut(path)) { request.socket.destroy(); return; }
     let file = normalize(join(root, path));
     if (!file.startsWith(root)) { response.writeHead(403).end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");

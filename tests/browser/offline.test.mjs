@@ -14,18 +14,26 @@ const version = policy.versions.find((v) => v.status === "current");
 const clauses = JSON.parse(readFileSync(join(SITE, version.clauses), "utf8")).clauses;
 
 /** Until the service worker has kept every file the build lists and is the one in charge of the
- *  site's pages. */
-async function copiesKept(page) {
-  await page.waitForFunction(async () => {
+ *  site's pages. Polled from here: page.waitForFunction takes the promise an async check returns
+ *  for a truthy answer, so it would return at once, before the worker had finished installing
+ *  (going offline then made its install fail, and the offline page came from the network). */
+async function copiesKept(page, site = SITE, timeout = 30000) {
+  const files = Object.keys(JSON.parse(readFileSync(join(site, "clausebook-offline.json"), "utf8")).files);
+  const check = async (files) => {
     const root = new URL("../", document.querySelector('script[src*="clausebook-offline.js"]').src).href;
     const registration = await navigator.serviceWorker.getRegistration(root);
     if (registration?.active?.state !== "activated") return false;
     const cache = await caches.open("clausebook-site");
     const list = await cache.match(`${root}clausebook-offline.json`);
     if (!list) return false;
+    // The worker's list names the copies it has kept: all of the build's, each in the cache.
+    const listed = (await list.json()).files;
     const kept = new Set((await cache.keys()).map((request) => request.url));
-    return Object.keys((await list.json()).files).every((path) => kept.has(new URL(path, root).href));
-  }, null, { timeout: 30000, polling: 250 });
+    return files.every((path) => path in listed && kept.has(new URL(path, root).href));
+  };
+  for (const end = Date.now() + timeout; !(await page.evaluate(check, files)); await page.waitForTimeout(250)) {
+    if (Date.now() > end) throw new Error(`the service worker had not kept the site's files after ${timeout / 1000} s`);
+  }
 }
 
 async function openTool(page, url) {
@@ -57,9 +65,7 @@ test("after one visit to the tree, offline: a clause reads, the tree walks to a 
     await copiesKept(first);
     await first.close();
 
-    // The server is gone: every request fails as it does with no network. (Chromium's offline
-    // emulation is not used here: a navigation that has to start the stopped service worker is
-    // sometimes refused by the emulation before the worker sees it, which no reader meets.)
+    // The server is gone: every request fails as it does with no network.
     await server.close();
 
     const page = await browser.context.newPage();
@@ -100,7 +106,7 @@ test("a new build is shown on the next visit, never the kept copy, and kept in i
   try {
     const page = await browser.context.newPage();
     await page.goto(server.base);
-    await copiesKept(page);
+    await copiesKept(page, root);
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.reload(); // now served through the service worker
     assert.ok(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), "the service worker serves the page");
@@ -117,5 +123,42 @@ test("a new build is shown on the next visit, never the kept copy, and kept in i
   } finally {
     await browser.close();
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("an install the network cuts short keeps what arrived, and the next visit keeps the rest", { timeout: 90000 }, async () => {
+  // One page of the site cannot be fetched during the first visit (its connection drops).
+  const lost = clauses[0].url.split("#")[0];
+  let cutting = true;
+  const server = await serveSite(SITE, { cut: (path) => cutting && path === `/${lost}` });
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(server.base);
+    const active = () => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active));
+    for (const end = Date.now() + 30000; !(await active()); await page.waitForTimeout(250)) {
+      assert.ok(Date.now() < end, "the install did not succeed without the lost page");
+    }
+    const listed = async () => page.evaluate(async () => {
+      const list = await (await caches.open("clausebook-site")).match(new URL("clausebook-offline.json", location.href));
+      return list ? Object.keys((await list.json()).files) : [];
+    });
+    for (const end = Date.now() + 30000; !(await listed()).length; await page.waitForTimeout(250)) {
+      assert.ok(Date.now() < end, "the service worker never wrote its list");
+    }
+    assert.ok(!(await listed()).includes(lost), "the list names only the copies kept");
+    // The network is back: the next page's visit fetches the page that was lost.
+    cutting = false;
+    await page.goto(server.base);
+    for (const end = Date.now() + 30000; !(await listed()).includes(lost); await page.waitForTimeout(250)) {
+      assert.ok(Date.now() < end, "the lost page was never fetched again");
+    }
+    await copiesKept(page);
+    await server.close();
+    await page.goto(server.base + lost);
+    assert.ok(await page.locator(`[data-clause="${clauses[0].number}"]`).isVisible(), "offline, the page once lost reads");
+    await page.close();
+  } finally {
+    await browser.close();
   }
 });

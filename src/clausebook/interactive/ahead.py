@@ -19,6 +19,11 @@ from clausebook.interactive.views import Guidance
 # The first answers a reader gives while Python starts (a few seconds on a slow phone): the
 # first question's, and the one after it.
 DEPTH = 2
+# Of those, the page's HTML holds the first answer's views; the second's are in a file beside
+# the page (AHEAD_FILE), which the page fetches: in the HTML they made the first paint later
+# (measured with tools/bench_widget.mjs), and no one gives a second answer before a fetch returns.
+IN_PAGE = 1
+AHEAD_FILE = "views-ahead.json"
 # A "select all that apply" question with more answers than this is tabled one answer at a time
 # (2^n combinations otherwise); a combination not in the table waits for the engine.
 MAX_COMBINED = 6
@@ -66,3 +71,15 @@ def answers_to(question: Question) -> Iterator[frozenset[str]]:
         for chosen in combinations(ids, size):
             if valid(question, frozenset(chosen)):
                 yield frozenset(chosen)
+
+
+def in_page(ahead: dict[str, Any], depth: int = IN_PAGE) -> dict[str, Any]:
+    """The part of a :func:`views_ahead` table the page's HTML holds: the views within ``depth``
+    answers (an address has one part per answer, joined by ``;``). ``complete`` is false: the rest
+    is in the file."""
+    views = {address: view for address, view in ahead["views"].items() if answers_in(address) <= depth}
+    return {"views": views, "complete": ahead["complete"] and len(views) == len(ahead["views"])}
+
+
+def answers_in(address: str) -> int:
+    return len(address.split(";")) if address else 0

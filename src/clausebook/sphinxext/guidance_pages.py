@@ -22,7 +22,7 @@ from markupsafe import escape
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from clausebook.interactive.ahead import views_ahead
+from clausebook.interactive.ahead import AHEAD_FILE, in_page, views_ahead
 from clausebook.interactive.guidance import CITATION, CONDITION, UNREAD, GuidanceError, Quiz, load_quiz
 from clausebook.interactive.rules import DEFAULT_PAGE, OUTCOMES, Rules, describe, load_rules
 from clausebook.interactive.views import Guidance
@@ -507,6 +507,9 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             # The pages show the bundle, and the policy's sidebar and versions around it.
             key = fingerprint(data, stamp, navigation_of(app, entry.index), [v.status for v in versions])
             outputs = [Path(app.outdir) / f"{page}.html" for page in tool_pages(app, entry.index).values()]
+            ahead_file = Path(app.outdir) / entry.folder / AHEAD_FILE
+            if data.get("rules"):
+                outputs.append(ahead_file)
             if record.unchanged(f"pages:{entry.index}", key, *outputs):
                 continue
             guidance = Guidance.from_bundle(data)
@@ -531,14 +534,18 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             }
             if guidance.rules is not None:
                 start = guidance.tree_view("")
+                ahead = views_ahead(guidance)
+                write_json(ahead_file, ahead)
                 yield (
                     pages["tree"],
                     {
                         **common,
                         "title": escape(guidance.rules.title),
                         "cb_start": start,
-                        # The first answers' views, for taps before Python has started.
-                        "cb_ahead": views_ahead(guidance),
+                        # The first answers' views, for taps before Python has started: the
+                        # first answer's in the page, all of them in the file beside it.
+                        "cb_ahead": in_page(ahead),
+                        "cb_ahead_file": AHEAD_FILE,
                         "cb_checklist": checklist(guidance),
                     },
                     "clausebook/tree.html",

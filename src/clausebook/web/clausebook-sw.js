@@ -21,8 +21,11 @@ const LIST = "clausebook-offline.json";
 const IMMUTABLE = /\/_static\/pyodide\/([0-9a-f]{16})\//;
 const root = new URL("./", self.location.href);
 
+// A reader may close the page or lose the network before every copy is kept: the install still
+// succeeds with the copies that arrived (a failed install would keep none of them), and each later
+// page asks for the rest ("keep-copies").
 self.addEventListener("install", (event) => {
-  event.waitUntil(keepCopies().then(() => self.skipWaiting()));
+  event.waitUntil(keepCopies().catch(() => {}).then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -42,7 +45,8 @@ function keepCopies() {
 }
 
 // The build's files, fetched when a copy is missing or its content hash changed; then the copies of
-// files the build no longer has, and older runtimes, are forgotten.
+// files the build no longer has, and older runtimes, are forgotten. The list kept names only the
+// copies kept, so a file that could not be fetched this time is fetched next time.
 async function keepCopiesNow() {
   const response = await fetch(new URL(LIST, root), { cache: "no-cache" });
   if (!response.ok) return;
@@ -51,10 +55,18 @@ async function keepCopiesNow() {
   const kept = await cache.match(new URL(LIST, root));
   const before = kept ? (await kept.json()).files : {};
   const fetches = [];
+  const now = {}; // path: hash, of the copies kept
   for (const [path, hash] of Object.entries(list.files)) {
     const url = new URL(path, root).href;
-    if (before[path] === hash && (await cache.match(url))) continue;
-    fetches.push(fetch(url, { cache: "no-cache" }).then((answer) => answer.ok && cache.put(url, answer)));
+    if (before[path] === hash && (await cache.match(url))) {
+      now[path] = hash;
+      continue;
+    }
+    fetches.push(fetch(url, { cache: "no-cache" }).then(async (answer) => {
+      if (!answer.ok) return;
+      await cache.put(url, answer);
+      now[path] = hash;
+    }));
   }
   const engineName = ENGINE_CACHE_PREFIX + (new URL(list.engine, root).pathname.match(IMMUTABLE)?.[1] ?? "none");
   const engine = await caches.open(engineName);
@@ -64,8 +76,9 @@ async function keepCopiesNow() {
       fetches.push(fetch(url).then((answer) => answer.ok && engine.put(url, answer)));
     }
   }
-  await Promise.all(fetches);
-  await cache.put(new URL(LIST, root), new Response(JSON.stringify(list), { headers: { "content-type": "application/json" } }));
+  await Promise.allSettled(fetches);
+  const keptList = JSON.stringify({ ...list, files: now });
+  await cache.put(new URL(LIST, root), new Response(keptList, { headers: { "content-type": "application/json" } }));
   for (const path of Object.keys(before)) {
     if (!(path in list.files)) await cache.delete(new URL(path, root).href); // gone from the site
   }

@@ -186,14 +186,25 @@ function canonical(value) {
     : item));
 }
 
-// The views the engine computed at build time for the first answers (views_ahead).
+// The views the engine computed at build time for the first answers (views_ahead): the first
+// answer's are in the page; the second answer's come from the file named by data-ahead, fetched
+// at once (in the page's HTML they made its first paint later). Until it arrives, or if it never
+// does, a view not in the table waits for the engine.
 function viewsAhead(region) {
   const table = region.querySelector("script.cb-views-ahead");
+  let views = {};
   try {
-    return (table && JSON.parse(table.textContent).views) || {};
+    views = (table && JSON.parse(table.textContent).views) || {};
   } catch {
-    return {};
+    views = {};
   }
+  if (region.dataset.ahead) {
+    fetch(new URL(region.dataset.ahead, location.href))
+      .then((response) => (response.ok ? response.json() : { views: {} }))
+      .then((more) => { for (const [walk, view] of Object.entries(more.views ?? {})) views[walk] ??= view; })
+      .catch(() => {});
+  }
+  return views;
 }
 
 function treeWidget(region, engine) {
