@@ -275,7 +275,8 @@ def test_guidance_on_an_amended_clause_is_held_back_until_re_confirmed(handbook:
     assert release(handbook, "1.2", TODAY.isoformat()).returncode == 0
     assert run_build(handbook).returncode == 0
     assert one in citing(guidance(handbook, manifest(handbook)["versions"][-1]), "4.4")[0]
-    assert one in citing(guidance(handbook, old), "4.4")[0]
+    # 1.0 keeps the questions it was released with (a question added since was never in it).
+    assert citing(guidance(handbook, old), "4.4")[0] == released_questions
 
 
 def test_pins_during_a_draft_confirm_the_drafts_words(handbook: Path) -> None:
