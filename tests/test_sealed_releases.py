@@ -25,6 +25,9 @@ from pathlib import Path
 
 import pytest
 
+from clausebook.interactive import views
+from clausebook.interactive.rules import EDITION
+from clausebook.versions.sealed_guidance import changed_verdicts, sealed_records
 from conftest import BuildResult, copy_built, run_build
 
 SM = "social-media"
@@ -379,3 +382,31 @@ def test_guidance_advice_names_the_working_file_never_a_sealed_copy(history: His
     for name, result in history.results.items():
         for line in result.stderr.splitlines():
             assert "_guidance/" not in line, (name, line)
+
+
+def test_every_released_version_gives_the_verdicts_it_was_released_with(history: History) -> None:
+    """The engine is code, not sealed data: each version is read with the edition it was
+    released with, and gives its sealed record of verdicts line for line (1.1's was sealed as the
+    engine made it, although quizzes/ still held the record from before the citations moved)."""
+    records = sealed_records(history.root)
+    assert [record.parent.parent.name for record, _ in records] == ["1.0", "1.1", "1.2"]
+    assert changed_verdicts(history.root) == []
+    editions = {
+        v: json.loads((history.root / "handbook" / "_versions" / SM / v / "release.json").read_text())
+        for v in ("1.0", "1.1", "1.2")
+    }
+    assert [editions[v].get("engine") for v in ("1.0", "1.1", "1.2")] == [None, EDITION, EDITION]
+
+
+def test_a_sealed_verdict_the_engine_would_change_is_found(
+    history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An engine that forgot 1.0's edition (it reads every version as the newest) is caught, at
+    the sealed record's line, by `make check`'s comparison."""
+    monkeypatch.setattr(views, "engine_edition", lambda bundle: EDITION)
+    changed = changed_verdicts(history.root)
+    assert changed and {c.record.parts[-3] for c in changed} == {"1.0"}
+    first = changed[0]
+    lines = (history.root / first.record).read_text(encoding="utf-8").splitlines()
+    assert lines[first.line - 1] == first.sealed and "no rule applies" in first.now
+    assert f"{first.record}:{first.line}:" in str(first)

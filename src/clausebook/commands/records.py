@@ -10,13 +10,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from clausebook.interactive.record import verdicts_record
+from clausebook.interactive.record import RECORD_NAME, verdicts_record
 from clausebook.interactive.views import Guidance
 from clausebook.modelfile import model_path, read_model
 
 
 def record_path(root: Path, policy: str) -> Path:
-    return root / "quizzes" / f"{policy}.verdicts.md"
+    return root / "quizzes" / f"{policy}.{RECORD_NAME}"
 
 
 def expected_records(root: Path) -> dict[Path, str]:

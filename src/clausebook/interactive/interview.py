@@ -94,6 +94,16 @@ class Interview:
         given = {**dict(self.given if self.changing else self.answers), question_id: chosen}
         return Interview.replay(self.guidance, given)
 
+    def then(self, chosen: frozenset[str]) -> Interview:
+        """The pending question answered: the same interview as :meth:`answer` gives when no
+        answer is being changed, found without replaying the ones before (a walk of every
+        interview would otherwise replay each from the start)."""
+        assert self.pending is not None and not self.changing
+        asked = (*self.asked, (self.pending, chosen))
+        known = {question.id: answer for question, answer in asked}
+        given = tuple(known.items())
+        return Interview(self.guidance, given, asked, next_question(self.guidance, known))
+
     def back(self) -> Interview:
         return Interview.replay(self.guidance, dict(list(self.answers.items())[:-1]))
 

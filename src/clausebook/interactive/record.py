@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from clausebook.interactive.interview import Interview
-from clausebook.interactive.rules import Question, Rules, speaks
+from clausebook.interactive.rules import Question, Rules, edition_of, speaks
+
+RECORD_NAME = "verdicts.md"  # quizzes/<policy>.verdicts.md, and sealed as _guidance/verdicts.md
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ def interviews(guidance: Rules) -> Iterator[Interview]:
             yield interview
             continue
         question = interview.pending
-        pending.extend(interview.answer(question.id, chosen) for chosen in reversed(list(choices(question))))
+        pending.extend(interview.then(chosen) for chosen in reversed(list(choices(question))))
 
 
 def verdicts(guidance: Rules) -> list[Reached]:
@@ -67,7 +69,7 @@ def verdicts_record(guidance: Rules, source: str) -> str:
     by_id = {rule.id: rule for rule in guidance.rules}
     for item in reached:
         parts = [f"{by_id[r].outcome} `{r}` ({', '.join(by_id[r].cites)})" for r in item.rules]
-        if not speaks([by_id[r] for r in item.rules]):  # notes alone: the honest no-rule verdict
+        if not speaks([by_id[r] for r in item.rules], edition_of(guidance)):  # the honest no-rule verdict
             parts.insert(0, f"no rule applies ({', '.join(guidance.no_rule.cites)})")
         verdict = "; ".join(parts)
         answers = "; ".join(

@@ -14,6 +14,7 @@ with the path of the item, so the build can name the YAML line.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Collection, Iterator, Mapping
@@ -119,6 +120,7 @@ class Rules:
     rules: tuple[Rule, ...]
     no_rule: NoRule
     not_covered: tuple[NotCovered, ...]
+    edition: int = 0  # the engine edition that reads these rules (see EDITIONS); 0: the newest
 
     def question(self, question_id: str) -> Question:
         return next(q for q in self.questions if q.id == question_id)
@@ -387,10 +389,29 @@ def _depends_on(
     condition: Condition, question: Question, answers: Answers, questions: Mapping[str, Question]
 ) -> bool:
     """Whether some answer to ``question`` can still change whether ``condition`` holds."""
-    if question.id not in set(_questions_in(condition)):
+    names = _names_in(condition)
+    if question.id not in names:
         return False
-    rest = {k: v for k, v in answers.items() if k != question.id}
-    for filled in _completions(condition, rest | {question.id: frozenset()}, questions):
+    # Only the answers the condition reads matter, so the same few cases recur all through
+    # a walk of every interview (and on every tap in the browser): remember them.
+    known = tuple(sorted((k, v) for k, v in answers.items() if k in names and k != question.id))
+    return _depends_on_known(condition, question, known, tuple(questions[n] for n in sorted(names)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _names_in(condition: Condition) -> frozenset[str]:
+    return frozenset(_questions_in(condition))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _depends_on_known(
+    condition: Condition,
+    question: Question,
+    known: tuple[tuple[str, frozenset[str]], ...],
+    read: tuple[Question, ...],
+) -> bool:
+    questions = {q.id: q for q in read}
+    for filled in _completions(condition, dict(known) | {question.id: frozenset()}, questions):
         values = {
             holds(condition, {**filled, question.id: value}) for value in _possible(question, condition)
         }
@@ -411,14 +432,31 @@ def next_question(guidance: Rules, answers: Answers) -> Question | None:
     return None
 
 
+# Each change to what the engine tells a reader, for the same rules and the same answers, is
+# a new edition, never a silent change: a release records the edition it was made with, and
+# its guidance is read with that edition for ever, so a released version's verdicts never
+# change meaning (1.0 was released before notes stopped standing alone).
+EDITIONS: dict[int, str] = {
+    1: "the rules that apply are the verdict, a note alone included",
+    2: "notes alone never make a verdict: the honest no-rule verdict, with the notes beside it",
+}
+EDITION = max(EDITIONS)
+
 # Outcomes that only add to a verdict: a note never stands alone as one (found: a volunteer
 # whose only applying rule said "the policy covers you" was told nothing to do, not even 6.4).
 ADDS_ONLY = frozenset({"note"})
 
 
-def speaks(rules: Collection[Rule]) -> bool:
-    """Whether the rules that apply make a verdict; notes alone do not, and then the guidance
-    gives its honest "the policy does not speak to this" verdict, with the notes beside it."""
+def edition_of(guidance: Rules) -> int:
+    return guidance.edition or EDITION
+
+
+def speaks(rules: Collection[Rule], edition: int = EDITION) -> bool:
+    """Whether the rules that apply make a verdict. From edition 2, notes alone do not, and
+    then the guidance gives its honest "the policy does not speak to this" verdict, with the
+    notes beside it."""
+    if edition < 2:
+        return bool(rules)
     return any(rule.outcome not in ADDS_ONLY for rule in rules)
 
 

@@ -8,6 +8,7 @@ text, so the JavaScript side never handles Python objects).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 from clausebook.interactive.guidance import Quiz, load_quiz
 from clausebook.interactive.interview import Interview
 from clausebook.interactive.quiz import score
-from clausebook.interactive.rules import Rule, Rules, load_rules, speaks
+from clausebook.interactive.rules import EDITION, EDITIONS, Rule, Rules, edition_of, load_rules, speaks
 
 VERDICT_TITLE = "What the policy says about this"
 REVIEW_NOTE = (
@@ -38,6 +39,8 @@ class Guidance:
         clauses = bundle["clauses"]
         quiz = load_quiz(bundle["quiz"], clauses) if bundle.get("quiz") else None
         rules = load_rules(bundle["rules"], clauses) if bundle.get("rules") else None
+        if rules is not None:
+            rules = dataclasses.replace(rules, edition=engine_edition(bundle))
         return cls(bundle["policy"], bundle["version"], clauses, quiz, rules)
 
     @classmethod
@@ -90,7 +93,7 @@ class Guidance:
                         {"outcome": rule.outcome, "heading": self.rules.outcomes[rule.outcome], "rules": []}
                     )
                 groups[-1]["rules"].append(self.rule_view(rule))
-            if speaks(rules):
+            if speaks(rules, edition_of(self.rules)):
                 strongest = rules[0].outcome
                 view["verdict"] = {
                     "outcome": strongest,
@@ -154,6 +157,19 @@ class Guidance:
 
     def quiz_result_json(self, answers_json: str) -> str:
         return json.dumps(self.quiz_result(json.loads(answers_json)))
+
+
+def engine_edition(bundle: Mapping[str, Any]) -> int:
+    """The edition a bundle's guidance is read with: the one its version was released with
+    (the build puts it in the bundle), or the newest for a version not yet released."""
+    edition = bundle.get("engine", EDITION)
+    if edition not in EDITIONS:
+        raise ValueError(
+            f"this guidance was released with engine edition {edition!r}, which this Clausebook does not "
+            f"know (it knows {', '.join(map(str, EDITIONS))}): "
+            "install the Clausebook the release was made with"
+        )
+    return int(edition)
 
 
 def _order(question: Any) -> Any:

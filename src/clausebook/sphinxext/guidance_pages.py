@@ -35,7 +35,7 @@ from clausebook.versions.comparison import version_key
 from clausebook.versions.pins import changed_since_pinned, moved_citations
 from clausebook.versions.pins import items as pin_items
 from clausebook.versions.pins import load as load_pins
-from clausebook.versions.releases import GUIDANCE, quizzes_of
+from clausebook.versions.releases import GUIDANCE, engine_of, quizzes_of
 from clausebook.web import engine_assets
 
 KINDS = ("quiz", "rules")
@@ -412,6 +412,7 @@ def bundle(app: Sphinx, index: str) -> dict[str, Any] | None:
         "policy": meta["id"],
         "version": meta["version"],
         "title": meta["title"],
+        "engine": engine_of(domain.data["releases"].get(index)),
         "quiz": quiz_data if quiz else None,
         "rules": rules_data if rules else None,
         "clauses": {

@@ -16,11 +16,12 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clausebook.interactive.rules import EDITION
 from clausebook.model import Location, Problem
 from clausebook.versions.comparison import VERSION, version_key
 
@@ -31,6 +32,14 @@ IGNORED = ("_", ".")
 # frozen beside its sources: a reader of the version sees the guidance it was published with.
 GUIDANCE = "_guidance"
 QUIZZES = "quizzes"
+
+
+def engine_of(record: Mapping[str, Any] | None) -> int:
+    """The guidance engine edition a version is read with: the one its release recorded
+    (releases before editions were recorded are edition 1), the newest if not released."""
+    if record is None:
+        return EDITION
+    return int(record.get("engine", 1))
 
 
 class ReleaseError(ValueError):
@@ -276,6 +285,7 @@ def freeze(
     previous: str | None,
     today: dt.date,
     references: dict[str, dict[str, dict[str, str]]] | None = None,
+    generated: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the snapshot: all or nothing, then read-only, then the working index gets the new version."""
     working = handbook / policy
@@ -293,10 +303,17 @@ def freeze(
             copy.write_bytes(data)
             files[relative.as_posix()] = hashlib.sha256(data).hexdigest()
         guidance = {}
-        for name, source in guidance_sources(quizzes_of(working), policy).items():
+        # A generated file (the record of verdicts) is sealed as the engine makes it now, never
+        # a copy an editor forgot to regenerate: it is what the released version will say.
+        contents: dict[str, Path | str] = dict(guidance_sources(quizzes_of(working), policy))
+        contents.update(generated or {})
+        for name, content in sorted(contents.items()):
             copy = staging / GUIDANCE / name
             copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, copy)
+            if isinstance(content, str):
+                copy.write_text(content, encoding="utf-8")
+            else:
+                shutil.copyfile(content, copy)
             guidance[name] = sha256(copy)
         record = {
             "policy": policy,
@@ -308,6 +325,7 @@ def freeze(
             "identities": identities,
             "changes": changes,
             "guidance": guidance,
+            "engine": EDITION,
             "references": references or {},
             "note": "Written by 'make release' (Clausebook). Never edit a released version.",
         }

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from clausebook.commands.build import Paths, build
+from clausebook.interactive.record import RECORD_NAME, verdicts_record
+from clausebook.interactive.views import Guidance
 from clausebook.model import ModelVersion
 from clausebook.modelfile import read_model
 from clausebook.sources.staging import DRAFT
@@ -41,6 +43,16 @@ def recorded_references(version: ModelVersion, new_version: str) -> dict[str, di
             "version": identity.version if ":" in target else new_version,
         }
     return found
+
+
+def sealed_records(working: ModelVersion, policy: str) -> dict[str, str]:
+    """The generated guidance files sealed with a release: the record of every verdict, made by
+    the engine from the rules being released (so the sealed record is exactly what it says)."""
+    if not working.guidance or not working.guidance.get("rules"):
+        return {}
+    rules = Guidance.from_bundle(working.guidance).rules
+    assert rules is not None
+    return {RECORD_NAME: verdicts_record(rules, f"quizzes/{policy}.rules.yaml")}
 
 
 def change_label(change: dict[str, Any]) -> str:
@@ -120,6 +132,7 @@ def release(
         done[-1].version if done else None,
         today,
         recorded_references(working, version),
+        sealed_records(working, policy),
     )
     print(f"Released {policy} {version}, in force from {effective}: {target.relative_to(paths.root)}")
     for change in changes:

@@ -1,0 +1,70 @@
+"""A released version's guidance keeps the verdicts it was released with.
+
+Its rules are sealed as data, but the engine that reads them is code, and a change to what
+the engine tells a reader would change the verdicts of every sealed version. So a release
+seals the record of every verdict, as the engine gave it then, and the engine edition it was
+read with; this reads each sealed version again, with its edition, and compares.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from clausebook.interactive.record import RECORD_NAME, verdicts_record
+from clausebook.interactive.views import Guidance
+from clausebook.modelfile import read_model
+from clausebook.versions.releases import GUIDANCE, versions_folder
+
+
+@dataclass(frozen=True)
+class ChangedVerdict:
+    """A sealed verdict the engine no longer gives."""
+
+    record: Path  # the sealed record of every verdict
+    line: int
+    sealed: str  # the line as released ("" if the engine gives a verdict the record lacks)
+    now: str  # the line as the engine gives it now ("" if it no longer gives it)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.record}:{self.line}: this released version's guidance would change. Released: "
+            f"{self.sealed or '(nothing)'!r}; now: {self.now or '(nothing)'!r}. A change to what the "
+            "engine says must be a new edition (clausebook.interactive.rules.EDITIONS)"
+        )
+
+
+def sealed_records(root: Path) -> list[tuple[Path, str]]:
+    """Each released version's sealed record, with the record the engine gives it now."""
+    found = []
+    for policy in read_model(root).policies:
+        for version in policy.versions:
+            record = versions_folder(root / "handbook", policy.id) / version.version / GUIDANCE / RECORD_NAME
+            if version.status == "draft" or not record.is_file() or not version.guidance:
+                continue
+            rules = Guidance.from_bundle(version.guidance).rules
+            if rules is not None:
+                found.append((record, verdicts_record(rules, f"quizzes/{policy.id}.rules.yaml")))
+    return found
+
+
+def changed_verdicts(root: Path) -> list[ChangedVerdict]:
+    changed = []
+    for record, now in sealed_records(root):
+        sealed = record.read_text(encoding="utf-8").splitlines()
+        matcher = difflib.SequenceMatcher(a=sealed, b=now.splitlines(), autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            old, new = sealed[i1:i2], now.splitlines()[j1:j2]
+            for k in range(max(len(old), len(new))):
+                changed.append(
+                    ChangedVerdict(
+                        record.relative_to(root),
+                        i1 + min(k, len(old)) + 1,
+                        old[k] if k < len(old) else "",
+                        new[k] if k < len(new) else "",
+                    )
+                )
+    return changed
