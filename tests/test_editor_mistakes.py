@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from conftest import Breakable, BuildResult, copy_built, run_build, tree_digest
 
@@ -24,142 +26,64 @@ def line_of(path: Path, text: str) -> int:
     raise AssertionError(f"{text!r} not in {path}")
 
 
-def first_clause(page: Path) -> str:
-    match = re.search(r"\{clause\} (\d+\.\d+)", page.read_text(encoding="utf-8"))
-    assert match
-    return match[1]
-
-
 def section_file(root: Path, number: int) -> Path:
     return next((root / POLICY).glob(f"{number:02d}-*.md"))
 
 
-def renumber(page: Path, old: str, new: str) -> int:
-    text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace(f"{{clause}} {old}\n", f"{{clause}} {new}\n", 1), encoding="utf-8")
-    return line_of(page, f"{{clause}} {new}")
+# The mistakes themselves are data: tests/fixtures/editor-mistakes.yaml says how to read it.
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "fixtures" / "editor-mistakes.yaml").read_text(encoding="utf-8")
+)
+BY_ID = {case["id"]: case for case in CASES}
+assert len(BY_ID) == len(CASES), "two cases of one id in editor-mistakes.yaml"
 
 
-# Each mistake: (make it in the copy) -> (file, line, words the message must contain)
-Mistake = Callable[[Path], tuple[Path, int, str]]
+def case_file(root: Path, where: dict[str, Any]) -> Path:
+    if "section" in where:
+        return section_file(root, where["section"])
+    return root / where["file"]
 
 
-def duplicated_number(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 4)
-    line = renumber(page, "4.3", "4.2")
-    assert line
-    return page, line_of_nth(page, "{clause} 4.2", 2), "4.2 appears twice"
+def apply_edit(root: Path, step: dict[str, Any]) -> None:
+    path = case_file(root, step)
+    if "create" in step:
+        path.write_text(step["create"], encoding="utf-8")
+    elif step.get("delete"):
+        path.unlink()
+    elif "append" in step:
+        with path.open("a", encoding="utf-8") as out:
+            out.write(step["append"])
+    elif "regex" in step:
+        text = path.read_text(encoding="utf-8")
+        text, count = re.subn(step["regex"], step["with"], text, count=1, flags=re.S)
+        assert count == 1, (step, "matched nothing")
+        path.write_text(text, encoding="utf-8")
+    else:
+        encoding = step.get("encoding", "utf-8")
+        old, new = step["replace"].encode("utf-8"), step["with"].encode(encoding)
+        data, at = path.read_bytes(), -1
+        for _ in range(step.get("nth", 1)):
+            at = data.index(old, at + 1)
+        path.write_bytes(data[:at] + new + data[at + len(old) :])
 
 
-def line_of_nth(path: Path, text: str, nth: int) -> int:
-    lines = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]
-    return lines[nth - 1]
+def expected_line(root: Path, at: dict[str, Any]) -> int:
+    if "line" in at:
+        return int(at["line"])
+    path = case_file(root, at)
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    found = [number for number, line in enumerate(lines, 1) if at["find"] in line]
+    assert found, (at, "not found")
+    nth = at.get("nth", 1)
+    return found[nth - 1 if nth > 0 else nth] + at.get("offset", 0)
 
 
-def out_of_order(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 4)
-    return page, renumber(page, "4.2", "4.7"), "out of order"
-
-
-def wrong_section(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 5)
-    return page, renumber(page, "5.1", "6.1"), "is in section 5"
-
-
-def unknown_reference(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 3)
-    with page.open("a", encoding="utf-8") as out:
-        out.write("\nSee {clause}`4.99` for more.\n")
-    return page, line_of(page, "4.99"), "does not exist"
-
-
-def deleted_section_still_cited(root: Path) -> tuple[Path, int, str]:
-    gone = section_file(root, 7)
-    cited = first_clause(gone)
-    gone.unlink()
-    page = section_file(root, 3)
-    with page.open("a", encoding="utf-8") as out:
-        out.write(f"\nSee {{clause}}`{cited}`.\n")
-    return page, line_of(page, cited), "does not exist"
-
-
-def empty_clause(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 8)
-    with page.open("a", encoding="utf-8") as out:
-        out.write("\n:::{clause} 8.3\n:::\n")
-    return page, line_of(page, "{clause} 8.3"), "has no text"
-
-
-def file_in_no_contents(root: Path) -> tuple[Path, int, str]:
-    page = root / POLICY / "09-forgotten.md"
-    page.write_text("# 9. Forgotten\n\nWords.\n", encoding="utf-8")
-    return page, 1, "no table of contents"
-
-
-def not_utf8(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 7)
-    data = page.read_bytes().replace(b"monitor,", "monitor, café,".encode("latin-1"), 1)
-    page.write_bytes(data)
-    return page, line_of(page, "monitor,"), "not saved as UTF-8"
-
-
-def unnumbered_heading(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 6)
-    text = page.read_text(encoding="utf-8")
-    page.write_text(re.sub(r"^# 6\. ", "# ", text, count=1), encoding="utf-8")
-    return page, 1, "has no number"
-
-
-def bad_front_matter(root: Path) -> tuple[Path, int, str]:
-    page = root / POLICY / "index.md"
-    text = page.read_text(encoding="utf-8")
-    page.write_text(re.sub(r"effective: \S+", "effective: next spring", text, count=1), encoding="utf-8")
-    return page, line_of(page, "effective:"), "is not a date"
-
-
-def misplaced_sub_clause(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 4)
-    with page.open("a", encoding="utf-8") as out:
-        out.write("\n:::{clause} 4.1.1\nA sub-clause written by this test.\n:::\n")
-    return page, line_of(page, "{clause} 4.1.1"), "must come straight after clause 4.1"
-
-
-def sub_clause_inside_its_clause(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 4)
-    text, count = re.subn(
-        r":::\{clause\} 4\.1\n(.*?)\n:::\n",
-        "::::{clause} 4.1\n\\1\n\n:::{clause} 4.1.1\nA sub-clause written by this test.\n:::\n::::\n",
-        page.read_text(encoding="utf-8"),
-        count=1,
-        flags=re.S,
-    )
-    assert count == 1
-    page.write_text(text, encoding="utf-8")
-    return page, line_of(page, "{clause} 4.1"), "is written inside clause 4.1"
-
-
-def fourth_level(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 4)
-    with page.open("a", encoding="utf-8") as out:
-        out.write("\n:::{clause} 4.1.1.1\nWritten by this test.\n:::\n")
-    return page, line_of(page, "{clause} 4.1.1.1"), "more than three levels"
-
-
-MISTAKES = [
-    duplicated_number,
-    out_of_order,
-    wrong_section,
-    unknown_reference,
-    deleted_section_still_cited,
-    empty_clause,
-    file_in_no_contents,
-    not_utf8,
-    unnumbered_heading,
-    bad_front_matter,
-    misplaced_sub_clause,
-    sub_clause_inside_its_clause,
-    fourth_level,
-]
+def make(root: Path, name: str) -> tuple[Path, int, str]:
+    """Make the mistake ``name`` in the copy at ``root``: (file, line, words the message must contain)."""
+    case = BY_ID[name]
+    for step in case["edits"]:
+        apply_edit(root, step)
+    return case_file(root, case["at"]), expected_line(root, case["at"]), case["says"]
 
 
 @dataclass(frozen=True)
@@ -172,11 +96,11 @@ class Refusal:
     site_unchanged: bool
 
 
-def refuse(root: Path, mistakes: Sequence[Mistake]) -> dict[str, Refusal]:
-    """Make ``mistakes`` in the copy at ``root``, build once, and say what each was told."""
+def refuse(root: Path, names: Sequence[str]) -> dict[str, Refusal]:
+    """Make the mistakes ``names`` in the copy at ``root``, build once, and say what each was told."""
     published = root / "_build" / "html"
     before = tree_digest(published)
-    made = {mistake.__name__: mistake(root) for mistake in mistakes}
+    made = {name: make(root, name) for name in names}
     result = run_build(root)
     unchanged = tree_digest(published) == before
     return {
@@ -195,7 +119,7 @@ def assert_refused(refusal: Refusal) -> None:
 
 
 def test_every_problem_is_listed_in_one_run(handbook: Path) -> None:
-    expected = [mistake(handbook) for mistake in (out_of_order, unknown_reference, file_in_no_contents)]
+    expected = [make(handbook, name) for name in ("out_of_order", "unknown_reference", "file_in_no_contents")]
     result = run_build(handbook)
     assert result.returncode != 0
     for page, line, words in expected:
@@ -206,7 +130,7 @@ def test_every_problem_is_listed_in_one_run(handbook: Path) -> None:
 def test_a_fixed_mistake_builds_again(handbook: Path) -> None:
     page = section_file(handbook, 4)
     original = page.read_text(encoding="utf-8")
-    out_of_order(handbook)
+    make(handbook, "out_of_order")
     assert run_build(handbook).returncode != 0
     page.write_text(original, encoding="utf-8")
     result = run_build(handbook)
@@ -239,112 +163,6 @@ def edit(root: Path, relative: Path, old: str, new: str, nth: int = 1) -> tuple[
     return path, new
 
 
-def _last_line(path: Path, text: str) -> int:
-    return [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line][-1]
-
-
-def cites_missing_clause(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(root, RULES, 'cites: ["5.2"]', 'cites: ["5.9"]')
-    return path, line_of(path, new), "clause 5.9 does not exist"
-
-
-def rule_citing_nothing(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(root, RULES, 'cites: ["6.5"]', "cites: []")
-    return path, line_of(path, new), "cite at least one clause"
-
-
-def unknown_answer_in_a_condition(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(
-        root,
-        RULES,
-        "when: {activity: takedown, asked-by: school}",
-        "when: {activity: takedown, asked-by: the-head}",
-    )
-    return path, line_of(path, new), "'the-head' is not an answer to 'asked-by'"
-
-
-def unknown_fact_in_a_condition(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(
-        root, RULES, "when: {activity: seen, seen: misuse}", "when: {activity: seen, seeing: misuse}"
-    )
-    return path, line_of(path, new), "'seeing' is not the id of a question"
-
-
-def condition_that_never_holds(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(
-        root,
-        RULES,
-        'when: {activity: enquiry, written-approval: "yes"}',
-        'when: {activity: [enquiry], written-approval: "yes", all: [{activity: seen}]}',
-    )
-    return path, line_of(path, new), "can never hold"
-
-
-def question_no_rule_reads(root: Path) -> tuple[Path, int, str]:
-    path, _ = edit(
-        root,
-        RULES,
-        "\nrules:\n",
-        "\n  - id: year-group\n    fact: Year group\n    question: Which year do you teach?\n"
-        "    answers:\n      - {id: y1, label: Year 1}\n      - {id: y2, label: Year 2}\n\nrules:\n",
-    )
-    return path, line_of(path, "id: year-group"), "no rule reads the answers to 'year-group'"
-
-
-def duplicate_id(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(root, QUIZ, "id: which-sites", "id: who-is-covered")
-    return path, _last_line(path, new), "used twice"
-
-
-def no_correct_answer(root: Path) -> tuple[Path, int, str]:
-    path = root / QUIZ
-    text = path.read_text(encoding="utf-8")
-    start = text.index("id: logo")
-    end = text.index("cites:", start)
-    path.write_text(
-        text[:start] + text[start:end].replace("correct: true", "correct: false") + text[end:], "utf-8"
-    )
-    return path, line_of(path, "id: logo") + 2, "no choice is marked"
-
-
-def misspelt_field_in_the_quiz(root: Path) -> tuple[Path, int, str]:
-    path = root / QUIZ
-    text = path.read_text(encoding="utf-8")
-    start = text.index("id: logo")
-    at = text.index("correct: true", start)
-    path.write_text(text[:at] + "corect: true" + text[at + len("correct: true") :], "utf-8")
-    return path, line_of(path, "corect: true"), "'corect' is not a field here: use label or correct"
-
-
-def misspelt_field_in_the_rules(root: Path) -> tuple[Path, int, str]:
-    path, new = edit(root, RULES, "    hint: ", "    hnit: ")
-    return (
-        path,
-        line_of(path, new),
-        "'hnit' is not a field here: use id, fact, question, hint, select or answers",
-    )
-
-
-def yaml_syntax_error(root: Path) -> tuple[Path, int, str]:
-    path, _ = edit(root, QUIZ, "  - id: journalist\n", "  - id: journalist\n   prompt: [unclosed\n")
-    return path, line_of(path, "[unclosed"), "not valid YAML"
-
-
-GUIDANCE_MISTAKES = [
-    cites_missing_clause,
-    rule_citing_nothing,
-    unknown_answer_in_a_condition,
-    unknown_fact_in_a_condition,
-    condition_that_never_holds,
-    question_no_rule_reads,
-    duplicate_id,
-    no_correct_answer,
-    misspelt_field_in_the_quiz,
-    misspelt_field_in_the_rules,
-    yaml_syntax_error,
-]
-
-
 def test_removed_clause_still_cited_by_the_guidance(handbook: Path) -> None:
     page = section_file(handbook, 5)
     page.write_text(re.sub(r":::\{clause\} 5\.3\n.*?:::\n", "", page.read_text(encoding="utf-8"), flags=re.S))
@@ -373,56 +191,23 @@ def test_an_uncovered_clause_is_a_notice_naming_the_rules_file(handbook: Path) -
     ) in result.stderr
 
 
-def unclosed_clause(root: Path) -> tuple[Path, int, str]:
-    page = section_file(root, 5)
-    text = page.read_text(encoding="utf-8")
-    first = re.search(r":::\{clause\} (\d+\.\d+)\n", text)
-    assert first
-    end = text.index("\n:::\n", first.end())
-    page.write_text(text[:end] + text[end + len("\n:::") :], encoding="utf-8")
-    return page, line_of(page, f"{{clause}} {first[1]}"), "is not closed"
-
-
-# Mistakes that cannot hide one another (each in a file of its own; none refuses a whole policy
-# or a whole guidance file another one is in) are made together and refused by one build: each
-# is still a test of its own, and a build per mistake was most of these tests' time.
-TOGETHER: tuple[tuple[Mistake, ...], ...] = (
-    (
-        out_of_order,
-        wrong_section,
-        unknown_reference,
-        empty_clause,
-        file_in_no_contents,
-        unnumbered_heading,
-        not_utf8,
-        cites_missing_clause,
-        duplicate_id,
-    ),
-    (duplicated_number, deleted_section_still_cited, rule_citing_nothing, no_correct_answer),
-    (unknown_answer_in_a_condition, yaml_syntax_error, misplaced_sub_clause),
-    (unknown_fact_in_a_condition, unclosed_clause),
-    (condition_that_never_holds, misspelt_field_in_the_quiz, sub_clause_inside_its_clause),
-    (question_no_rule_reads, misspelt_field_in_the_rules, fourth_level),
-    (bad_front_matter,),
-)
-ALL_MISTAKES = [mistake for group in TOGETHER for mistake in group]
-assert sorted(m.__name__ for m in ALL_MISTAKES) == sorted(
-    m.__name__ for m in [*MISTAKES, *GUIDANCE_MISTAKES, unclosed_clause]
-)
+# The shared builds, in the order they run: a build per mistake was most of these tests' time.
+BUILDS = sorted({case["build"] for case in CASES})
 
 
 @pytest.fixture(scope="module")
 def refusals(_breakable: Breakable) -> dict[str, Refusal]:
     found: dict[str, Refusal] = {}
-    for group in TOGETHER:
+    for build in BUILDS:
         shutil.rmtree(_breakable.place, ignore_errors=True)
-        found |= refuse(copy_built(_breakable.snapshot, _breakable.place), group)
+        names = [case["id"] for case in CASES if case["build"] == build]
+        found |= refuse(copy_built(_breakable.snapshot, _breakable.place), names)
     return found
 
 
-@pytest.mark.parametrize("mistake", ALL_MISTAKES, ids=lambda m: m.__name__)
-def test_each_mistake_is_refused_with_file_and_line(refusals: dict[str, Refusal], mistake: Mistake) -> None:
-    assert_refused(refusals[mistake.__name__])
+@pytest.mark.parametrize("name", list(BY_ID))
+def test_each_mistake_is_refused_with_file_and_line(refusals: dict[str, Refusal], name: str) -> None:
+    assert_refused(refusals[name])
 
 
 def test_a_misspelt_correct_is_one_message_not_a_missing_right_answer(refusals: dict[str, Refusal]) -> None:

@@ -21,6 +21,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from clausebook.sphinxext.domain import ClausebookDomain
 from clausebook.sphinxext.entries import page_url, shown, version_entries
+from clausebook.sphinxext.handbook import policy_record
 from clausebook.sphinxext.references import readable_text
 
 INDEX = "clausebook-clauses.js"
@@ -51,7 +52,7 @@ def clause_index(app: Sphinx) -> dict[str, Any]:
                 "id": policy,
                 "title": entry.model.title,
                 "url": page_url(app, entry.index),
-                "category": domain.data["policies"][entry.index].get("category", ""),
+                "category": policy_record(app, entry.index).category,
                 "clauses": clauses,
             }
         )

@@ -17,6 +17,7 @@ from sphinx.application import Sphinx
 from clausebook.model import PolicyVersion
 from clausebook.sphinxext.config import ClausebookConfig
 from clausebook.sphinxext.domain import ClausebookDomain, version_key
+from clausebook.sphinxext.handbook import policy_record
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,8 @@ def entry_of_page(app: Sphinx, pagename: str) -> VersionEntry | None:
     index = domain.policy_index_of(pagename)
     if index is None or not domain.is_valid(index):
         return None
-    meta = domain.data["policies"][index]
-    return next((v for v in version_entries(app).get(meta["id"], []) if v.index == index), None)
+    policy = policy_record(app, index).id
+    return next((v for v in version_entries(app).get(policy, []) if v.index == index), None)
 
 
 def stable_page(policy: str) -> str:

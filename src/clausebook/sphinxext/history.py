@@ -30,6 +30,7 @@ from clausebook.sphinxext.entries import (
     version_entries,
 )
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
+from clausebook.sphinxext.handbook import policy_record
 from clausebook.sphinxext.warnings_ import notice
 from clausebook.versions.comparison import VersionClause, compare, periods, redline
 
@@ -294,7 +295,6 @@ def next_version(version: str) -> str:
 
 def notices(app: Sphinx, env: Any) -> None:
     """Tell editors what needs them without failing the build: a review date passed, changes not released."""
-    domain = _domain(app)
     today = (
         dt.date.fromisoformat(app.config.clausebook_today) if app.config.clausebook_today else dt.date.today()
     )
@@ -302,7 +302,7 @@ def notices(app: Sphinx, env: Any) -> None:
     for policy, versions in version_entries(app).items():
         working = f"{handbook / policy / 'index.md'}:1"
         current = shown(versions)
-        review = domain.data["policies"][current.index].get("review") if current else None
+        review = policy_record(app, current.index).review if current else None
         if current is not None and current.status == "current" and review and review < today.isoformat():
             notice(
                 f"the {current.model.title} was due for review on {format_date(review)}: review it, set the "

@@ -13,7 +13,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from clausebook.sphinxext.domain import DEFAULT_CATEGORY, ClausebookDomain, format_date, format_value
+from clausebook.sphinxext.domain import ClausebookDomain, format_date, format_value
 from clausebook.sphinxext.entries import (
     VersionEntry,
     entry_of_page,
@@ -22,6 +22,7 @@ from clausebook.sphinxext.entries import (
     stable_page,
     version_entries,
 )
+from clausebook.sphinxext.handbook import PolicyRecord, policy_record, policy_records
 
 PACKAGE = Path(__file__).resolve().parent.parent
 WEB = PACKAGE / "web"
@@ -52,13 +53,12 @@ def fill_policy_lists(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     placeholders = list(doctree.findall(policy_list))
     if not placeholders:
         return
-    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
-    groups: dict[str, list[tuple[VersionEntry, dict[str, str]]]] = {}
+    groups: dict[str, list[tuple[VersionEntry, PolicyRecord]]] = {}
     for versions in version_entries(app).values():
         entry = shown(versions)
         if entry is not None:
-            meta = domain.data["policies"][entry.index]
-            groups.setdefault(meta.get("category", DEFAULT_CATEGORY), []).append((entry, meta))
+            record = policy_record(app, entry.index)
+            groups.setdefault(record.category, []).append((entry, record))
     for placeholder in placeholders:
         if not groups:
             placeholder.replace_self(nodes.paragraph(text="No policies have been published yet."))
@@ -68,13 +68,13 @@ def fill_policy_lists(app: Sphinx, doctree: nodes.document, docname: str) -> Non
             if len(groups) > 1:
                 listing.append(nodes.rubric(category, category, **{"heading-level": 3}))
             items = nodes.bullet_list(classes=["cb-policy-list"])
-            for entry, meta in sorted(members, key=lambda member: member[0].model.title.casefold()):
-                items += nodes.list_item("", _policy_item(app, docname, entry, meta))
+            for entry, record in sorted(members, key=lambda member: member[0].model.title.casefold()):
+                items += nodes.list_item("", _policy_item(app, docname, entry, record))
             listing.append(items)
         placeholder.replace_self(listing)
 
 
-def _policy_item(app: Sphinx, docname: str, entry: VersionEntry, meta: dict[str, str]) -> nodes.paragraph:
+def _policy_item(app: Sphinx, docname: str, entry: VersionEntry, record: PolicyRecord) -> nodes.paragraph:
     """'Staff code of conduct version 2.0, in force from 1 January 2025; next review 31 January 2027'."""
     uri = app.builder.get_relative_uri(docname, stable_page(entry.model.policy))
     para = nodes.paragraph()
@@ -82,8 +82,8 @@ def _policy_item(app: Sphinx, docname: str, entry: VersionEntry, meta: dict[str,
     effective = format_date(entry.model.effective)
     when = f"comes into force on {effective}" if entry.status == "future" else f"in force from {effective}"
     details = f"version {entry.model.version}, {when}"
-    if meta.get("review"):
-        details += f"; next review {format_value('review', meta['review'])}"
+    if record.review:
+        details += f"; next review {format_value('review', record.review)}"
     para += nodes.inline("", f" {details}", classes=["cb-policy-list-details"])
     return para
 
@@ -182,9 +182,9 @@ def navigation(app: Sphinx, domain: ClausebookDomain) -> dict[str, Any]:
                 (doc, domain.data["sections"].get(doc, ("", 0, ""))[0])
                 for doc in domain.env.toctree_includes.get(index, [])
             ],
-            versions.get(meta.get("id", ""), []),
+            versions.get(record.id, []),
         )
-        for index, meta in domain.data["policies"].items()
+        for index, record in policy_records(app).items()
     }
 
 
