@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -70,3 +71,23 @@ def test_every_policys_pages_are_listed_on_a_site_without_guidance(app: SphinxTe
     for page in ("index.html", "pay/01-scope.html", "leave/01-leave.html", "pay/clauses.json"):
         assert page in files
     assert json.loads((out / "clausebook-offline.json").read_text(encoding="utf-8"))["engine"] == ""
+
+
+def test_offline_hashes_are_kept_between_builds_and_follow_a_changed_file(tmp_path: Path) -> None:
+    from clausebook.sphinxext.offline import offline_files
+
+    site, cache = tmp_path / "html", tmp_path / "doctrees" / "hashes.json"
+    site.mkdir()
+    page = site / "page.html"
+    page.write_text("first", encoding="utf-8")
+    first = offline_files(site, cache)["page.html"]
+    assert first == hashlib.sha256(b"first").hexdigest()[:16]
+
+    # Same size and time as the last build: the hash kept is used, the file is not read again.
+    stamp = page.stat().st_mtime_ns
+    page.write_text("other", encoding="utf-8")
+    os.utime(page, ns=(stamp, stamp))
+    assert offline_files(site, cache)["page.html"] == first
+
+    page.write_text("changed!", encoding="utf-8")
+    assert offline_files(site, cache)["page.html"] == hashlib.sha256(b"changed!").hexdigest()[:16]

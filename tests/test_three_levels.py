@@ -132,6 +132,27 @@ def test_a_new_policy_is_a_draft_not_in_force_until_released(drafts: tuple[Path,
     assert all("DRAFT, NOT IN FORCE" in page for page in pages[1:])
 
 
+def test_a_drafts_details_say_it_is_not_yet_released_not_when_it_is_in_force(
+    drafts: tuple[Path, str],
+) -> None:
+    from clausebook.sphinxext.domain import DRAFT_DETAILS
+
+    site, _log = drafts
+    html = (site / "safeguarding/draft/index.html").read_text(encoding="utf-8")
+    details = html[html.index("cb-policy-details") :]
+    details = details[: details.index("</dl>")]
+    assert DRAFT_DETAILS[1] in details
+    assert "In force from" not in details
+    text = subprocess.run(
+        ["pdftotext", str(site / "safeguarding/draft/safeguarding-draft.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    first = " ".join(text.split("\f")[0].split())
+    assert DRAFT_DETAILS[1] in first and "In force from" not in first
+
+
 def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_to_it(tmp_path: Path) -> None:
     root = with_three_levels(tmp_path / "repo")
     for policy, effective in (("safeguarding", "2025-01-01"), ("visitors", "2025-02-01")):

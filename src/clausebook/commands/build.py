@@ -247,17 +247,82 @@ def run_sphinx(
     return app.statuscode == 0
 
 
+PUBLISH_IGNORED = (".buildinfo", ".doctrees")
+PUBLISHING = ".publishing-"  # the prefix of a file being written; never a name the site uses
+
+
+def _same_file(source: Path, target: Path) -> bool:
+    """Whether ``target`` already holds ``source``: size and time first (a copy keeps the
+    time), then the bytes, since Sphinx rewrites many pages with the same content."""
+    if not target.is_file() or target.is_symlink():
+        return False
+    mine, theirs = source.stat(), target.stat()
+    if mine.st_size != theirs.st_size:
+        return False
+    if mine.st_mtime_ns == theirs.st_mtime_ns:
+        return True
+    with source.open("rb") as a, target.open("rb") as b:
+        while True:
+            chunk = a.read(1 << 20)
+            if chunk != b.read(1 << 20):
+                return False
+            if not chunk:
+                break
+    os.utime(target, ns=(theirs.st_atime_ns, mine.st_mtime_ns))  # the next build skips the bytes
+    return True
+
+
+def _make_folder(folder: Path, top: Path) -> None:
+    # A file where the new site has a folder (or the reverse) goes: the new site wins.
+    for parent in [*reversed(folder.relative_to(top).parents), folder.relative_to(top)]:
+        place = top / parent
+        if place.is_symlink() or (place.exists() and not place.is_dir()):
+            place.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def publish(paths: Paths) -> None:
-    """Replace ``_build/html`` by the new site in one step."""
-    fresh = paths.build / ".html-new"
-    old = paths.build / ".html-old"
-    for leftover in (fresh, old):
+    """Bring ``_build/html`` up to the new site, copying only the files that changed.
+
+    Each file is written under a temporary name in its own folder and renamed over the old one,
+    so a reader (``make serve``) never sees half a file and a failure leaves none half-written.
+    New and changed files go first and stale ones last, so no page ever links to a file that is
+    not there yet. Copying the whole site on every build was most of a rebuild after one edit.
+    """
+    source, target = paths.outdir, paths.published
+    for leftover in (paths.build / ".html-new", paths.build / ".html-old"):  # the old way of publishing
         shutil.rmtree(leftover, ignore_errors=True)
-    shutil.copytree(paths.outdir, fresh, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
-    if paths.published.exists():
-        os.rename(paths.published, old)
-    os.rename(fresh, paths.published)
-    shutil.rmtree(old, ignore_errors=True)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        target.unlink()
+    wanted: set[Path] = set()
+    folders: set[Path] = {Path(".")}
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if any(part in PUBLISH_IGNORED for part in relative.parts):
+            continue
+        if path.is_dir():
+            folders.add(relative)
+            continue
+        wanted.add(relative)
+        destination = target / relative
+        if _same_file(path, destination):
+            continue
+        _make_folder(destination.parent, target)
+        if destination.is_dir() and not destination.is_symlink():
+            shutil.rmtree(destination)
+        temporary = destination.with_name(PUBLISHING + destination.name)
+        try:
+            shutil.copy2(path, temporary)
+            os.replace(temporary, destination)
+        finally:
+            temporary.unlink(missing_ok=True)
+    for path in sorted(target.rglob("*"), reverse=True):  # deepest first, so folders empty before they go
+        relative = path.relative_to(target)
+        if path.is_dir() and not path.is_symlink():
+            if relative not in folders:
+                shutil.rmtree(path)
+        elif relative not in wanted:
+            path.unlink()
 
 
 def remove_stale_output(paths: Paths) -> None:

@@ -8,6 +8,7 @@ place, so a reader never gets half a file.
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -96,6 +97,8 @@ def render(html: str, target: Path, cache: Path, base_url: str | None = None) ->
         _atomic_write(cached, tagged(document.write_pdf(pdf_variant=VARIANT), link_text(html)))
         # Kept beside the PDF: what was printed, for looking into a layout problem.
         cached.with_suffix(".html").write_text(html, encoding="utf-8")
+    if hit and target.is_file() and filecmp.cmp(cached, target, shallow=False):
+        return Rendered(target, pages, hit)  # the same PDF is there already: not written again
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as tmp:
         shutil.copyfile(cached, tmp.name)

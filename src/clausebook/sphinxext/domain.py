@@ -76,6 +76,7 @@ class PolicyRole(ClauseRole):
     kind = "policy"
 
 
+CITES = "cites:"  # a "citing" scope naming the policies a page refers to: "cites:code-of-conduct,visitors"
 TABLES = ("clauses", "sections", "policies", "status", "citing", "guidance", "releases", "references")
 
 
@@ -108,7 +109,7 @@ class ClausebookDomain(Domain):
         "releases": {},  # policy index docname -> its release record (release.json), if released
         "policies": {},  # index docname -> the editor's fields (checked), with "id" and "title"
         "status": {},  # index docname -> BuildStatus
-        "citing": {},  # docname -> "local" or "everywhere": what its output depends on
+        "citing": {},  # docname -> "local", "cites:<policy>,..." or "everywhere": what its output depends on
         "references": {},  # docname -> [(target, number of the clause it is in or "", line)]
     }
     data_version = 4
@@ -144,8 +145,17 @@ class ClausebookDomain(Domain):
         """``docname`` shows what other pages hold: clauses of its own policy version
         (scope "local"), or of any policy (scope "everywhere": cross-policy references,
         the list of policies)."""
-        if self.data["citing"].get(docname) != "everywhere":
-            self.data["citing"][docname] = scope
+        before = self.data["citing"].get(docname)
+        if before == "everywhere" or (scope == "local" and before is not None):
+            return
+        if scope.startswith(CITES):
+            # A page citing other policies by name depends on those policies only: an edit
+            # anywhere else does not read it again (that was most of a rebuild of a large handbook).
+            cited = (
+                set(before.removeprefix(CITES).split(",")) if before and before.startswith(CITES) else set()
+            )
+            scope = CITES + ",".join(sorted(cited | set(scope.removeprefix(CITES).split(","))))
+        self.data["citing"][docname] = scope
 
     def clear_doc(self, docname: str) -> None:
         for table in TABLES:
@@ -518,7 +528,10 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
     # (The references themselves are collected by the references module, with the clause each is in.)
     for ref in doctree.findall(pending_xref):
         if ref.get("refdomain") == "cb":
-            domain.note_citing(docname, "everywhere" if ":" in ref["reftarget"] else "local")
+            target = ref["reftarget"]
+            domain.note_citing(
+                docname, CITES + target.split(":", 1)[0].lstrip("~") if ":" in target else "local"
+            )
     if raw is None:
         return
     # A policy's index is reached from the policy list, not from a table of contents.
@@ -544,7 +557,9 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
     domain.note_policy(docname, meta)
     if checked.policy is None:
         return
-    _insert_policy_details(doctree, meta, details_note(env.config, meta["id"]))
+    _insert_policy_details(
+        doctree, meta, details_note(env.config, meta["id"]), domain.data["status"][docname].draft
+    )
 
 
 def details_note(config: Any, policy: str) -> str:
@@ -566,19 +581,31 @@ LABELS = {
 }
 
 
-def _insert_policy_details(doctree: nodes.document, meta: dict[str, str], note: str) -> None:
+DRAFT_DETAILS = ("Status", "Not yet released: a draft, not in force")
+
+
+def detail_rows(meta: dict[str, str], draft: bool) -> list[tuple[str, str]]:
+    """The details shown under a policy's title (page and PDF). A draft's front matter already
+    names the date it is meant for, but until it is released it is in force from no date."""
+    rows = []
+    for key, label in LABELS.items():
+        if draft and key == "effective":
+            rows.append(DRAFT_DETAILS)
+        elif meta.get(key):
+            rows.append((label, format_value(key, meta[key])))
+    return rows
+
+
+def _insert_policy_details(doctree: nodes.document, meta: dict[str, str], note: str, draft: bool) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
     details = policy_details()
     field_list = nodes.field_list(classes=["cb-policy-details"])
-    for key, label in LABELS.items():
-        if meta.get(key):
-            field_list += nodes.field(
-                "",
-                nodes.field_name(text=label),
-                nodes.field_body("", nodes.paragraph(text=format_value(key, meta[key]))),
-            )
+    for label, value in detail_rows(meta, draft):
+        field_list += nodes.field(
+            "", nodes.field_name(text=label), nodes.field_body("", nodes.paragraph(text=value))
+        )
     details += field_list
     if note:
         details += nodes.paragraph(text=note, classes=["cb-added-note"])
@@ -609,24 +636,34 @@ def depart_details(self: Any, node: policy_details) -> None:
     self.body.append("</div>")
 
 
+def cites(scope: str, policy: str) -> bool:
+    """Whether a page of this "citing" scope shows what ``policy`` holds."""
+    return scope == "everywhere" or (
+        scope.startswith(CITES) and policy in scope.removeprefix(CITES).split(",")
+    )
+
+
 def outdated_citing(
     app: Any, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> list[str]:
     """Re-resolve the pages whose references may point at what changed.
 
-    A page citing only its own policy version depends on its own folder; the rest
-    (cross-policy references, the policy list) on every page.
+    A page citing only its own policy version depends on its own folder; one citing other
+    policies on its folder and theirs; the list of policies on every page.
     """
     touched = {posixpath.dirname(doc) for doc in (*added, *changed, *removed)}
     if not touched:
         return []
+    policies = {folder.split("/", 1)[0] for folder in touched}
     domain: ClausebookDomain = env.domains["cb"]  # type: ignore[assignment]
+
+    def affected(doc: str, scope: str) -> bool:
+        return posixpath.dirname(doc) in touched or any(cites(scope, policy) for policy in policies)
+
     return [
         doc
         for doc, scope in domain.data["citing"].items()
-        if doc in env.all_docs
-        and doc not in changed
-        and (scope == "everywhere" or posixpath.dirname(doc) in touched)
+        if doc in env.all_docs and doc not in changed and affected(doc, scope)
     ]
 
 

@@ -126,5 +126,13 @@ def permalink(policy: str, identity: str) -> str:
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
+    # Unchanged content is not written again: its time stays, so what depends on it (publishing,
+    # the offline file list) sees no change.
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass  # no file yet, or not one of ours: write it
+    path.write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""A policy's guidance files (quiz.yaml, tree.yaml, pins.json beside its index) are read with the
+"""A policy's guidance files (quiz.yaml, rules.yaml, pins.json beside its index) are read with the
 index, so the index is read again when one appears, changes or goes, though no policy file
 changed; and every page of the version is rewritten when the tools it links to change.
 
@@ -15,8 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from clausebook.sphinxext.domain import ClausebookDomain
-
-KINDS = ("quiz", "tree")
+from clausebook.sphinxext.guidance_pages import KINDS
 
 
 def _domain(env: BuildEnvironment) -> ClausebookDomain:
@@ -24,7 +23,11 @@ def _domain(env: BuildEnvironment) -> ClausebookDomain:
 
 
 def on_disk(folder: Path) -> set[str]:
-    """The guidance a version's folder holds, named as the read guidance is ("quiz", "tree", "pins")."""
+    """The guidance a version's folder holds, named as the read guidance is ("quiz", "rules", "pins").
+
+    The kinds are those ``read_guidance`` reads: a name of its own here (once "tree") would never
+    match what was read, and every version with guidance would be read and printed again on
+    every build."""
     found = {kind for kind in KINDS if (folder / f"{kind}.yaml").is_file()}
     if found and (folder / "pins.json").is_file():
         found.add("pins")

@@ -47,7 +47,25 @@ def add_setting(app: Sphinx, pagename: str, templatename: str, context: dict[str
     context["metatags"] = context.get("metatags", "") + f'\n    <meta name="{META}" content="{state}">'
 
 
-def offline_files(outdir: Path) -> dict[str, str]:
+HASHES = "offline-hashes.json"  # in the doctree folder: the hashes of the last build, by size and time
+
+
+def _load_hashes(cache: Path | None) -> dict[str, list[Any]]:
+    if cache is None:
+        return {}
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or damaged: every file is hashed again
+    return data if isinstance(data, dict) else {}
+
+
+def offline_files(outdir: Path, cache: Path | None = None) -> dict[str, str]:
+    """Each file a reader may need offline, with a hash of its content. Hashing every page of a
+    large handbook took seconds on each build: a file whose size and time are those of the last
+    build keeps its hash (Sphinx writes a page again only when it changes)."""
+    before = _load_hashes(cache)
+    after: dict[str, list[Any]] = {}
     files = {}
     for path in sorted(outdir.rglob("*")):
         relative = path.relative_to(outdir).as_posix()
@@ -58,20 +76,36 @@ def offline_files(outdir: Path) -> dict[str, str]:
             or relative.endswith(LEFT_OUT)
         ):
             continue
-        files[relative] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        stat = path.stat()
+        known = before.get(relative)
+        if isinstance(known, list) and known[:2] == [stat.st_size, stat.st_mtime_ns]:
+            digest = str(known[2])
+        else:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        after[relative] = [stat.st_size, stat.st_mtime_ns, digest]
+        files[relative] = digest
+    if cache is not None and after != before:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(after), encoding="utf-8")
     return files
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    # The same list and worker are not written again, so publishing has nothing to copy.
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
 
 
 def write_service_worker(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    for name in (WORKER, LIST):
-        (outdir / name).unlink(missing_ok=True)
     if not app.config.clausebook_offline:
+        for name in (WORKER, LIST):
+            (outdir / name).unlink(missing_ok=True)
         return
     engines = sorted(p for p in (outdir / ENGINE_DIR).glob("*/") if p.is_dir())
-    files = offline_files(outdir)
+    files = offline_files(outdir, Path(app.doctreedir) / HASHES)
     engine = f"{ENGINE_DIR}/{engines[0].name}/" if engines else ""
     listing = {
         "engine": engine,
@@ -79,10 +113,10 @@ def write_service_worker(app: Sphinx, exception: Exception | None) -> None:
         "files": files,
     }
     text = json.dumps(listing, indent=1, sort_keys=True)
-    (outdir / LIST).write_text(text, encoding="utf-8")
+    _write_if_changed(outdir / LIST, text)
     stamp = hashlib.sha256(text.encode()).hexdigest()[:16]
     source = (WEB / WORKER).read_text(encoding="utf-8")
-    (outdir / WORKER).write_text(source.replace("__CLAUSEBOOK_BUILD__", stamp), encoding="utf-8")
+    _write_if_changed(outdir / WORKER, source.replace("__CLAUSEBOOK_BUILD__", stamp))
 
 
 def setup_offline(app: Sphinx) -> None:

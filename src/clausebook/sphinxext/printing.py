@@ -22,7 +22,7 @@ from sphinx.util import logging
 from clausebook import __version__
 from clausebook.interactive.rules import Rules, describe
 from clausebook.pdf import render as pdf
-from clausebook.sphinxext.domain import LABELS, ClausebookDomain, details_note, format_date, format_value
+from clausebook.sphinxext.domain import ClausebookDomain, detail_rows, details_note, format_date
 from clausebook.sphinxext.entries import VersionEntry, entry_of_page, page_url, released, version_entries
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.guidance_pages import loaded
@@ -142,7 +142,7 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
         "title": entry.model.title,
         "version": entry.model.version,
         "effective": format_date(entry.model.effective),
-        "details": [(LABELS[key], format_value(key, meta[key])) for key in LABELS if meta.get(key)],
+        "details": detail_rows(meta, entry.status == "draft"),
         "status": entry.status,
         "site_url": site_url,
         "details_note": details_note(config, entry.model.policy),

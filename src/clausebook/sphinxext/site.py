@@ -13,7 +13,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from clausebook.sphinxext.domain import ClausebookDomain, format_date, format_value
+from clausebook.sphinxext.domain import ClausebookDomain, cites, format_date, format_value
 from clausebook.sphinxext.entries import (
     VersionEntry,
     entry_of_page,
@@ -198,7 +198,8 @@ def rewrite_changed_navigation(app: Sphinx, env: Any) -> list[str]:
         if before.get(index) != (entries, versions):
             stale += [index, *(doc for doc, _ in entries if doc in env.all_docs)]
             if before.get(index, (None, None))[1] != versions:
-                stale += [doc for doc, scope in domain.data["citing"].items() if scope == "everywhere"]
+                policy = domain.data["policies"].get(index, {}).get("id", "")
+                stale += [doc for doc, scope in domain.data["citing"].items() if cites(scope, policy)]
     domain.data["navigation"] = now
     return sorted(set(stale))
 

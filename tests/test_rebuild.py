@@ -1,0 +1,78 @@
+"""A rebuild redoes only what changed: an editor waits for their own edit, not for the handbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_build
+
+
+def _stamps(folder: Path, pattern: str) -> dict[str, int]:
+    return {str(path.relative_to(folder)): path.stat().st_mtime_ns for path in folder.rglob(pattern)}
+
+
+def _rewritten(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    return sorted(name for name, stamp in after.items() if before.get(name) != stamp)
+
+
+def test_a_build_with_no_change_reads_no_document_and_prints_no_pdf(handbook: Path) -> None:
+    # The first build settles the copy (its sources were copied after it was built).
+    assert run_build(handbook).returncode == 0
+    doctrees = handbook / "_build" / ".work" / "doctrees"
+    work = handbook / "_build" / ".work"
+    read, printed = _stamps(doctrees, "*.doctree"), _stamps(work, "*.pdf")
+    assert read and printed, "the build left no doctrees or no PDF where this test looks"
+
+    result = run_build(handbook)
+
+    assert result.returncode == 0, result.stderr
+    assert _rewritten(read, _stamps(doctrees, "*.doctree")) == []
+    assert _rewritten(printed, _stamps(work, "*.pdf")) == []
+
+
+def test_editing_a_rules_file_reads_again_the_pages_that_show_it(handbook: Path) -> None:
+    assert run_build(handbook).returncode == 0
+    doctrees = handbook / "_build" / ".work" / "doctrees"
+    read = _stamps(doctrees, "*.doctree")
+    rules = handbook / "quizzes" / "social-media.rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\n# an editor's note\n", encoding="utf-8")
+
+    result = run_build(handbook)
+
+    assert result.returncode == 0, result.stderr
+    again = _rewritten(read, _stamps(doctrees, "*.doctree"))
+    # The working version's index reads the rules (the released versions keep their own copy).
+    assert any(name.startswith("social-media") and name.endswith("index.doctree") for name in again), again
+    assert len(again) < len(read), "the whole handbook was read again for one rules file"
+
+
+def _site(paths: object, files: dict[str, str]) -> None:
+    from clausebook.commands.build import Paths
+
+    assert isinstance(paths, Paths)
+    for name, text in files.items():
+        (paths.outdir / name).parent.mkdir(parents=True, exist_ok=True)
+        (paths.outdir / name).write_text(text, encoding="utf-8")
+
+
+def test_publishing_rewrites_only_what_changed_and_removes_what_went(tmp_path: Path) -> None:
+    from clausebook.commands.build import Paths, publish
+
+    paths = Paths(tmp_path)
+    _site(paths, {"index.html": "home", "a/page.html": "one", "a/old.html": "gone soon", "b/x.css": "x"})
+    publish(paths)
+    site = paths.published
+    kept = (site / "index.html").stat().st_ino
+
+    (paths.outdir / "a" / "old.html").unlink()
+    (paths.outdir / "b" / "x.css").unlink()
+    (paths.outdir / "b").rmdir()
+    _site(paths, {"index.html": "home", "a/page.html": "two", "c/new.html": "new", ".buildinfo": "no"})
+    publish(paths)
+
+    files = {str(p.relative_to(site)): p.read_text(encoding="utf-8") for p in site.rglob("*") if p.is_file()}
+    assert files == {"index.html": "home", "a/page.html": "two", "c/new.html": "new"}
+    assert not (site / "b").exists()
+    # Rewritten with the same bytes, the page is the same file (a copy is a new file, renamed over it).
+    assert (site / "index.html").stat().st_ino == kept
+    assert not [p for p in site.rglob("*") if p.name.startswith(".publishing-")]
