@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -70,3 +71,18 @@ def test_every_policys_pages_are_listed_on_a_site_without_guidance(app: SphinxTe
     for page in ("index.html", "pay/01-scope.html", "leave/01-leave.html", "pay/clauses.json"):
         assert page in files
     assert json.loads((out / "clausebook-offline.json").read_text(encoding="utf-8"))["engine"] == ""
+
+
+def test_each_text_file_has_a_gzip_copy_named_by_its_hash_that_decodes_to_it(site: Path) -> None:
+    found = listing(site)
+    folder = site / found["copies"]
+    copied = [name for name in found["files"] if Path(name).suffix in found["copy_types"]]
+    assert "social-media/1.0/should-i-post.html" in copied and "clausebook.json" in copied
+    for name in copied:
+        copy = folder / f"{found['files'][name]}.gz"
+        assert copy.is_file(), f"{name} has no gzip copy"
+        assert gzip.decompress(copy.read_bytes()) == (site / name).read_bytes(), name
+    # Nothing else in the folder: an old build's copies are not left for a server to send.
+    assert {p.name for p in folder.iterdir()} == {f"{found['files'][name]}.gz" for name in copied}
+    sent = sum((folder / f"{found['files'][name]}.gz").stat().st_size for name in copied)
+    assert sent < sum((site / name).stat().st_size for name in copied) / 2

@@ -124,6 +124,12 @@ def permalink(policy: str, identity: str) -> str:
     return f"{permalink_page(policy, identity)}.html"
 
 
-def write_json(path: Path, data: dict[str, Any]) -> None:
+def write_json(path: Path, data: dict[str, Any], *, compact: bool = False) -> None:
+    """Indented for a reader of the site's data; ``compact`` for a file only a page fetches, where
+    the indentation would be bytes on every first visit."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if compact:
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    else:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
