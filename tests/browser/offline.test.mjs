@@ -64,6 +64,18 @@ test("after one visit to the tree, offline: a clause reads, the tree walks to a 
     await first.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 20000 });
     await copiesKept(first);
     await first.close();
+    // From a server that compresses nothing, the pages the reader did not open came as their gzip
+    // copies, and the memory snapshot only as its gzip copy.
+    const listing = JSON.parse(readFileSync(join(SITE, "clausebook-offline.json"), "utf8"));
+    const paths = new Set(server.served.map((s) => s.path));
+    const unopened = Object.keys(listing.files).filter((path) => path.endsWith(".html") && path !== policy.tree);
+    assert.ok(unopened.length > 3);
+    for (const path of unopened) {
+      assert.ok(paths.has(`/${listing.copies}${listing.files[path]}.gz`), `${path} was not fetched as its gzip copy`);
+      assert.ok(!paths.has(`/${path}`), `${path} was fetched as it is`);
+    }
+    assert.ok([...paths].some((path) => path.endsWith("/snapshot.bin.gz")), "the snapshot came compressed");
+    assert.ok(![...paths].some((path) => path.endsWith("/snapshot.bin")), "the snapshot came as it is");
 
     // The server is gone: every request fails as it does with no network.
     await server.close();
