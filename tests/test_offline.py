@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -91,3 +92,18 @@ def test_offline_hashes_are_kept_between_builds_and_follow_a_changed_file(tmp_pa
 
     page.write_text("changed!", encoding="utf-8")
     assert offline_files(site, cache)["page.html"] == hashlib.sha256(b"changed!").hexdigest()[:16]
+
+
+def test_each_text_file_has_a_gzip_copy_named_by_its_hash_that_decodes_to_it(site: Path) -> None:
+    found = listing(site)
+    folder = site / found["copies"]
+    copied = [name for name in found["files"] if Path(name).suffix in found["copy_types"]]
+    assert "social-media/1.0/should-i-post.html" in copied and "clausebook.json" in copied
+    for name in copied:
+        copy = folder / f"{found['files'][name]}.gz"
+        assert copy.is_file(), f"{name} has no gzip copy"
+        assert gzip.decompress(copy.read_bytes()) == (site / name).read_bytes(), name
+    # Nothing else in the folder: an old build's copies are not left for a server to send.
+    assert {p.name for p in folder.iterdir()} == {f"{found['files'][name]}.gz" for name in copied}
+    sent = sum((folder / f"{found['files'][name]}.gz").stat().st_size for name in copied)
+    assert sent < sum((site / name).stat().st_size for name in copied) / 2

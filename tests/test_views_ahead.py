@@ -132,7 +132,11 @@ def test_the_tree_page_embeds_exactly_what_the_engine_computes(site: Path) -> No
     # The first answer's views in the page; every first answers' views in the file it names.
     assert json.loads(table)["views"] == views_ahead(guidance, depth=IN_PAGE)["views"]
     assert f'data-ahead="{AHEAD_FILE}"' in html
-    assert json.loads((folder / AHEAD_FILE).read_text(encoding="utf-8")) == views_ahead(guidance)
+    written = (folder / AHEAD_FILE).read_text(encoding="utf-8")
+    assert json.loads(written) == views_ahead(guidance)
+    # Fetched on every first visit: no indentation or spaces between items to send.
+    compact = json.dumps(json.loads(written), separators=(",", ":"), ensure_ascii=False) + "\n"
+    assert written == compact, f"{folder / AHEAD_FILE} is not written compact"
 
 
 def test_the_page_holds_the_first_answers_views_and_the_file_the_rest() -> None:
@@ -154,3 +158,15 @@ def test_the_workers_one_door_takes_and_gives_json(site: Path) -> None:
     assert json.loads(entry.call("views_ahead", "[]")) == views_ahead(guidance)
     with pytest.raises(LookupError, match="no call 'exec'"):
         entry.call("exec", "[]")
+
+
+def test_the_tree_page_loads_no_stylesheet_it_never_uses(site: Path) -> None:
+    html = (site / "social-media" / "1.0" / "should-i-post.html").read_text(encoding="utf-8")
+    sheets = re.findall(r'<link rel="stylesheet"[^>]*href="([^"]+)"', html)
+    assert any("furo.css" in sheet for sheet in sheets), sheets
+    assert not [sheet for sheet in sheets if "pygments" in sheet or "sphinx-design" in sheet], sheets
+    # What those stylesheets style is absent from the page, so dropping them changes nothing seen.
+    assert not re.search(r'class="[^"]*\b(sd-[a-z]|highlight)', html)
+    # Other pages keep them.
+    other = (site / "social-media" / "1.0" / "index.html").read_text(encoding="utf-8")
+    assert "sphinx-design.min.css" in other

@@ -64,6 +64,18 @@ test("after one visit to the tree, offline: a clause reads, the tree walks to a 
     await first.waitForFunction(() => performance.getEntriesByName("clausebook:snapshot-cached").length, null, { timeout: 20000 });
     await copiesKept(first);
     await first.close();
+    // From a server that compresses nothing, the pages the reader did not open came as their gzip
+    // copies, and the memory snapshot only as its gzip copy.
+    const listing = JSON.parse(readFileSync(join(SITE, "clausebook-offline.json"), "utf8"));
+    const paths = new Set(server.served.map((s) => s.path));
+    const unopened = Object.keys(listing.files).filter((path) => path.endsWith(".html") && path !== policy.tree);
+    assert.ok(unopened.length > 3);
+    for (const path of unopened) {
+      assert.ok(paths.has(`/${listing.copies}${listing.files[path]}.gz`), `${path} was not fetched as its gzip copy`);
+      assert.ok(!paths.has(`/${path}`), `${path} was fetched as it is`);
+    }
+    assert.ok([...paths].some((path) => path.endsWith("/snapshot.bin.gz")), "the snapshot came compressed");
+    assert.ok(![...paths].some((path) => path.endsWith("/snapshot.bin")), "the snapshot came as it is");
 
     // The server is gone: every request fails as it does with no network.
     await server.close();
@@ -129,8 +141,11 @@ test("a new build is shown on the next visit, never the kept copy, and kept in i
 test("an install the network cuts short keeps what arrived, and the next visit keeps the rest", { timeout: 90000 }, async () => {
   // One page of the site cannot be fetched during the first visit (its connection drops).
   const lost = clauses[0].url.split("#")[0];
+  // The service worker fetches the page's gzip copy (named by its hash), or the page itself.
+  const offline = JSON.parse(readFileSync(join(SITE, "clausebook-offline.json"), "utf8"));
+  const lostPaths = [`/${lost}`, `/${offline.copies}${offline.files[lost]}.gz`];
   let cutting = true;
-  const server = await serveSite(SITE, { cut: (path) => cutting && path === `/${lost}` });
+  const server = await serveSite(SITE, { cut: (path) => cutting && lostPaths.includes(path) });
   const browser = await launch();
   try {
     const page = await browser.context.newPage();

@@ -125,10 +125,17 @@ def permalink(policy: str, identity: str) -> str:
     return f"{permalink_page(policy, identity)}.html"
 
 
-def write_json(path: Path, data: dict[str, Any]) -> None:
+def write_json(path: Path, data: dict[str, Any], *, compact: bool = False) -> None:
+    """Indented for a reader of the site's data; ``compact`` for a file only a page fetches, where
+    the indentation would be bytes on every first visit."""
+    if compact:
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "
+"
+    else:
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "
+"
     # Unchanged content is not written again: its time stays, so what depends on it (publishing,
     # the offline file list) sees no change.
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if path.read_text(encoding="utf-8") == text:

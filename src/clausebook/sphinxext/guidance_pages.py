@@ -536,7 +536,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             if guidance.rules is not None:
                 start = guidance.tree_view("")
                 ahead = views_ahead(guidance)
-                write_json(ahead_file, ahead)
+                write_json(ahead_file, ahead, compact=True)
                 yield (
                     pages["tree"],
                     {
@@ -581,6 +581,10 @@ def checklist(guidance: Guidance) -> list[dict[str, Any]]:
     return groups
 
 
+# Stylesheets the tree page never uses (checked by tests/test_views_ahead.py).
+UNUSED_ON_TREE = ("_static/pygments.css", "_static/sphinx-design.min.css")
+
+
 def page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -591,6 +595,14 @@ def page_context(
         for kind, page in (tool_pages(app, entry.index).items() if entry else ())
     }
     context["cb_tool_titles"] = tool_titles(app, entry.index) if entry else {}
+    if entry and tool_pages(app, entry.index).get("tree") == pagename:
+        # The tree page has no code and no sphinx-design element, and every stylesheet in the head
+        # holds back its first paint (on a phone-like CPU the first question comes later).
+        context["css_files"] = [
+            css
+            for css in context.get("css_files", [])
+            if not str(getattr(css, "filename", css)).startswith(UNUSED_ON_TREE)
+        ]
 
 
 def manifest_fields(app: Sphinx, index: str) -> dict[str, str | None]:

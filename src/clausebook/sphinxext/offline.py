@@ -6,6 +6,9 @@
   is a new service worker that the browser picks up on the next visit;
 - ``clausebook-offline.json``: every file of the site a reader may need offline, each with a hash
   of its content (the service worker fetches only what changed), and the runtime's folder;
+- ``_offline/<hash>.gz``: a gzip copy of each text file in the list, named by its content hash,
+  which the service worker fetches and decodes itself (DecompressionStream), so a server that
+  compresses nothing (``python3 -m http.server``) still sends the offline copies small;
 - on every page, ``_static/clausebook-offline.js``, which registers the service worker, or, when
   the setting is off, removes it and its copies; the setting itself is a ``<meta>`` in the head,
   so the guidance engine reads it too before it keeps anything.
@@ -13,8 +16,10 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,18 @@ WORKER = "clausebook-sw.js"
 LIST = "clausebook-offline.json"
 SCRIPT = "clausebook-offline.js"
 ENGINE_DIR = "_static/pyodide"
+COPIES_DIR = "_offline"
+# The files worth a gzip copy, with the type the service worker gives the decoded copy (a kept
+# copy answers in place of the server's own when offline). Images and fonts are compressed already.
+COPY_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+}
 # Printed copies are for printing, and the rest is for Sphinx and tools, not for readers.
 LEFT_OUT = (".pdf", ".buildinfo", ".inv", ".map", *ENCODINGS.values())
 # The runtime's small files; the engine's worker keeps the large ones as it fetches them.
@@ -71,7 +88,7 @@ def offline_files(outdir: Path, cache: Path | None = None) -> dict[str, str]:
         relative = path.relative_to(outdir).as_posix()
         if (
             not path.is_file()
-            or relative.startswith((f"{ENGINE_DIR}/", "_sources/", "."))
+            or relative.startswith((f"{ENGINE_DIR}/", f"{COPIES_DIR}/", "_sources/", "."))
             or relative in (WORKER, LIST)
             or relative.endswith(LEFT_OUT)
         ):
@@ -96,6 +113,28 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def write_copies(outdir: Path, files: dict[str, str]) -> str:
+    """The gzip copies, named by content hash; a copy no file needs any more is removed."""
+    folder = outdir / COPIES_DIR
+    folder.mkdir(exist_ok=True)
+    wanted = set()
+    for relative, digest in files.items():
+        if Path(relative).suffix in COPY_TYPES:
+            copy = folder / f"{digest}.gz"
+            wanted.add(copy.name)
+            if copy.is_file():  # named by its content: an existing copy is the same copy
+                continue
+            data = (outdir / relative).read_bytes()
+            # mtime 0: the same bytes every build, so a server's ETag stays the same too.
+            partial = copy.with_name(f".{copy.name}.part")
+            partial.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+            partial.replace(copy)
+    for old in folder.iterdir():
+        if old.name not in wanted:
+            old.unlink()
+    return f"{COPIES_DIR}/"
+
+
 def write_service_worker(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -103,6 +142,7 @@ def write_service_worker(app: Sphinx, exception: Exception | None) -> None:
     if not app.config.clausebook_offline:
         for name in (WORKER, LIST):
             (outdir / name).unlink(missing_ok=True)
+        shutil.rmtree(outdir / COPIES_DIR, ignore_errors=True)
         return
     engines = sorted(p for p in (outdir / ENGINE_DIR).glob("*/") if p.is_dir())
     files = offline_files(outdir, Path(app.doctreedir) / HASHES)
@@ -111,6 +151,8 @@ def write_service_worker(app: Sphinx, exception: Exception | None) -> None:
         "engine": engine,
         "engine_files": [f"{engine}{name}" for name in ENGINE_FILES] if engine else [],
         "files": files,
+        "copies": write_copies(outdir, files),
+        "copy_types": COPY_TYPES,
     }
     text = json.dumps(listing, indent=1, sort_keys=True)
     _write_if_changed(outdir / LIST, text)

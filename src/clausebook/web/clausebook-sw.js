@@ -62,7 +62,7 @@ async function keepCopiesNow() {
       now[path] = hash;
       continue;
     }
-    fetches.push(fetch(url, { cache: "no-cache" }).then(async (answer) => {
+    fetches.push(fetchCopy(list, path, hash, url).then(async (answer) => {
       if (!answer.ok) return;
       await cache.put(url, answer);
       now[path] = hash;
@@ -87,6 +87,30 @@ async function keepCopiesNow() {
       await caches.delete(name);
     }
   }
+}
+
+// A text file from its gzip copy (named by its content hash, so any cached copy is the right
+// one), decoded here: a server that compresses nothing still sends it small. Its own address when
+// there is no copy, or the copy cannot be fetched (an older build's list, a server refusing .gz).
+async function fetchCopy(list, path, hash, url) {
+  const type = list.copy_types?.[path.match(/\.[^./]*$/)?.[0] ?? ""];
+  if (list.copies && type && globalThis.DecompressionStream) {
+    try {
+      const copy = await fetch(new URL(`${list.copies}${hash}.gz`, root));
+      if (copy.ok) {
+        // A server that labels .gz files "Content-Encoding: gzip" had them decoded by the browser.
+        const body = /gzip/.test(copy.headers.get("content-encoding") ?? "")
+          ? copy.body
+          : copy.body.pipeThrough(new DecompressionStream("gzip"));
+        // Read whole before it is kept: a broken copy is refused here, not served offline later.
+        const bytes = await new Response(body).arrayBuffer();
+        return new Response(bytes, { headers: { "content-type": type } });
+      }
+    } catch {
+      // fetched as it is, below
+    }
+  }
+  return fetch(url, { cache: "no-cache" });
 }
 
 self.addEventListener("fetch", (event) => {
