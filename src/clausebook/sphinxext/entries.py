@@ -129,11 +129,9 @@ def write_json(path: Path, data: dict[str, Any], *, compact: bool = False) -> No
     """Indented for a reader of the site's data; ``compact`` for a file only a page fetches, where
     the indentation would be bytes on every first visit."""
     if compact:
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "
-"
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
     else:
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "
-"
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     # Unchanged content is not written again: its time stays, so what depends on it (publishing,
     # the offline file list) sees no change.
     path.parent.mkdir(parents=True, exist_ok=True)
