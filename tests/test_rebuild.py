@@ -28,6 +28,19 @@ def test_a_build_with_no_change_reads_no_document_and_prints_no_pdf(handbook: Pa
     assert result.returncode == 0, result.stderr
     assert _rewritten(read, _stamps(doctrees, "*.doctree")) == []
     assert _rewritten(printed, _stamps(work, "*.pdf")) == []
+    # Reading nothing, it still tells the editor what stays to be done (Sphinx checks
+    # consistency only after reading a page: notices hooked there went silent).
+    assert "has changes not yet released" in result.stderr, result.stderr
+
+
+def test_a_guidance_problem_is_told_by_every_build_until_it_is_fixed(handbook: Path) -> None:
+    rules = handbook / "quizzes" / "social-media.rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace('cites: ["4.2"]', 'cites: ["4.9"]', 1), encoding="utf-8")
+    first = run_build(handbook)
+    assert first.returncode != 0 and "4.9" in first.stderr, first.stderr
+    again = run_build(handbook)
+    assert again.returncode != 0 and "4.9" in again.stderr, again.stderr
 
 
 def test_editing_a_rules_file_reads_again_the_pages_that_show_it(handbook: Path) -> None:

@@ -625,7 +625,9 @@ def navigation_of(app: Sphinx, index: str) -> Any:
 def setup_guidance(app: Sphinx) -> None:
     app.connect("env-updated", forget_loaded)
     app.connect("doctree-read", read_guidance, priority=950)
-    app.connect("env-check-consistency", check_guidance)
+    # After every read, even of nothing: Sphinx checks consistency only when a page was
+    # read again, and these tell the editor of problems that stay until they are fixed.
+    app.connect("env-updated", check_guidance, priority=900)
     app.connect("html-collect-pages", collect_pages)
     # Before the site's own handler, which renders the links into the policy's index.
     app.connect("html-page-context", page_context, priority=400)

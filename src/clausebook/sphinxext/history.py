@@ -334,4 +334,6 @@ def notices(app: Sphinx, env: Any) -> None:
 
 def setup_history(app: Sphinx) -> None:
     app.connect("html-collect-pages", collect_pages)
-    app.connect("env-check-consistency", notices)
+    # After every read, even of nothing: Sphinx checks consistency only when a page was
+    # read again, and these tell the editor of problems that stay until they are fixed.
+    app.connect("env-updated", notices, priority=900)

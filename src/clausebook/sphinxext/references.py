@@ -421,4 +421,6 @@ def setup_references(app: Sphinx) -> None:
     app.connect("doctree-resolved", add_referred_by)
     # After the build's cached versions are forgotten (outputs, priority 500).
     app.connect("env-updated", rewrite_referred_pages, priority=700)
-    app.connect("env-check-consistency", stale_declarations)
+    # After every read, even of nothing: Sphinx checks consistency only when a page was
+    # read again, and these tell the editor of problems that stay until they are fixed.
+    app.connect("env-updated", stale_declarations, priority=900)

@@ -96,4 +96,6 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
 
 
 def setup_referring(app: Sphinx) -> None:
-    app.connect("env-check-consistency", notify_referring_clauses)
+    # After every read, even of nothing: Sphinx checks consistency only when a page was
+    # read again, and these tell the editor of problems that stay until they are fixed.
+    app.connect("env-updated", notify_referring_clauses, priority=900)
