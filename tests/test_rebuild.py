@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from conftest import run_build
@@ -89,3 +91,26 @@ def test_publishing_rewrites_only_what_changed_and_removes_what_went(tmp_path: P
     # Rewritten with the same bytes, the page is the same file (a copy is a new file, renamed over it).
     assert (site / "index.html").stat().st_ino == kept
     assert not [p for p in site.rglob("*") if p.name.startswith(".publishing-")]
+
+
+def test_a_sealed_verdict_the_engine_no_longer_gives_refuses_the_build(handbook: Path) -> None:
+    """The engine is code: each build reads every released version's guidance again (when its
+    inputs changed) and refuses one whose sealed record of verdicts it no longer matches."""
+    record = handbook / "handbook" / "_versions" / "social-media" / "1.0" / "_guidance" / "verdicts.md"
+    record.chmod(0o644)
+    lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = next(i for i, text in enumerate(lines) if text.startswith("- "))
+    lines[line] = lines[line].replace("- ", "- note `invented` (1.1); ", 1)
+    record.write_text("".join(lines), encoding="utf-8")
+    # Sealed as if released so (a hand edit of a released file is a problem of its own).
+    release = record.parent.parent / "release.json"
+    sealed = json.loads(release.read_text(encoding="utf-8"))
+    sealed["guidance"]["verdicts.md"] = hashlib.sha256(record.read_bytes()).hexdigest()
+    release.chmod(0o644)
+    release.write_text(json.dumps(sealed, indent=2) + "\n", encoding="utf-8")
+
+    result = run_build(handbook)
+
+    assert result.returncode != 0
+    told = f"_guidance/verdicts.md:{line + 1}: error: this released version's guidance would change"
+    assert told in result.stderr, result.stderr

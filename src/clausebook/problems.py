@@ -61,6 +61,13 @@ class ClausebookWarning(Enum):
         "guidance-file",
         "A file in quizzes/ is named for a policy that has no folder in handbook/.",
     )
+    SEALED_GUIDANCE = (
+        "sealed-guidance",
+        "A released version's guidance would now give a verdict it was not released with: this "
+        "Clausebook reads guidance differently from the one that made the release. Use the "
+        "Clausebook the handbook pins (make html installs it) and tell a developer; never edit a "
+        "released version's record of verdicts.",
+    )
     RENUMBERED_REFERENCE = (
         "renumbered-reference",
         "A reference such as {clause}`4.4` names a clause by a number it no longer has: "

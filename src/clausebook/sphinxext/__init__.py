@@ -25,6 +25,7 @@ from clausebook.sphinxext.printing import setup_printing
 from clausebook.sphinxext.references import setup_references
 from clausebook.sphinxext.referring import setup_referring
 from clausebook.sphinxext.safety import setup_safety
+from clausebook.sphinxext.sealed_guidance import setup_sealed_guidance
 from clausebook.sphinxext.site import setup_site
 from clausebook.sphinxext.unsearched import setup_unsearched
 
@@ -46,6 +47,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_guidance_files(app)
     setup_history(app)
     setup_referring(app)
+    setup_sealed_guidance(app)
     setup_printing(app)
     setup_safety(app)
     setup_csp(app)

@@ -27,12 +27,16 @@ class ChangedVerdict:
     sealed: str  # the line as released ("" if the engine gives a verdict the record lacks)
     now: str  # the line as the engine gives it now ("" if it no longer gives it)
 
-    def __str__(self) -> str:
+    @property
+    def message(self) -> str:
         return (
-            f"{self.record}:{self.line}: this released version's guidance would change. Released: "
-            f"{self.sealed or '(nothing)'!r}; now: {self.now or '(nothing)'!r}. A change to what the "
-            "engine says must be a new edition (clausebook.interactive.rules.EDITIONS)"
+            f"this released version's guidance would change. Released: {self.sealed or '(nothing)'!r}; "
+            f"now: {self.now or '(nothing)'!r}. A change to what the engine says must be a new edition "
+            "(clausebook.interactive.rules.EDITIONS)"
         )
+
+    def __str__(self) -> str:
+        return f"{self.record}:{self.line}: {self.message}"
 
 
 def sealed_records(root: Path) -> list[tuple[Path, str]]:
@@ -50,21 +54,29 @@ def sealed_records(root: Path) -> list[tuple[Path, str]]:
 
 
 def changed_verdicts(root: Path) -> list[ChangedVerdict]:
+    return [
+        change
+        for record, now in sealed_records(root)
+        for change in differences(record.relative_to(root), record.read_text(encoding="utf-8"), now)
+    ]
+
+
+def differences(record: Path, sealed_text: str, now: str) -> list[ChangedVerdict]:
+    """Each line of a sealed record the engine now gives otherwise, at the sealed line."""
+    sealed, given = sealed_text.splitlines(), now.splitlines()
     changed = []
-    for record, now in sealed_records(root):
-        sealed = record.read_text(encoding="utf-8").splitlines()
-        matcher = difflib.SequenceMatcher(a=sealed, b=now.splitlines(), autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                continue
-            old, new = sealed[i1:i2], now.splitlines()[j1:j2]
-            for k in range(max(len(old), len(new))):
-                changed.append(
-                    ChangedVerdict(
-                        record.relative_to(root),
-                        i1 + min(k, len(old)) + 1,
-                        old[k] if k < len(old) else "",
-                        new[k] if k < len(new) else "",
-                    )
+    matcher = difflib.SequenceMatcher(a=sealed, b=given, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        old, new = sealed[i1:i2], given[j1:j2]
+        for k in range(max(len(old), len(new))):
+            changed.append(
+                ChangedVerdict(
+                    record,
+                    i1 + min(k, len(old)) + 1,
+                    old[k] if k < len(old) else "",
+                    new[k] if k < len(new) else "",
                 )
+            )
     return changed
