@@ -149,7 +149,8 @@ def main() -> None:
     # the smallest scale): the spread is the dearest scale over the cheapest.
     costs = per_version.values()
     print(
-        f"spread of cost per policy-version across the scales: {max(costs) / min(costs):.2f} x (target <= 1.5)"
+        f"spread of cost per policy-version across the scales: {max(costs) / min(costs):.2f} x"
+        " (target <= 1.5)"
     )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
