@@ -402,7 +402,7 @@ def test_a_sealed_verdict_the_engine_would_change_is_found(
     history: History, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An engine that forgot 1.0's edition (it reads every version as the newest) is caught, at
-    the sealed record's line, by `make check`'s comparison."""
+    the sealed record's line, by the comparison every build makes."""
     monkeypatch.setattr(views, "engine_edition", lambda bundle: EDITION)
     changed = changed_verdicts(history.root)
     assert changed and {c.record.parts[-3] for c in changed} == {"1.0"}

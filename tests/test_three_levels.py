@@ -121,15 +121,15 @@ def test_a_new_policy_is_a_draft_not_in_force_until_released(drafts: tuple[Path,
     assert not (site / "safeguarding/index.html").exists() and not (site / "safeguarding/1.0").exists()
     assert "handbook/safeguarding/index.md:1: notice: the Safeguarding policy has not been released" in log
     assert "make release POLICY=safeguarding VERSION=1.0 EFFECTIVE=YYYY-MM-DD" in log
-    text = subprocess.run(
-        ["pdftotext", str(site / "safeguarding/draft/safeguarding-draft.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = draft_pdf_text(site)
     pages = text.split("\f")[:-1]
     assert "Draft, not in force" in pages[0]
     assert all("DRAFT, NOT IN FORCE" in page for page in pages[1:])
+
+
+def draft_pdf_text(site: Path) -> str:
+    pdf = site / "safeguarding/draft/safeguarding-draft.pdf"
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_a_drafts_details_say_it_is_not_yet_released_not_when_it_is_in_force(
@@ -143,12 +143,7 @@ def test_a_drafts_details_say_it_is_not_yet_released_not_when_it_is_in_force(
     details = details[: details.index("</dl>")]
     assert DRAFT_DETAILS[1] in details
     assert "In force from" not in details
-    text = subprocess.run(
-        ["pdftotext", str(site / "safeguarding/draft/safeguarding-draft.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = draft_pdf_text(site)
     first = " ".join(text.split("\f")[0].split())
     assert DRAFT_DETAILS[1] in first and "In force from" not in first
 

@@ -1,6 +1,6 @@
 """Every build checks that each released version's guidance still gives the verdicts it was
 released with (see :mod:`clausebook.versions.sealed_guidance`), so plain ``sphinx-build -W``
-refuses an engine that changed a sealed verdict, not only ``make check``.
+refuses an engine that changed a sealed verdict, as ``make html`` and ``make check`` do.
 
 The walk of every interview costs about a second a version, so it runs again only when the
 version's guidance, its sealed record or the engine's code changed.
