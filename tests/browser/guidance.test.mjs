@@ -256,7 +256,9 @@ test("Back, Change, Start again, the browser's Back button and a shared link", a
   assert.match(link, /#walk=role:employee;activity:post;/);
   assert.equal((await verdictOf(page)).outcome, "care");
   // Change one answer: that question again, with the answer given checked; the others are kept.
-  await page.locator(".cb-summary-row", { hasText: "When you would post" }).getByRole("link", { name: /Change/ }).click();
+  const bundle = JSON.parse(readFileSync(join(SITE, policy.tree, "..", "guidance.json"), "utf8"));
+  const when = bundle.rules.questions.find((question) => question.id === "when");
+  await page.locator(".cb-summary-row", { hasText: when.fact }).getByRole("link", { name: /Change/ }).click();
   await page.waitForFunction(() => document.querySelector('[data-cb-widget="tree"]').dataset.step === "when");
   assert.ok(await page.locator('.cb-live input[value="off-duty"]').isChecked());
   await answer(page, "when", "working");
