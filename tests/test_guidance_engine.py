@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from clausebook.commands.records import expected_records
 from clausebook.interactive.guidance import CITATION, CONDITION, UNREAD, GuidanceError, load_quiz
 from clausebook.interactive.interview import Interview, valid
 from clausebook.interactive.record import choices, interviews
-from clausebook.interactive.rules import DEFAULT_NO_RULE_TEXT, STRENGTH, load_rules
+from clausebook.interactive.rules import DEFAULT_NO_RULE_TEXT, STRENGTH, describe, load_rules
 from clausebook.interactive.views import Guidance
 from conftest import REPO, working_folder
 
@@ -187,6 +189,18 @@ def test_notes_alone_give_the_honest_no_rule_verdict_with_the_notes_beside_it() 
     del data["no_rule"]
     generic = Guidance.from_bundle(bundle | {"rules": data}).tree_view("who:b")["verdict"]
     assert (generic["outcome"], generic["text"], generic["clauses"]) == ("none", DEFAULT_NO_RULE_TEXT, [])
+
+
+def test_the_checklist_brackets_a_group_within_a_group_from_edition_3() -> None:
+    """Read flat, "either who is A; or what includes X; and who is B" leaves the reader to guess
+    which "and" binds; a released version keeps the wording of the edition it was released with."""
+    data = rules_file()
+    data["rules"][1]["when"] = {"all": [{"any": [{"who": "a"}, {"what": ["x"]}]}, {"what": ["y"]}]}
+    rules = load_rules(data, CLAUSES)
+    condition = rules.rules[1].when
+    assert describe(rules, condition) == "(either who is “A”; or what includes “X”); and what includes “Y”"
+    flat = "either who is “A”; or what includes “X”; and what includes “Y”"
+    assert describe(dataclasses.replace(rules, edition=2), condition) == flat
 
 
 def test_rules_file_mistakes_are_named_with_their_path_and_kind() -> None:

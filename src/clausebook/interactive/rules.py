@@ -439,6 +439,7 @@ def next_question(guidance: Rules, answers: Answers) -> Question | None:
 EDITIONS: dict[int, str] = {
     1: "the rules that apply are the verdict, a note alone included",
     2: "notes alone never make a verdict: the honest no-rule verdict, with the notes beside it",
+    3: "the checklist brackets a condition within a condition, so 'either ... or ...; and ...' reads one way",
 }
 EDITION = max(EDITIONS)
 
@@ -469,8 +470,11 @@ def applying(guidance: Rules, answers: Answers) -> list[Rule]:
 # ---- describing a condition in words (the checklist and the editors' page) -------------
 
 
-def describe(guidance: Rules, condition: Condition) -> str:
-    """A condition in plain words: 'who you are is "A volunteer"; and what you did includes ...'."""
+def describe(guidance: Rules, condition: Condition, nested: bool = False) -> str:
+    """A condition in plain words: 'who you are is "A volunteer"; and what you did includes ...'.
+
+    From edition 3 a group within a group is bracketed: read flat, "either a; or b; and c"
+    could mean that c applies to b alone (found by the fifth careful reading)."""
     kind = condition[0]
     if kind == "is":
         question = guidance.question(condition[1])
@@ -483,12 +487,13 @@ def describe(guidance: Rules, condition: Condition) -> str:
         return f"{question.fact[:1].lower()}{question.fact[1:]} {verb} {joined}"
     if kind == "not":
         return f"not ({describe(guidance, condition[1])})"
-    words = [describe(guidance, part) for part in condition[1]]
+    words = [describe(guidance, part, nested=True) for part in condition[1]]
     if len(words) == 1:
         return words[0]
     joiner = "; and " if kind == "all" else "; or "
     text = joiner.join(words)
-    return text if kind == "all" else f"either {text}"
+    text = text if kind == "all" else f"either {text}"
+    return f"({text})" if nested and edition_of(guidance) >= 3 else text
 
 
 def cited(guidance: Rules) -> list[str]:
