@@ -297,3 +297,53 @@ def test_a_policy_both_held_and_declared_is_listed_once(app: SphinxTestApp) -> N
     status = app.status.getvalue()
     assert f"{Path(app.confdir) / 'conf.py'}: the handbook now holds the policy 'code-of-conduct'" in status
     assert "conf.py.rst" not in status + warnings
+
+
+# A fourth policy, written into this test's copy of the root: its only reference is to the social
+# media policy, so it cites that policy and nothing else (the pages of test-many that cite the
+# social media policy also name a policy's title, which makes them depend on every policy).
+VISITORS_INDEX = """---
+policy:
+  version: "1.0"
+  effective: 2024-01-01
+  category: Safeguarding
+---
+# Visitors policy
+
+```{toctree}
+01-visits
+```
+"""
+VISITORS_SECTION = """# 1. Visits
+
+:::{clause} 1.1
+Visitors' photographs of pupils are covered by {clause}`social-media:2.1`.
+:::
+"""
+
+
+# Its own copy of the root: it edits the sources.
+@pytest.mark.sphinx("html", testroot="many", srcdir="many-cites", freshenv=True)
+def test_an_edit_reads_again_the_pages_citing_its_policy_and_not_those_citing_another(
+    app: SphinxTestApp,
+) -> None:
+    source = Path(app.srcdir)
+    (source / "visitors").mkdir()
+    (source / "visitors" / "index.md").write_text(VISITORS_INDEX, encoding="utf-8")
+    (source / "visitors" / "01-visits.md").write_text(VISITORS_SECTION, encoding="utf-8")
+    app.build()
+    assert app.warning.getvalue() == ""
+    read_again: list[str] = []
+    app.connect("env-before-read-docs", lambda _app, _env, docnames: read_again.extend(docnames))
+    use = source / "social-media" / "02-use.md"
+    use.write_text(use.read_text(encoding="utf-8").replace(":::{clause} 2.1\n", ":::{clause} 2.1\nAmended. "))
+
+    app.build()
+
+    assert app.warning.getvalue() == ""
+    assert "social-media/02-use" in read_again, read_again
+    # The visitors' page cites the social media policy: the link it shows may have moved.
+    assert "visitors/01-visits" in read_again, read_again
+    # The expenses page cites only the code of conduct, which did not change.
+    assert "expenses/01-claims" not in read_again, read_again
+    assert "Amended." in text_of(app, "social-media/02-use.html")

@@ -67,6 +67,17 @@ def test_a4_pages_and_every_font_embedded(policy_pdf: Path) -> None:
         assert "Source-Sans" in name, f"{name} is not the print font shipped with the npm package"
 
 
+def test_every_pdf_of_one_build_embeds_the_print_font(site: Path) -> None:
+    # The PDFs of a build share one font configuration: each, not only the first, carries the faces.
+    pdfs = sorted(site.rglob("*.pdf"))
+    assert len(pdfs) > 1, pdfs
+    for pdf in pdfs:
+        fonts = [line.split() for line in run("pdffonts", str(pdf)).splitlines()[2:]]
+        assert fonts and all(font[-5] == "yes" and "Source-Sans" in font[0] for font in fonts), (pdf, fonts)
+        # Its bold and its regular face, as set by the print style sheet.
+        assert len({font[0].split("+")[-1] for font in fonts}) >= 2, (pdf, fonts)
+
+
 def test_metadata(policy_pdf: Path) -> None:
     info = run("pdfinfo", str(policy_pdf))
     assert re.search(r"^Title:\s+Social media policy$", info, re.M)

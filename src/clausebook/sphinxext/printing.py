@@ -209,6 +209,7 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
     record = fingerprints(app)
     stamp = code_stamp(app)
     domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    faces = pdf.Fonts()
     for entry in entries:
         started = time.perf_counter()
         name = pdf_name(entry, school)
@@ -223,7 +224,9 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
             continue
         html = print_html(app, entry, school, fonts)
         try:
-            rendered = pdf.render(html, target, cache, base_url=str(Path(app.outdir) / entry.folder))
+            rendered = pdf.render(
+                html, target, cache, base_url=str(Path(app.outdir) / entry.folder), fonts=faces
+            )
         except pdf.PdfError as error:
             warn(ClausebookWarning.TOOLING, str(error))
             return
