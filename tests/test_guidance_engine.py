@@ -96,6 +96,46 @@ def test_no_question_is_asked_that_cannot_change_the_verdict(guidance: Guidance)
             assert len(outcomes) > 1, f"'{question.id}' was asked but no answer to it changes the verdict"
 
 
+def test_every_ticked_answer_tells_apart_from_none_of_these_wherever_it_is_asked(guidance: Guidance) -> None:
+    """In a 'select all that apply' question, each answer ticked alone can lead somewhere "None of
+    these" cannot, at every point the question is asked: an answer that no rule reads on some path
+    leaves a reader who ticks it with a verdict that ignores it (found by the sixth careful reading:
+    a logo about to be added to a profile, a take-down request for a message to a pupil)."""
+    assert guidance.rules is not None
+    # Deliberately the same: a post for work that gives the school's view is what a work post
+    # is; approved-work-post says to give views only as far as authorised (4.3).
+    same_on_purpose = {("content", "opinion", "activity:post;capacity:job")}
+
+    def verdicts(interview: Interview) -> frozenset[tuple[str, ...]]:
+        if interview.pending is None:
+            return frozenset([tuple(rule.id for rule in interview.verdict())])
+        return frozenset().union(*(verdicts(interview.then(frozenset([a.id]))) for a in interview.pending.answers))
+
+    unread: list[str] = []
+
+    def walk(interview: Interview) -> None:
+        question = interview.pending
+        if question is None:
+            return
+        nothing = next((a.id for a in question.answers if a.exclusive), None)
+        if question.many and nothing is not None:
+            baseline = verdicts(interview.then(frozenset([nothing])))
+            path = interview.encode()
+            for answer in question.answers:
+                if answer.exclusive or any(
+                    (question.id, answer.id) == (q, a) and all(part in path.split(";") for part in where.split(";"))
+                    for q, a, where in same_on_purpose
+                ):
+                    continue
+                if verdicts(interview.then(frozenset([answer.id]))) == baseline:
+                    unread.append(f"{question.id}: {answer.id} after {path}")
+        for answer in question.answers:
+            walk(interview.then(frozenset([answer.id])))
+
+    walk(Interview.replay(guidance.rules, {}))
+    assert not unread, "\n".join(unread[:20])
+
+
 # ---- validation of rules files ---------------------------------------------------------
 
 CLAUSES = {"1.1": {}, "1.2": {}, "2.1": {}}
