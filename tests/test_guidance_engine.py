@@ -109,7 +109,8 @@ def test_every_ticked_answer_tells_apart_from_none_of_these_wherever_it_is_asked
     def verdicts(interview: Interview) -> frozenset[tuple[str, ...]]:
         if interview.pending is None:
             return frozenset([tuple(rule.id for rule in interview.verdict())])
-        return frozenset().union(*(verdicts(interview.then(frozenset([a.id]))) for a in interview.pending.answers))
+        answers = interview.pending.answers
+        return frozenset().union(*(verdicts(interview.then(frozenset([a.id]))) for a in answers))
 
     unread: list[str] = []
 
@@ -122,8 +123,9 @@ def test_every_ticked_answer_tells_apart_from_none_of_these_wherever_it_is_asked
             baseline = verdicts(interview.then(frozenset([nothing])))
             path = interview.encode()
             for answer in question.answers:
+                steps = path.split(";")
                 if answer.exclusive or any(
-                    (question.id, answer.id) == (q, a) and all(part in path.split(";") for part in where.split(";"))
+                    (question.id, answer.id) == (q, a) and all(part in steps for part in where.split(";"))
                     for q, a, where in same_on_purpose
                 ):
                     continue
