@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import threading
 import unicodedata
 import urllib.request
@@ -194,3 +195,79 @@ def test_nothing_of_a_failed_build_is_left_in_the_staged_sources(handbook: Path,
     assert run_build(handbook).returncode != 0
     staged = handbook / "_build" / ".work" / "src"
     assert not [p for p in staged.rglob("*") if p.is_symlink() and p.resolve() == secret.resolve()]
+
+
+# ---- attack 5, finding 4: templates/ and conf.py reach nothing outside the handbook -------
+
+
+def test_a_template_including_a_file_of_the_machine_is_refused_with_its_line(
+    handbook: Path, secret: Path
+) -> None:
+    before = tree_digest(handbook / "_build" / "html")
+    navigation = handbook / "templates" / "sidebar" / "navigation.html"
+    climbing = os.path.relpath(secret, navigation.parent.parent)
+    lines = navigation.read_text(encoding="utf-8").splitlines()
+    navigation.write_text(
+        "\n".join([*lines, f'{{% include "{secret}" %}}', f"{{% include '{climbing}' %}}"]) + "\n",
+        encoding="utf-8",
+    )
+    result = run_build(handbook)
+    assert result.returncode != 0
+    for line, name in ((len(lines) + 1, str(secret)), (len(lines) + 2, climbing)):
+        assert (
+            f"templates/sidebar/navigation.html:{line}: error: this template reads {name!r}" in result.stderr
+        )
+    assert tree_digest(handbook / "_build" / "html") == before
+    assert not [path for path, data in published_bytes(handbook) if SECRET.encode() in data]
+
+
+def test_a_template_name_made_while_rendering_is_refused_too(handbook: Path, secret: Path) -> None:
+    navigation = handbook / "templates" / "sidebar" / "navigation.html"
+    head, tail = str(secret)[:5], str(secret)[5:]
+    with navigation.open("a", encoding="utf-8") as file:
+        file.write(f'{{% set name = "{head}" ~ "{tail}" %}}{{% include name %}}\n')
+    result = run_build(handbook)
+    assert result.returncode != 0
+    assert f"error: this template reads {str(secret)!r}" in result.stderr
+    assert not [path for path, data in published_bytes(handbook) if SECRET.encode() in data]
+
+
+def test_a_script_written_in_a_template_is_not_allowed_by_the_policy(handbook: Path) -> None:
+    page = handbook / "templates" / "page.html"
+    page.write_text("<script>alert('tpl')</script>\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr
+    home = read(handbook / "_build" / "html" / "index.html")
+    assert "alert('tpl')" in home.inline_scripts  # published as written, but it never runs:
+    allowed = script_hashes(home.policies[0])
+    assert sha256("alert('tpl')") not in allowed
+    theme = next(s for s in home.inline_scripts if "dataset.theme" in s)  # Furo's own still runs
+    assert sha256(theme) in allowed
+
+
+CONF_REFUSED = {
+    "static-absolute": ('html_static_path = ["_static", "{outside}"]', "html_static_path lists"),
+    "extra-climbing": ('html_extra_path = ["../{outside_rel}"]', "html_extra_path lists"),
+    "templates-outside": ('templates_path = ["../templates", "{outside}"]', "templates_path lists"),
+    "js-other-site": ('html_js_files = ["https://example.com/x.js"]', "a file on another site"),
+    "js-inline": ('html_js_files = [("x.js", {{"body": "alert(1)"}})]', "writes a script into every page"),
+    "css-other-site": ('html_css_files = ["https://example.com/x.css"]', "a file on another site"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONF_REFUSED))
+def test_conf_py_naming_anything_outside_the_handbook_is_refused(
+    handbook: Path, secret: Path, case: str
+) -> None:
+    before = tree_digest(handbook / "_build" / "html")
+    setting, words = CONF_REFUSED[case]
+    outside = secret.parent
+    outside_rel = os.path.relpath(outside, handbook).replace(os.sep, "/")
+    conf = handbook / "handbook" / "conf.py"
+    line = setting.format(outside=outside, outside_rel=outside_rel)
+    conf.write_text(conf.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    result = run_build(handbook)
+    assert result.returncode != 0
+    assert "handbook/conf.py: error: " in result.stderr and words in result.stderr, result.stderr
+    assert tree_digest(handbook / "_build" / "html") == before
+    assert not [path for path, data in published_bytes(handbook) if SECRET.encode() in data]
