@@ -9,6 +9,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import threading
 import unicodedata
 import urllib.request
@@ -271,3 +272,53 @@ def test_conf_py_naming_anything_outside_the_handbook_is_refused(
     assert "handbook/conf.py: error: " in result.stderr and words in result.stderr, result.stderr
     assert tree_digest(handbook / "_build" / "html") == before
     assert not [path for path, data in published_bytes(handbook) if SECRET.encode() in data]
+
+
+# ---- attack 5, finding 5: a change in conf.py reaches every page, and nothing stays behind ---
+
+PAGE_TITLE = re.compile(r"<title>([^<]*)</title>")  # the first is the page's (Furo's icons have titles too)
+OFFLINE = re.compile(r'<meta name="clausebook-offline" content="(\w+)">')
+
+
+def test_a_change_in_conf_py_reaches_every_page_the_extension_generates(handbook: Path) -> None:
+    conf = handbook / "handbook" / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8") + '\nhtml_title = "Renamed handbook"\nclausebook_offline = False\n',
+        encoding="utf-8",
+    )
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr
+    site = handbook / "_build" / "html"
+    pages = {
+        page.relative_to(site).as_posix(): page.read_text(encoding="utf-8") for page in site.rglob("*.html")
+    }
+    # Each kind of page the extension writes itself, not from a source of its own.
+    generated = ("clause/", "/in-force.html", "social-media/index.html", "quiz.html", "should-i-post.html")
+    for kind in generated:
+        assert any(kind in name for name in pages), kind
+    titles = {name: PAGE_TITLE.findall(html)[:1] for name, html in pages.items()}
+    assert {name: title for name, title in titles.items() if not title[0].endswith("Renamed handbook")} == {}
+    # Still saying "on", a page would never remove the service worker and its copies.
+    assert {
+        name: OFFLINE.findall(html) for name, html in pages.items() if OFFLINE.findall(html) != ["off"]
+    } == {}
+    assert not (site / "clausebook-sw.js").exists()
+
+
+def test_a_file_taken_out_of_the_extra_files_leaves_the_published_site(handbook: Path) -> None:
+    extra = handbook / "handbook" / "_extra"
+    extra.mkdir()
+    (extra / "notice.txt").write_text("A notice for staff.\n", encoding="utf-8")
+    (extra / "kept.txt").write_text("Kept.\n", encoding="utf-8")
+    conf = handbook / "handbook" / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + '\nhtml_extra_path = ["_extra"]\n', encoding="utf-8")
+    assert run_build(handbook).returncode == 0
+    site = handbook / "_build" / "html"
+    assert (site / "notice.txt").is_file()
+    (extra / "notice.txt").unlink()
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr
+    assert not (site / "notice.txt").exists()
+    assert (site / "kept.txt").is_file()
+    # Sphinx's record of the settings, old or new, is not the site's.
+    assert not list(site.glob(".buildinfo*"))
