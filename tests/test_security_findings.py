@@ -187,7 +187,15 @@ def test_the_editors_guide_lists_what_is_refused(site: Path) -> None:
     from clausebook.sphinxext.warnings_ import ClausebookWarning
 
     guide = (site / "editors.html").read_text(encoding="utf-8")
-    for kind in ("RAW_HTML", "OUTSIDE_IMAGE", "UNSAFE_LINK", "HIDDEN_CHARACTER", "OUTSIDE_HANDBOOK"):
+    kinds = (
+        "RAW_HTML",
+        "OUTSIDE_IMAGE",
+        "UNSAFE_LINK",
+        "HIDDEN_CHARACTER",
+        "OUTSIDE_HANDBOOK",
+        "OUTSIDE_TEMPLATE",
+    )
+    for kind in kinds:
         assert f"clausebook.{ClausebookWarning[kind].value}" in guide
 
 

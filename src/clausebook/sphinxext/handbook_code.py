@@ -11,7 +11,10 @@ build machine or let a script run. So:
   be in the handbook's folder or ``templates/``;
 - ``html_js_files`` and ``html_css_files`` name the site's own files: another site's address is
   refused (every reader's browser would ask it), and so is a script written inline (``body``),
-  which the Content-Security-Policy would have to allow.
+  which the Content-Security-Policy would have to allow (it allows only the package's and the
+  theme's own scripts: clausebook.sphinxext.csp);
+- a file taken out of ``html_extra_path`` leaves the site (Sphinx copies those files on every
+  build and never deletes one).
 """
 
 from __future__ import annotations
@@ -63,15 +66,13 @@ class ConfinedTemplateLoader(BuiltinTemplateLoader):
         super().init(builder, theme, dirs)
         self.refused = set()
 
-    def get_source(
-        self, environment: Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool]]:
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         if leaves_folder(template):
             if template not in self.refused:  # reported once, not on every page
                 self.refused.add(template)
                 warn(ClausebookWarning.OUTSIDE_TEMPLATE, _refusal(template))
             # Rendered as nothing, so not a byte of it is written even by a build told to go on.
-            return "", None, lambda: True
+            return "", "<refused>", lambda: True
         return super().get_source(environment, template)
 
 
