@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
+import re
 import threading
 import unicodedata
 import urllib.request
@@ -185,7 +187,15 @@ def test_the_editors_guide_lists_what_is_refused(site: Path) -> None:
     from clausebook.sphinxext.warnings_ import ClausebookWarning
 
     guide = (site / "editors.html").read_text(encoding="utf-8")
-    for kind in ("RAW_HTML", "OUTSIDE_IMAGE", "UNSAFE_LINK", "HIDDEN_CHARACTER", "OUTSIDE_HANDBOOK"):
+    kinds = (
+        "RAW_HTML",
+        "OUTSIDE_IMAGE",
+        "UNSAFE_LINK",
+        "HIDDEN_CHARACTER",
+        "OUTSIDE_HANDBOOK",
+        "OUTSIDE_TEMPLATE",
+    )
+    for kind in kinds:
         assert f"clausebook.{ClausebookWarning[kind].value}" in guide
 
 
@@ -194,3 +204,129 @@ def test_nothing_of_a_failed_build_is_left_in_the_staged_sources(handbook: Path,
     assert run_build(handbook).returncode != 0
     staged = handbook / "_build" / ".work" / "src"
     assert not [p for p in staged.rglob("*") if p.is_symlink() and p.resolve() == secret.resolve()]
+
+
+# ---- attack 5, finding 4: templates/ and conf.py reach nothing outside the handbook -------
+
+
+def test_a_template_including_a_file_of_the_machine_is_refused_with_its_line(
+    handbook: Path, secret: Path
+) -> None:
+    before = tree_digest(handbook / "_build" / "html")
+    navigation = handbook / "templates" / "sidebar" / "navigation.html"
+    climbing = os.path.relpath(secret, navigation.parent.parent)
+    lines = navigation.read_text(encoding="utf-8").splitlines()
+    navigation.write_text(
+        "\n".join([*lines, f'{{% include "{secret}" %}}', f"{{% include '{climbing}' %}}"]) + "\n",
+        encoding="utf-8",
+    )
+    result = run_build(handbook)
+    assert result.returncode != 0
+    for line, name in ((len(lines) + 1, str(secret)), (len(lines) + 2, climbing)):
+        assert (
+            f"templates/sidebar/navigation.html:{line}: error: this template reads {name!r}" in result.stderr
+        )
+    assert tree_digest(handbook / "_build" / "html") == before
+    assert not [path for path, data in published_bytes(handbook) if SECRET.encode() in data]
+
+
+def test_a_template_name_made_while_rendering_is_refused_too(handbook: Path, secret: Path) -> None:
+    navigation = handbook / "templates" / "sidebar" / "navigation.html"
+    head, tail = str(secret)[:5], str(secret)[5:]
+    with navigation.open("a", encoding="utf-8") as file:
+        file.write(f'{{% set name = "{head}" ~ "{tail}" %}}{{% include name %}}\n')
+    result = run_build(handbook)
+    assert result.returncode != 0
+    assert f"error: this template reads {str(secret)!r}" in result.stderr
+    assert not [path for path, data in published_bytes(handbook) if SECRET.encode() in data]
+
+
+def test_a_script_written_in_a_template_is_not_allowed_by_the_policy(handbook: Path) -> None:
+    page = handbook / "templates" / "page.html"
+    page.write_text("<script>alert('tpl')</script>\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr
+    home = read(handbook / "_build" / "html" / "index.html")
+    assert "alert('tpl')" in home.inline_scripts  # published as written, but it never runs:
+    allowed = script_hashes(home.policies[0])
+    assert sha256("alert('tpl')") not in allowed
+    theme = next(s for s in home.inline_scripts if "dataset.theme" in s)  # Furo's own still runs
+    assert sha256(theme) in allowed
+
+
+CONF_REFUSED = {
+    "static-absolute": ('html_static_path = ["_static", "{outside}"]', "html_static_path lists"),
+    "extra-climbing": ('html_extra_path = ["../{outside_rel}"]', "html_extra_path lists"),
+    "templates-outside": ('templates_path = ["../templates", "{outside}"]', "templates_path lists"),
+    "js-other-site": ('html_js_files = ["https://example.com/x.js"]', "a file on another site"),
+    "js-inline": ('html_js_files = [("x.js", {{"body": "alert(1)"}})]', "writes a script into every page"),
+    "css-other-site": ('html_css_files = ["https://example.com/x.css"]', "a file on another site"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONF_REFUSED))
+def test_conf_py_naming_anything_outside_the_handbook_is_refused(
+    handbook: Path, secret: Path, case: str
+) -> None:
+    before = tree_digest(handbook / "_build" / "html")
+    setting, words = CONF_REFUSED[case]
+    outside = secret.parent
+    outside_rel = os.path.relpath(outside, handbook).replace(os.sep, "/")
+    conf = handbook / "handbook" / "conf.py"
+    line = setting.format(outside=outside, outside_rel=outside_rel)
+    conf.write_text(conf.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    result = run_build(handbook)
+    assert result.returncode != 0
+    assert "handbook/conf.py: error: " in result.stderr and words in result.stderr, result.stderr
+    assert tree_digest(handbook / "_build" / "html") == before
+    assert not [path for path, data in published_bytes(handbook) if SECRET.encode() in data]
+
+
+# ---- attack 5, finding 5: a change in conf.py reaches every page, and nothing stays behind ---
+
+PAGE_TITLE = re.compile(r"<title>([^<]*)</title>")  # the first is the page's (Furo's icons have titles too)
+OFFLINE = re.compile(r'<meta name="clausebook-offline" content="(\w+)">')
+
+
+def test_a_change_in_conf_py_reaches_every_page_the_extension_generates(handbook: Path) -> None:
+    conf = handbook / "handbook" / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8") + '\nhtml_title = "Renamed handbook"\nclausebook_offline = False\n',
+        encoding="utf-8",
+    )
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr
+    site = handbook / "_build" / "html"
+    pages = {
+        page.relative_to(site).as_posix(): page.read_text(encoding="utf-8") for page in site.rglob("*.html")
+    }
+    # Each kind of page the extension writes itself, not from a source of its own.
+    generated = ("clause/", "/in-force.html", "social-media/index.html", "quiz.html", "should-i-post.html")
+    for kind in generated:
+        assert any(kind in name for name in pages), kind
+    titles = {name: PAGE_TITLE.findall(html)[:1] for name, html in pages.items()}
+    assert {name: title for name, title in titles.items() if not title[0].endswith("Renamed handbook")} == {}
+    # Still saying "on", a page would never remove the service worker and its copies.
+    assert {
+        name: OFFLINE.findall(html) for name, html in pages.items() if OFFLINE.findall(html) != ["off"]
+    } == {}
+    assert not (site / "clausebook-sw.js").exists()
+
+
+def test_a_file_taken_out_of_the_extra_files_leaves_the_published_site(handbook: Path) -> None:
+    extra = handbook / "handbook" / "_extra"
+    extra.mkdir()
+    (extra / "notice.txt").write_text("A notice for staff.\n", encoding="utf-8")
+    (extra / "kept.txt").write_text("Kept.\n", encoding="utf-8")
+    conf = handbook / "handbook" / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + '\nhtml_extra_path = ["_extra"]\n', encoding="utf-8")
+    assert run_build(handbook).returncode == 0
+    site = handbook / "_build" / "html"
+    assert (site / "notice.txt").is_file()
+    (extra / "notice.txt").unlink()
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr
+    assert not (site / "notice.txt").exists()
+    assert (site / "kept.txt").is_file()
+    # Sphinx's record of the settings, old or new, is not the site's.
+    assert not list(site.glob(".buildinfo*"))

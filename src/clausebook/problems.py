@@ -114,6 +114,12 @@ class ClausebookWarning(Enum):
         "outside the handbook. The site publishes only the handbook's own files: copy the file in "
         "instead of linking to it.",
     )
+    OUTSIDE_TEMPLATE = (
+        "outside-template",
+        "A template in templates/ includes, extends or imports a file by an absolute path or one "
+        "leading up out of the folder ('..'): templates may use only templates/, the package's "
+        "templates and the theme's, so no file of the build machine is put into the pages.",
+    )
     NOTICE = (
         "notice",
         "Not a problem: something the editor should know (changes not yet released, a review date "

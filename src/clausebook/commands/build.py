@@ -247,7 +247,8 @@ def run_sphinx(
     return app.statuscode == 0
 
 
-PUBLISH_IGNORED = (".buildinfo", ".doctrees")
+# Sphinx's own records (.buildinfo.bak is the old one, kept when the settings change).
+PUBLISH_IGNORED = (".buildinfo", ".buildinfo.bak", ".doctrees")
 PUBLISHING = ".publishing-"  # the prefix of a file being written; never a name the site uses
 
 

@@ -18,6 +18,7 @@ from clausebook.sphinxext.escaping import setup_escaping
 from clausebook.sphinxext.fingerprints import setup_fingerprints
 from clausebook.sphinxext.guidance_files import setup_guidance_files
 from clausebook.sphinxext.guidance_pages import setup_guidance
+from clausebook.sphinxext.handbook_code import setup_handbook_code
 from clausebook.sphinxext.history import setup_history
 from clausebook.sphinxext.offline import setup_offline
 from clausebook.sphinxext.outputs import setup_outputs
@@ -50,6 +51,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_sealed_guidance(app)
     setup_printing(app)
     setup_safety(app)
+    setup_handbook_code(app)
     setup_csp(app)
     setup_accessibility(app)
     setup_offline(app)

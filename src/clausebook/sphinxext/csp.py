@@ -10,7 +10,10 @@ page contains: for each template, the page is rendered once more with everything
 comes from the sources left out (the Markdown's body, its table of contents, its
 navigation, its meta tags), and only the snippets of that skeleton are hashed. The
 result is kept per template for the whole build, so a snippet pasted into a source can
-never be allowed by it, and no string in a page can change or remove it.
+never be allowed by it, and no string in a page can change or remove it. Of the skeleton's
+scripts, only those written as they are in a template the package or the theme ships are
+allowed: a script added in the handbook's own templates/ (or by conf.py) is published but
+never runs.
 ``'wasm-unsafe-eval'`` lets Pyodide compile its WebAssembly; nothing else is relaxed.
 """
 
@@ -20,11 +23,13 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 from sphinx.application import Sphinx
 
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>(.*?)</script>", re.S
 )
@@ -61,9 +66,11 @@ class Policy:
     style_attributes: tuple[str, ...]
 
     @classmethod
-    def of_skeleton(cls, html: str) -> Policy:
+    def of_skeleton(cls, html: str, shipped: frozenset[str] | None = None) -> Policy:
+        """The policy of a skeleton; with ``shipped``, only the scripts among them are allowed."""
+        scripts = [m for m in INLINE_SCRIPT.findall(html) if shipped is None or m in shipped]
         return cls(
-            tuple(sorted({_hash(m) for m in INLINE_SCRIPT.findall(html)})),
+            tuple(sorted({_hash(m) for m in scripts})),
             tuple(sorted({_hash(m) for m in INLINE_STYLE.findall(html)})),
             tuple(sorted({_hash(a or b) for a, b in STYLE_ATTRIBUTE.findall(html)})),
         )
@@ -95,12 +102,27 @@ class Policy:
         return Markup(f'<meta http-equiv="Content-Security-Policy" content="{header}">')
 
 
+def shipped_scripts(app: Sphinx) -> frozenset[str]:
+    """The inline scripts written, word for word, in the templates of the package and the theme
+    (never of the handbook's templates_path, which comes first in the loader's folders)."""
+    loader = app.builder.templates  # type: ignore[attr-defined]
+    folders = [Path(p) for sub in loader.loaders[loader.templatepathlen :] for p in sub.searchpath]
+    scripts: set[str] = set()
+    for folder in [PACKAGE_TEMPLATES, *folders]:
+        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else ():
+            scripts.update(INLINE_SCRIPT.findall(path.read_text(encoding="utf-8")))
+    return frozenset(scripts)
+
+
 def skeleton_policy(app: Sphinx, templatename: str, context: dict[str, Any]) -> Policy:
     """The policy of every page made from ``templatename`` in this build."""
     cache: dict[str, Policy] = app.builder.__dict__.setdefault("_cb_policies", {})
     if templatename not in cache:
+        if "_cb_shipped_scripts" not in app.builder.__dict__:
+            app.builder._cb_shipped_scripts = shipped_scripts(app)  # type: ignore[attr-defined]
+        shipped: frozenset[str] = app.builder._cb_shipped_scripts  # type: ignore[attr-defined]
         skeleton = app.builder.templates.render(templatename, {**context, **FROM_SOURCES})  # type: ignore[attr-defined]
-        cache[templatename] = Policy.of_skeleton(skeleton)
+        cache[templatename] = Policy.of_skeleton(skeleton, shipped)
     return cache[templatename]
 
 

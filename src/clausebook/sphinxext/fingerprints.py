@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import types
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,32 @@ def fingerprint(*parts: Any) -> str:
     return digest.hexdigest()
 
 
+def _plain(value: Any) -> Any:
+    """A setting's value as JSON, the same in every run (a set's order, and a function's address
+    in its repr, change from one run to the next)."""
+    if isinstance(value, set | frozenset):
+        return sorted(json.dumps(v, sort_keys=True, default=_plain) for v in value)
+    if isinstance(value, type | types.FunctionType | types.BuiltinFunctionType):
+        return f"{value.__module__}.{value.__qualname__}"
+    return str(value)
+
+
+def config_stamp(app: Sphinx) -> str:
+    """The settings that shape the pages (those Sphinx rereads or rewrites its own pages for:
+    html_title, clausebook_offline, clausebook_organisation...), as one hash. A generated page
+    written before a change in conf.py would otherwise keep the old title, or the old offline
+    switch, for good."""
+    values = {item.name: item.value for item in app.config.filter(frozenset({"env", "html"}))}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=_plain).encode()).hexdigest()
+
+
 def code_stamp(app: Sphinx) -> list[Any]:
     """What every generated file depends on besides its content: templates, styles, settings."""
-    stamp: list[Any] = [str(app.config.clausebook_school), str(app.config.clausebook_site_url)]
+    stamp: list[Any] = [
+        str(app.config.clausebook_school),
+        str(app.config.clausebook_site_url),
+        config_stamp(app),
+    ]
     # The extension's own code too: what it escapes and the policy it sets are part of every page.
     folders = [PACKAGE / "templates", PACKAGE / "web", PACKAGE / "sphinxext"] + [
         Path(app.confdir, t) for t in app.config.templates_path
