@@ -49,9 +49,9 @@ rmSync(profile, { recursive: true, force: true });
 server.close();
 
 const kb = (n) => `${(n / 1024).toFixed(0).padStart(6)} KB`;
-const big = served.filter((s) => s.bytes >= 20 * 1024).sort((a, b) => a.at - b.at);
+const big = served.filter((s) => s.bytes >= Number(process.env.MIN_KB ?? 20) * 1024).sort((a, b) => a.at - b.at);
 for (const s of big) console.log(`${kb(s.bytes)}  +${String(s.at - start).padStart(5)} ms  ${s.at <= readyAt ? "before ready" : "after ready "}  ${s.path}`);
-const small = served.filter((s) => s.bytes < 20 * 1024);
+const small = served.filter((s) => s.bytes < Number(process.env.MIN_KB ?? 20) * 1024);
 console.log(`${kb(small.reduce((n, s) => n + s.bytes, 0))}  in ${small.length} smaller requests`);
 const total = served.reduce((n, s) => n + s.bytes, 0);
 const toReady = served.filter((s) => s.at <= readyAt).reduce((n, s) => n + s.bytes, 0);
