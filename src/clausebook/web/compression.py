@@ -27,8 +27,8 @@ ENCODINGS = {"zstd": ".zst", "br": ".br", "gzip": ".gz"}
 # Browsers decode HTTP's zstd with at most an 8 MB window (RFC 9659).
 ZSTD_WINDOW_LOG = 23
 ZSTD_LEVEL = 19
-# Brotli's best quality takes 25 s on the 10 MB runtime, and about a minute on the 30 MB memory
-# snapshot, which changes with every change to the engine; quality 9 takes 1.3 s on it.
+# Brotli's best quality takes 25 s on the 10 MB runtime (once per runtime), and about a minute on a
+# 30 MB file; quality 9 takes 1.3 s on that.
 BROTLI_LARGE = 16 * 2**20
 # Copies made by another version of these settings are not reused: a change here makes new ones.
 SCHEME = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
@@ -95,7 +95,7 @@ def precompressed(
 
 
 def forget_unused(store: Path, in_use: set[Path], days: float = 14) -> None:
-    """Each change to the engine makes a new snapshot: copies no build has used for two weeks go."""
+    """A new runtime makes new copies: copies no build has used for two weeks go."""
     now = time.time()
     for path in in_use:
         os.utime(path, (now, now))

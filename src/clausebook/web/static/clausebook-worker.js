@@ -138,8 +138,8 @@ async function start({ engineDir, wheel, bundle, entry, keepCopies }) {
   ]);
   pyodide.unpackArchive(archive, "wheel");
   const python = pyodide.pyimport(entry);
-  // Taken as the build took it before: the engine's entry module imported, no bundle loaded yet
-  // (a copy of the memory, about 20 ms on a desktop, in this worker).
+  // Taken with the entry module imported and no bundle loaded, so a later visit to any tool's page
+  // loads its own (a copy of the memory: about 20 ms on a desktop, in this worker).
   const memory = from === "start" && cache ? pyodide.makeMemorySnapshot() : null;
   python.call("load", `[${text}]`);
   if (memory) {
