@@ -60,7 +60,8 @@ html_show_sourcelink = False
 html_permalinks_icon = "#"
 html_static_path = ["_static"]
 # A PNG drawn from favicon.svg (same picture): Chromium draws an SVG icon as a small document of
-# its own on the page's main thread, fonts and all (measured: a task of 60-150 ms on a phone-like CPU).
+# its own on the page's main thread, fonts and all (traced: a task of 150-175 ms on a phone-like CPU,
+# on a loaded machine).
 html_favicon = "_static/favicon.png"
 # A policy has no index of terms; its contents and the search page find things.
 html_use_index = False
