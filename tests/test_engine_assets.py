@@ -36,7 +36,7 @@ def test_engine_folder_holds_only_what_a_page_loads(site: Path) -> None:
     names = sorted(p.name for p in folder.iterdir())
     wheels = [n for n in names if n.endswith("-py3-none-any.whl")]
     assert len(wheels) == 1
-    loaded = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "snapshot.bin"]
+    loaded = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
     compressed = [name + suffix for name in loaded for suffix in (".zst", ".br", ".gz")]
     assert names == sorted([*loaded, *compressed, "pyodide-lock.json", *wheels])
 

@@ -170,3 +170,14 @@ def test_the_tree_page_loads_no_stylesheet_it_never_uses(site: Path) -> None:
     # Other pages keep them.
     other = (site / "social-media" / "1.0" / "index.html").read_text(encoding="utf-8")
     assert "sphinx-design.min.css" in other
+
+
+def test_the_tree_page_loads_no_script_it_never_uses(site: Path) -> None:
+    html = (site / "social-media" / "1.0" / "should-i-post.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
+    assert any("clausebook-widget.js" in script for script in scripts), scripts
+    assert not [script for script in scripts if "design-tabs" in script], scripts
+    # Nothing on the page is a sphinx-design tab for it to look for.
+    assert not re.search(r'class="[^"]*\bsd-tab', html)
+    other = (site / "social-media" / "1.0" / "index.html").read_text(encoding="utf-8")
+    assert "design-tabs.js" in other

@@ -8,8 +8,8 @@
 // page that only runs 1+1 on the same Pyodide: the page's own runtime folder, and for reference
 // the files as the npm package ships them), (b) our engine on Pyodide exactly as the npm package
 // ships it, and (c) a no-Python floor (the first question only). The widget is measured twice:
-// as built (a first visit starts Python and then fetches the memory snapshot, which later visits
-// restore) and with the server refusing the snapshot. Bytes are counted at the server, as sent
+// as built (a first visit starts Python and keeps a memory snapshot of its start, which later
+// visits restore) and with the pages saying the site keeps no copies (so no snapshot is kept). Bytes are counted at the server, as sent
 // (compressed where the build left a compressed copy; COMPRESS=0 sends every file as it is),
 // which sends the cache headers the README recommends (immutable for content-hashed files, ETag
 // and 304 for the rest).
@@ -17,7 +17,10 @@
 // Then the profiles (PROFILES=desktop,phone,network): desktop on loopback; a phone-like CPU
 // (Emulation.setCPUThrottlingRate 4) on loopback; and that CPU on a 20 Mbit/s, 40 ms network
 // (Network.emulateNetworkConditions, and the same limits applied by this server, since DevTools'
-// emulation may not reach a worker's requests). Each from a plain server (SERVERS=plain: sends
+// emulation was thought not to reach a worker's requests: measured in Chromium 156, the page's
+// network conditions do slow its dedicated worker's fetches, while Emulation.setCPUThrottlingRate
+// cannot be set on a worker at all ("only supported for pages"), so the engine's worker runs at the
+// machine's full speed in the phone profile). Each from a plain server (SERVERS=plain: sends
 // every file as it is, like python -m http.server), a server sending the build's gzip copies
 // as Content-Encoding (gzip), and make serve (zstd: the build's zstd copies, as make serve and
 // nginx send them). Measured on the page: the first question painted, the engine ready, the main
@@ -89,7 +92,9 @@ function findRuntime(dir) {
 
 let bytes = 0, snapshotBytes = 0;
 const sent = []; // [when the request came (ms since the epoch), bytes]
-let snapshotOff = false; // while measuring the widget as it would be without the memory snapshot
+// While measuring the widget as it would be without the memory snapshot: the pages say the site
+// keeps no copies (clausebook_offline = False), so the engine's worker keeps no snapshot.
+let snapshotOff = false;
 // "zstd" (make serve), "gzip" (the .gz copies as Content-Encoding) or "plain" (every file as it is).
 let serving = COMPRESS ? "zstd" : "plain";
 // A 20 Mbit/s, 40 ms network shared by every request (null: loopback).
@@ -112,7 +117,6 @@ async function shaped(response, status, headers, body) {
 }
 const server = createServer((request, response) => {
   const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
-  if (snapshotOff && path.includes("/snapshot.bin")) { response.writeHead(404).end(); return; }
   let file = normalize(join(root, path));
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
   if (!file.startsWith(root) || !existsSync(file)) { response.writeHead(404).end(); return; }
@@ -121,7 +125,10 @@ const server = createServer((request, response) => {
   const accepts = request.headers["accept-encoding"] ?? "";
   const codings = { zstd: [["zstd", ".zst"], ["br", ".br"], ["gzip", ".gz"]], gzip: [["gzip", ".gz"]], plain: [] }[serving];
   const coding = codings.find(([name, suffix]) => accepts.includes(name) && existsSync(file + suffix));
-  const body = readFileSync(coding ? file + coding[1] : file);
+  let body = readFileSync(coding ? file + coding[1] : file);
+  if (snapshotOff && !coding && file.endsWith(".html")) {
+    body = Buffer.from(body.toString("utf8").replace('<meta name="clausebook-offline" content="on">', '<meta name="clausebook-offline" content="off">'));
+  }
   const etag = `"${createHash("sha1").update(body).digest("hex")}"`;
   const immutable = /\/_static\/pyodide\/[0-9a-f]{16}\//.test(path);
   const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream", etag,
@@ -406,10 +413,10 @@ for (const when of ["cold", "warm"]) {
     ` files as the npm package ships them it takes ${s(pick("bareShipped", when, "done"))}` +
     ` (answer/that = ${(answer / pick("bareShipped", when, "done")).toFixed(2)}); Python handled the click in ${(pick("widget", when, "handling")).toFixed(0)} ms`);
   console.log(`        bytes: widget ${kb(pick("widget", when, "bytes"))}${when === "warm" ? " (target < 100 KB)" : ""}` +
-    (when === "cold" ? `, of which ${kb(pick("widget", when, "snapshotBytes"))} is the memory snapshot, fetched once the engine is ready` : "") +
+    (when === "cold" ? `, of which ${kb(pick("widget", when, "snapshotBytes"))} is a memory snapshot (none: the worker makes it)` : "") +
     `, (a) ${kb(pick("bare", when, "bytes"))}, (b) ${kb(pick("shipped", when, "bytes"))}`);
   console.log(`        memory snapshot: restored on ${results.widget[when].filter((r) => r.fromSnapshot).length} of ${RUNS} visits;` +
-    ` without it (the server refusing it) the first Python answer comes at ${s(pick("widgetNoSnapshot", when, "answer"))}` +
+    ` without it (the pages saying the site keeps no copies) the first Python answer comes at ${s(pick("widgetNoSnapshot", when, "answer"))}` +
     ` (engine ready ${s(pick("widgetNoSnapshot", when, "ready"))}), ${kb(pick("widgetNoSnapshot", when, "bytes"))} fetched`);
 }
 console.log(`  warm after a browser restart: engine ready ${s(pick("widget", "restarted", "ready"))},` +

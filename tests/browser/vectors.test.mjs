@@ -1,5 +1,5 @@
 // The engine's test vectors and the policy's scenarios in real Chromium, on the standard library the site ships (trimmed),
-// on the one the npm package ships (full), and restored from the site's memory snapshot: neither
+// on the one the npm package ships (full), and restored from a memory snapshot of it: neither
 // trimming nor restoring may change an answer. The page loads the runtime, the wheel and the
 // bundle from the built site the way the widget does.
 import { test, before, after } from "node:test";
@@ -24,9 +24,17 @@ import { answersTo } from "/run.mjs";
 const query = new URLSearchParams(location.search);
 const runtime = query.get("runtime");
 const { loadPyodide } = await import(runtime + "pyodide.mjs");
-const snapshot = query.has("snapshot") ? { _loadSnapshot: fetch(runtime + "snapshot.bin").then((r) => r.arrayBuffer()) } : {};
+const indexURL = new URL(runtime, location.href).href;
+// A memory snapshot made here as the widget's worker makes it (the engine's entry module imported
+// on a fresh start), then restored.
+async function restoredFromSnapshot() {
+  const maker = await loadPyodide({ indexURL, _makeSnapshot: true });
+  maker.unpackArchive(await (await fetch("${engine}${wheel}")).arrayBuffer(), "wheel");
+  maker.pyimport("clausebook.interactive.entry");
+  return loadPyodide({ indexURL, _loadSnapshot: maker.makeMemorySnapshot() });
+}
 const [pyodide, archive, bundle, vectors] = await Promise.all([
-  loadPyodide({ indexURL: new URL(runtime, location.href).href, ...snapshot }),
+  query.has("snapshot") ? restoredFromSnapshot() : loadPyodide({ indexURL }),
   fetch("${engine}${wheel}").then((r) => r.arrayBuffer()),
   fetch("/site/${treeFolder}guidance.json").then((r) => r.text()),
   fetch("/vectors.json").then((r) => r.json()),
@@ -56,7 +64,7 @@ window.result = { from: engine.from, mainThreadPython, ...(await answersThroughC
 const RUNTIMES = {
   "shipped by the site (trimmed)": `runtime=${encodeURIComponent(engine)}`,
   "as the npm package ships it": "runtime=/npm/",
-  "restored from the site's memory snapshot": `runtime=${encodeURIComponent(engine)}&snapshot`,
+  "restored from a memory snapshot": `runtime=${encodeURIComponent(engine)}&snapshot`,
 };
 let root, server, browser;
 const results = {};

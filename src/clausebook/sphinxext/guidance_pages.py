@@ -583,6 +583,10 @@ def checklist(guidance: Guidance) -> list[dict[str, Any]]:
 
 # Stylesheets the tree page never uses (checked by tests/test_views_ahead.py).
 UNUSED_ON_TREE = ("_static/pygments.css", "_static/sphinx-design.min.css")
+# Scripts it never uses: sphinx-design's tabs script looks for tabs on the page when its DOM is
+# ready, in the one task that runs every script's DOMContentLoaded handler (a long task on a
+# phone-like CPU).
+UNUSED_SCRIPTS_ON_TREE = ("_static/design-tabs.js",)
 
 
 def page_context(
@@ -602,6 +606,11 @@ def page_context(
             css
             for css in context.get("css_files", [])
             if not str(getattr(css, "filename", css)).startswith(UNUSED_ON_TREE)
+        ]
+        context["script_files"] = [
+            js
+            for js in context.get("script_files", [])
+            if not str(getattr(js, "filename", js)).startswith(UNUSED_SCRIPTS_ON_TREE)
         ]
 
 

@@ -73,7 +73,9 @@ async function keepCopiesNow() {
   for (const path of list.engine_files) {
     const url = new URL(path, root).href;
     if (!(await engine.match(url))) {
-      fetches.push(fetch(url).then((answer) => answer.ok && engine.put(url, answer)));
+      // Content-hashed, so never stale: the browser's own copy (the engine's worker imported
+      // pyodide.mjs from it a moment ago) rather than another request.
+      fetches.push(fetch(url, { cache: "force-cache" }).then((answer) => answer.ok && engine.put(url, answer)));
     }
   }
   await Promise.allSettled(fetches);
@@ -94,6 +96,8 @@ async function keepCopiesNow() {
 // there is no copy, or the copy cannot be fetched (an older build's list, a server refusing .gz).
 async function fetchCopy(list, path, hash, url) {
   const type = list.copy_types?.[path.match(/\.[^./]*$/)?.[0] ?? ""];
+  const seen = await alreadyFetched(url, hash);
+  if (seen) return seen;
   if (list.copies && type && globalThis.DecompressionStream) {
     try {
       const copy = await fetch(new URL(`${list.copies}${hash}.gz`, root));
@@ -111,6 +115,23 @@ async function fetchCopy(list, path, hash, url) {
     }
   }
   return fetch(url, { cache: "no-cache" });
+}
+
+// The page this service worker came from, and its styles and scripts, were fetched a moment ago
+// (before it was in charge): the browser's own copy is used when its content hash is the build's,
+// rather than fetching it again, compressed or not.
+async function alreadyFetched(url, hash) {
+  try {
+    const cached = await fetch(url, { cache: "only-if-cached", mode: "same-origin" });
+    if (!cached.ok) return null;
+    const bytes = await cached.arrayBuffer();
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    const hex = [...digest.subarray(0, 8)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+    if (hex !== hash) return null;
+    return new Response(bytes, { headers: { "content-type": cached.headers.get("content-type") ?? "application/octet-stream" } });
+  } catch {
+    return null; // not in the browser's cache
+  }
 }
 
 self.addEventListener("fetch", (event) => {

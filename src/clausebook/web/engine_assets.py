@@ -8,9 +8,9 @@
   page loads are copied, never a CDN.
 - The lock file lists one package, our wheel, so the runtime fetches nothing else
   (the page unpacks the wheel itself; the runtime still reads a lock file as it starts).
-- A memory snapshot of the runtime once started, with the engine imported, lets a later
-  visit restore Python instead of starting it (about a quarter of a second sooner).
-- The runtime, the standard library and the snapshot sit beside zstd, brotli and gzip copies
+- The memory snapshot a later visit restores is made in the browser, by the engine's worker from its
+  own first start (fetching one made here cost a first visit 4 MB more from a plain server).
+- The runtime and the standard library sit beside zstd, brotli and gzip copies
   of themselves (``clausebook.web.compression``), for a server to send to browsers that accept them
   (a quarter to a third of the bytes).
 
@@ -39,12 +39,9 @@ DISTRIBUTION = "clausebook-interactive"
 WHEEL = f"clausebook_interactive-{__version__}-py3-none-any.whl"
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 STDLIB = "python_stdlib.zip"
-# Pyodide's memory once started with the engine imported (made at build time, in Node): a
-# later visit restores it instead of starting (see the widget).
-SNAPSHOT = "snapshot.bin"
 PREPARE_SCRIPT = PACKAGE / "web" / "prepare_engine.mjs"
 # The wheel is already deflated and the lock file is a few hundred bytes: not worth a copy.
-PRECOMPRESSED = (*RUNTIME_FILES, STDLIB, SNAPSHOT)
+PRECOMPRESSED = (*RUNTIME_FILES, STDLIB)
 LOCK = "pyodide-lock.json"
 # Wheels are zip files with dates in them; a fixed date makes the same sources give the same bytes.
 REPRODUCIBLE_DATE = "315532800"  # 1980-01-01, the earliest date a zip file can hold
@@ -178,7 +175,7 @@ def lock_file(runtime: Path, wheel: Path) -> dict[str, object]:
 
 def prepared(runtime: Path, wheel: Path, bundles: list[Path], cache: Path) -> Path:
     """A folder with the standard library cut down to what the engine loads and the wheel
-    byte-compiled, both as .pyc from Pyodide's own compiler, and the memory snapshot.
+    byte-compiled, both as .pyc from Pyodide's own compiler.
 
     Made by running the engine under Pyodide (Node) over the bundles; cached by the hashes
     of the runtime, the wheel and the script, since the engine's imports change only with them.
@@ -187,7 +184,7 @@ def prepared(runtime: Path, wheel: Path, bundles: list[Path], cache: Path) -> Pa
     for path in (runtime / STDLIB, runtime / "pyodide.asm.wasm", wheel, PREPARE_SCRIPT):
         key.update(file_hash(path, cache).encode())
     target = cache / f"prepared-{key.hexdigest()[:16]}"
-    made = (STDLIB, SNAPSHOT, wheel.name)
+    made = (STDLIB, wheel.name)
     if all((target / name).is_file() for name in made):
         return target
     partial = target.with_suffix(".tmp")
@@ -229,7 +226,6 @@ def install(
     wheel = ready / WHEEL
     files = {name: runtime / name for name in RUNTIME_FILES}
     files[STDLIB] = ready / STDLIB
-    files[SNAPSHOT] = ready / SNAPSHOT
     files[wheel.name] = wheel
     lock = json.dumps(lock_file(runtime, wheel), indent=1).encode("utf-8")
     digest = hashlib.sha256(lock + compression.SCHEME.encode())

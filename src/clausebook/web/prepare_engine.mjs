@@ -5,8 +5,7 @@
 //
 // writes <out folder>/python_stdlib.zip, the standard library cut down to what the engine uses,
 // and <out folder>/<the wheel's name>, the wheel byte-compiled (as `pyodide py-compile` does for
-// Pyodide's own packages), both as .pyc only, so the page compiles nothing at start-up; and
-// <out folder>/snapshot.bin, Pyodide's memory once started on that archive with the engine imported.
+// Pyodide's own packages), both as .pyc only, so the page compiles nothing at start-up.
 // The archive's files are stored, not deflated: the server sends it compressed whole (zstd, brotli
 // or gzip), which sees across files and comes out a third smaller than deflating each one.
 //
@@ -131,17 +130,4 @@ with zipfile.ZipFile(wheel_buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) a
 writeFileSync(join(out, "python_stdlib.zip"), stdlib);
 writeFileSync(join(out, basename(wheel)), compiled);
 
-// Pyodide's memory snapshot: the runtime just started, on the trimmed archive, with the engine's
-// entry module imported and nothing run, as a page would have it; a page restores it instead of starting.
-// Files are not in it (Pyodide keeps them outside the memory), so the page still unpacks the wheel.
-const npmLock = JSON.parse(readFileSync(resolve(runtime, "pyodide-lock.json"), "utf8"));
-const maker = await loadPyodide({
-  indexURL: resolve(runtime) + "/",
-  stdLibURL: join(out, "python_stdlib.zip"),
-  lockFileContents: { info: npmLock.info, packages: {} },
-  _makeSnapshot: true,
-});
-maker.unpackArchive(new Uint8Array(compiled), "wheel");
-maker.pyimport("clausebook.interactive.entry"); // what the page's worker calls
-writeFileSync(join(out, "snapshot.bin"), maker.makeMemorySnapshot());
 console.log(report);

@@ -27,7 +27,10 @@ function settled() {
 
 if ("serviceWorker" in navigator && setting) {
   if (setting === "on") {
-    settled().then(() => navigator.serviceWorker.register(new URL("clausebook-sw.js", root), { scope: root.href, type: "classic" }))
+    // In a task of its own, after the engine's "ready" has been handled: registering starts the
+    // service worker's install (traced on a phone-like CPU: 20 ms of that task's 90 ms).
+    settled().then(() => new Promise((done) => setTimeout(done, 250)))
+      .then(() => navigator.serviceWorker.register(new URL("clausebook-sw.js", root), { scope: root.href, type: "classic" }))
       .then((registration) => registration.active?.postMessage("keep-copies"))
       .catch((error) => console.warn("Clausebook: this site will not work offline here:", error));
   } else {

@@ -18,7 +18,8 @@ function setEngine(regions, state, message = "") {
   for (const region of regions) {
     region.dataset.engine = state;
     const note = region.querySelector(".cb-engine-message");
-    if (note) note.textContent = message;
+    // Only when it changes: each write to this live region is work for the browser's accessibility tree.
+    if (note && note.textContent !== message) note.textContent = message;
   }
 }
 
@@ -359,7 +360,8 @@ if (regions.length) {
     (started) => {
       for (const region of regions) region.dataset.engineFrom = started.from;
       setEngine(regions, "ready");
-      for (const tree of trees) tree.handOver(started);
+      // The hand-over in a task of its own: the page shows "ready" first, and no task holds both.
+      for (const tree of trees) setTimeout(() => tree.handOver(started), 0);
     },
     (error) => {
       console.error("Clausebook: the guidance engine did not start:", error);

@@ -15,7 +15,7 @@
 // fetches the .gz copies and decodes them itself. When the server compresses, its Content-Encoding
 // is used (zstd from make serve or nginx: smaller, and decoded by the browser's network code).
 
-const COPIES = new Set(["pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "snapshot.bin"]);
+const COPIES = new Set(["pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]);
 const TYPES = { wasm: "application/wasm", mjs: "text/javascript", zip: "application/zip", bin: "application/octet-stream" };
 const SNAPSHOT = "snapshot.bin";
 // Cache Storage, shared with the service worker (clausebook-sw.js): one cache per runtime folder.
@@ -59,31 +59,18 @@ class EngineFiles {
     return this.folder + name + (this.decodeHere && COPIES.has(name) ? ".gz" : "");
   }
 
-  /** The file as a Response of its own bytes; `onlyCached` asks no server. */
-  async get(name, { onlyCached = false, reload = false } = {}) {
+  /** The file as a Response of its own bytes: the copy kept, else from the server (and kept). */
+  async get(name) {
     const cache = await this.cache;
-    let response = null;
-    let stored = Promise.resolve();
-    if (cache && !reload) response = await cache.match(this.folder + name);
-    if (!response) {
-      const url = this.urlOf(name);
-      if (onlyCached && cache) return null;
-      try {
-        response = await plainFetch(url, onlyCached ? { cache: "only-if-cached", mode: "same-origin" } : { cache: reload ? "reload" : "default" });
-      } catch (error) {
-        if (onlyCached) return null; // not in the browser's cache yet
-        throw error;
-      }
-      if (!response.ok) {
-        if (onlyCached) return null;
-        throw new Error(`${url}: ${response.status}`);
-      }
-      if (url.endsWith(".gz")) response = decoded(response, name);
-      // Kept as it is used, decoded, so a later visit decodes nothing (as when the server's
-      // Content-Encoding did it). Not awaited: Pyodide compiles the runtime as it arrives.
-      if (cache) stored = cache.put(this.folder + name, response.clone()).catch(() => {});
-    }
-    response.stored = stored; // settled once the copy is in the cache
+    const kept = cache && (await cache.match(this.folder + name));
+    if (kept) return kept;
+    const url = this.urlOf(name);
+    let response = await plainFetch(url);
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    if (url.endsWith(".gz")) response = decoded(response, name);
+    // Kept as it is used, decoded, so a later visit decodes nothing (as when the server's
+    // Content-Encoding did it). Not awaited: Pyodide compiles the runtime as it arrives.
+    if (cache) cache.put(this.folder + name, response.clone()).catch(() => {});
     return response;
   }
 
@@ -120,20 +107,22 @@ async function start({ engineDir, wheel, bundle, entry, keepCopies }) {
   const asm = files.get("pyodide.asm.mjs").then((r) => r.text())
     .then((text) => import(URL.createObjectURL(new Blob([text], { type: "text/javascript" }))));
   const options = { indexURL: folder, lockFileURL: `${folder}pyodide-lock.json`, fullStdLib: false };
-  const snapshot = files.get(SNAPSHOT, { onlyCached: true }).then((r) => r && r.arrayBuffer()).catch(() => null);
-  const runtime = Promise.all([asm, snapshot]).then(async ([module, saved]) => {
+  const cache = await files.cache;
+  const saved = cache ? cache.match(folder + SNAPSHOT).then((r) => r && r.arrayBuffer()).catch(() => null) : null;
+  // Where copies are kept, a start makes the memory snapshot itself (_makeSnapshot), for the next
+  // visit to restore: fetching the build's would cost 4 MB more on a first visit from a plain server.
+  const runtime = Promise.all([asm, saved]).then(async ([module, restorable]) => {
     const settings = { ...options, createPyodideModule: module.default };
-    if (saved) {
+    if (restorable) {
       try {
-        return [await loadPyodide({ ...settings, _loadSnapshot: saved }), "snapshot", false];
+        return [await loadPyodide({ ...settings, _loadSnapshot: restorable }), "snapshot"];
       } catch (error) {
         // Said on the page, where the browser's console shows it beside the page's own messages.
         postMessage({ warning: `Clausebook: the saved Python could not be restored; starting it instead: ${describe(error)}` });
         await files.forget(SNAPSHOT);
-        return [await loadPyodide(settings), "start", true];
       }
     }
-    return [await loadPyodide(settings), "start", false];
+    return [await loadPyodide({ ...settings, _makeSnapshot: Boolean(cache) }), "start"];
   });
   const fetched = (url) => plainFetch(url).then((response) => {
     if (!response.ok) throw new Error(`${url}: ${response.status}`);
@@ -142,17 +131,20 @@ async function start({ engineDir, wheel, bundle, entry, keepCopies }) {
   // The wheel is fetched while the runtime starts and unpacked (Pyodide's loader would fetch it
   // only once started, and import tarfile to install it). A restored snapshot holds the engine's
   // modules but not its files, so the wheel is unpacked either way.
-  const [[pyodide, from, refetch], archive, text] = await Promise.all([
+  const [[pyodide, from], archive, text] = await Promise.all([
     runtime,
     files.get(wheel).then((response) => response.arrayBuffer()),
     fetched(bundle).then((response) => response.text()),
   ]);
   pyodide.unpackArchive(archive, "wheel");
   const python = pyodide.pyimport(entry);
+  // Taken with the entry module imported and no bundle loaded, so a later visit to any tool's page
+  // loads its own (a copy of the memory: about 20 ms on a desktop, in this worker).
+  const memory = from === "start" && cache ? pyodide.makeMemorySnapshot() : null;
   python.call("load", `[${text}]`);
-  if (from === "start") {
-    // Fetched compressed, once the engine is ready, for the next visit; never on the way to it.
-    setTimeout(() => files.get(SNAPSHOT, { reload: refetch }).then((r) => Promise.all([r.arrayBuffer(), r.stored]))
+  if (memory) {
+    // Kept once the engine is ready, for the next visit; never on the way to it.
+    setTimeout(() => cache.put(folder + SNAPSHOT, new Response(memory, { headers: { "content-type": TYPES.bin } }))
       .then(() => postMessage({ snapshotCached: true }))
       .catch(() => {}), 200); // only a later visit's speed is at stake
   }
