@@ -132,6 +132,27 @@ class ClausebookDomain(Domain):
     def note_policy(self, docname: str, metadata: dict[str, Any]) -> None:
         self.data["policies"][docname] = metadata
 
+    def note_references(self, docname: str, found: list[tuple[str, str, int]]) -> None:
+        """The page's {clause} references: (target as written, the clause it is in or "", line)."""
+        if found:
+            self.data["references"][docname] = found
+
+    def note_guidance(self, index: str, found: dict[str, tuple[str, Any, dict[Any, int]]]) -> None:
+        """The guidance files read with a policy version's index: kind -> (path, data, lines)."""
+        self.data["guidance"][index] = found
+
+    def remember(self, name: str, now: dict[str, Any]) -> dict[str, Any]:
+        """Keep what a part saw in this build (its navigation, its guidance kinds...) for the next
+        build to compare with; returns what the last build kept under ``name``."""
+        before: dict[str, Any] = self.data.get(name, {})
+        self.data[name] = now
+        return before
+
+    def memory(self, name: str) -> dict[str, Any]:
+        """What the last :meth:`remember` kept under ``name``."""
+        found: dict[str, Any] = self.data.get(name, {})
+        return found
+
     def status(self, index: str) -> BuildStatus:
         return self.data["status"].get(index, BuildStatus(invalid=True))
 
