@@ -4,6 +4,10 @@ Data is kept per document (``clear_doc`` / ``merge_domaindata``, as
 ``sphinx.ext.todo`` does), so incremental builds and ``sphinx-build -j`` stay
 right. Whole-policy checks (numbering) run in ``check_consistency``, once every
 document has been read.
+
+Only this module and its accessor (``clausebook.sphinxext.handbook.records``) read ``data``:
+every other part reads frozen records through the accessor and collects through the
+``note_*`` methods and ``remember`` (tests/test_one_accessor.py holds the rule).
 """
 
 from __future__ import annotations
