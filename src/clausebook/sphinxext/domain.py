@@ -4,6 +4,10 @@ Data is kept per document (``clear_doc`` / ``merge_domaindata``, as
 ``sphinx.ext.todo`` does), so incremental builds and ``sphinx-build -j`` stay
 right. Whole-policy checks (numbering) run in ``check_consistency``, once every
 document has been read.
+
+Only this module and its accessor (``clausebook.sphinxext.handbook.records``) read ``data``:
+every other part reads frozen records through the accessor and collects through the
+``note_*`` methods and ``remember`` (tests/test_one_accessor.py holds the rule).
 """
 
 from __future__ import annotations
@@ -131,6 +135,27 @@ class ClausebookDomain(Domain):
 
     def note_policy(self, docname: str, metadata: dict[str, Any]) -> None:
         self.data["policies"][docname] = metadata
+
+    def note_references(self, docname: str, found: list[tuple[str, str, int]]) -> None:
+        """The page's {clause} references: (target as written, the clause it is in or "", line)."""
+        if found:
+            self.data["references"][docname] = found
+
+    def note_guidance(self, index: str, found: dict[str, tuple[str, Any, dict[Any, int]]]) -> None:
+        """The guidance files read with a policy version's index: kind -> (path, data, lines)."""
+        self.data["guidance"][index] = found
+
+    def remember(self, name: str, now: dict[str, Any]) -> dict[str, Any]:
+        """Keep what a part saw in this build (its navigation, its guidance kinds...) for the next
+        build to compare with; returns what the last build kept under ``name``."""
+        before: dict[str, Any] = self.data.get(name, {})
+        self.data[name] = now
+        return before
+
+    def memory(self, name: str) -> dict[str, Any]:
+        """What the last :meth:`remember` kept under ``name``."""
+        found: dict[str, Any] = self.data.get(name, {})
+        return found
 
     def status(self, index: str) -> BuildStatus:
         return self.data["status"].get(index, BuildStatus(invalid=True))

@@ -16,6 +16,7 @@ from sphinx.environment import BuildEnvironment
 
 from clausebook.sphinxext.domain import ClausebookDomain
 from clausebook.sphinxext.guidance_pages import KINDS
+from clausebook.sphinxext.handbook import records
 
 
 def _domain(env: BuildEnvironment) -> ClausebookDomain:
@@ -37,25 +38,23 @@ def on_disk(folder: Path) -> set[str]:
 def outdated_guidance(
     app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
 ) -> list[str]:
-    domain = _domain(env)
+    read = records(env)
     # A file that failed to read is not in "guidance": read again until it is fixed, so the
     # build keeps saying what is wrong.
     return sorted(
         index
-        for index in domain.data["policies"]
+        for index in read.indexes()
         if index in env.all_docs
         and index not in changed
         and index not in removed
-        and on_disk(Path(env.doc2path(index)).parent) != set(domain.data["guidance"].get(index, {}))
+        and on_disk(Path(env.doc2path(index)).parent) != set(read.guidance(index))
     )
 
 
 def rewrite_tool_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Every page of a version links to its tools (the sidebar): rewrite them when the tools change."""
-    domain = _domain(env)
-    now = {index: sorted(found) for index, found in domain.data["guidance"].items()}
-    before: dict[str, list[str]] = domain.data.get("guidance_kinds", {})
-    domain.data["guidance_kinds"] = now
+    now = {index: sorted(found) for index, found in records(env).guidance_read().items()}
+    before: dict[str, list[str]] = _domain(env).remember("guidance_kinds", now)
     stale: list[str] = []
     for index in set(now) | set(before):
         if now.get(index) != before.get(index) and index in env.all_docs:

@@ -30,6 +30,7 @@ from clausebook.sources.yamlsource import YamlSource, YamlSyntaxError, parse_yam
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
 from clausebook.sphinxext.entries import entry_of_page, page_url, version_entries, write_json
 from clausebook.sphinxext.fingerprints import code_stamp, fingerprint, fingerprints
+from clausebook.sphinxext.handbook import GuidanceFile, PolicyRecord, records
 from clausebook.sphinxext.warnings_ import LOGGER, ClausebookWarning, notice, warn
 from clausebook.versions.comparison import version_key
 from clausebook.versions.pins import changed_since_pinned, moved_citations
@@ -73,7 +74,7 @@ def read_guidance(app: Sphinx, doctree: nodes.document) -> None:
     """With a policy's index, read its quiz and rules (a syntax error is reported with its line)."""
     env = app.env
     domain = _domain(env)
-    if env.docname not in domain.data["policies"]:
+    if records(domain).policy(env.docname) is None:
         return
     folder = Path(env.doc2path(env.docname)).parent
     found: dict[str, tuple[str, Any, dict[Any, int]]] = {}
@@ -104,11 +105,11 @@ def read_guidance(app: Sphinx, doctree: nodes.document) -> None:
     if pins.is_file() and found:
         env.note_dependency(str(pins))
         found["pins"] = (str(pins), load_pins(pins), {})
-    domain.data["guidance"][env.docname] = found
+    domain.note_guidance(env.docname, found)
 
 
-def _source(entry: tuple[str, Any, dict[Any, int]]) -> YamlSource:
-    return YamlSource(*entry)
+def _source(file: GuidanceFile) -> YamlSource:
+    return YamlSource(file.path, file.data, dict(file.lines))
 
 
 def loaded(domain: ClausebookDomain, index: str) -> tuple[Quiz | None, Rules | None]:
@@ -143,9 +144,9 @@ def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldB
     (leaving it out could drop a "don't" from a verdict) with the version's clauses and a
     note that its guidance is being reviewed after the amendment.
     """
-    files = domain.data["guidance"].get(index, {})
+    files = records(domain).guidance(index)
     texts = {number: item.text for number, item in domain.citable(index).items()}
-    pins = files["pins"][1] if "pins" in files else {}
+    pins = _pins(files)
     held: list[HeldBack] = []
 
     def check(key: str, cites: list[str], source: str, path: tuple[str | int, ...]) -> bool:
@@ -159,7 +160,7 @@ def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldB
 
     quiz = rules = None
     if "quiz" in files:
-        source, data = files["quiz"][0], files["quiz"][1]
+        source, data = files["quiz"].path, files["quiz"].data
         questions = [
             q
             for i, q in enumerate(data.get("questions") or [])
@@ -168,7 +169,7 @@ def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldB
         ]
         quiz = {**data, "questions": questions} if questions else None
     if "rules" in files:
-        source, data = files["rules"][0], files["rules"][1]
+        source, data = files["rules"].path, files["rules"].data
         kept = []
         for i, rule in enumerate(data.get("rules") or []):
             if isinstance(rule, dict) and not check(
@@ -202,12 +203,12 @@ def newest_versions(domain: ClausebookDomain) -> set[str]:
     """Each policy's newest version (a draft, or else the highest version): its guidance must
     be right, as written; older versions keep what still fits them."""
     newest: dict[str, tuple[Any, str]] = {}
-    for index, meta in domain.data["policies"].items():
+    for index, record in records(domain).policies().items():
         if not domain.is_valid(index):
             continue
-        key = (1 if domain.is_draft(index) else 0, version_key(meta["version"]))
-        if meta["id"] not in newest or key > newest[meta["id"]][0]:
-            newest[meta["id"]] = (key, index)
+        key = (1 if domain.is_draft(index) else 0, version_key(record.version))
+        if record.id not in newest or key > newest[record.id][0]:
+            newest[record.id] = (key, index)
     return {index for _, index in newest.values()}
 
 
@@ -215,8 +216,10 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
     domain = _domain(env)
     newest = newest_versions(domain)
     today = app.config.clausebook_today or dt.date.today().isoformat()
-    for index, files in sorted(domain.data["guidance"].items()):
-        meta = domain.data["policies"].get(index)
+    read = records(domain)
+    policies = read.policies()
+    for index, files in sorted(read.guidance_read().items()):
+        meta = policies.get(index)
         if meta is None or not domain.is_valid(index):
             continue
         citable = domain.citable(index)
@@ -237,15 +240,15 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                         )
             _notice_uncovered(domain, index, files)
         superseded = not domain.is_draft(index) and any(
-            other["id"] == meta["id"]
+            other.id == meta.id
             and not domain.is_draft(other_index)
-            and today >= other["effective"] > meta["effective"]
-            for other_index, other in domain.data["policies"].items()
+            and today >= other.effective > meta.effective
+            for other_index, other in policies.items()
             if domain.is_valid(other_index)
         )
         if superseded:
             continue
-        where = "the draft" if domain.is_draft(index) else f"version {meta['version']}"
+        where = "the draft" if domain.is_draft(index) else f"version {meta.version}"
         now = numbers_now(domain, index)
         for item in prepared(domain, index)[2]:
             kind, _, item_id = item.key.partition(":")
@@ -271,7 +274,7 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
             notice(
                 f"the {what} '{item_id}' {effect} {where}: clause {changed} "
                 "changed since it was "
-                f"checked. Check it still fits, then run: make pins POLICY={meta['id']} ITEMS={item.key}",
+                f"checked. Check it still fits, then run: make pins POLICY={meta.id} ITEMS={item.key}",
                 f"{advised}:{lines}",
             )
         if index in newest and files.get("quiz", files.get("rules")):
@@ -282,10 +285,10 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
             ]
             if unpinned:
                 notice(
-                    f"{len(unpinned)} guidance items of {meta['id']} are not pinned "
+                    f"{len(unpinned)} guidance items of {meta.id} are not pinned "
                     "to the clause words they were "
                     f"written against ({', '.join(unpinned[:3])}{'...' if len(unpinned) > 3 else ''}): "
-                    f"run make pins POLICY={meta['id']}"
+                    f"run make pins POLICY={meta.id}"
                 )
 
 
@@ -320,7 +323,7 @@ def coverage(domain: ClausebookDomain, index: str) -> list[dict[str, Any]]:
     return found
 
 
-def _notice_uncovered(domain: ClausebookDomain, index: str, files: dict[str, Any]) -> None:
+def _notice_uncovered(domain: ClausebookDomain, index: str, files: dict[str, GuidanceFile]) -> None:
     """A clause that no rule applies and no quiz question tests must be marked as
     deliberately not covered in the rules file, with a reason."""
     if "rules" not in files:
@@ -352,7 +355,7 @@ def working_file(domain: ClausebookDomain, index: str, path: str) -> str | None:
     real = Path(os.path.realpath(path))
     if domain.is_draft(index) or real.parent.name != GUIDANCE:
         return path  # the working file (or guidance released before it was sealed)
-    policy = str(domain.data["policies"][index]["id"])
+    policy = _record(domain, index).id
     working = quizzes_of(real.parents[4] / policy) / f"{policy}.{real.name}"
     if domain.draft_index(policy) is not None or not working.is_file():
         return None
@@ -362,14 +365,14 @@ def working_file(domain: ClausebookDomain, index: str, path: str) -> str | None:
 def numbers_now(domain: ClausebookDomain, index: str) -> dict[str, str]:
     """Each number of the version released before ``index`` -> its clause's number in ``index``
     (guidance written for that version cites its numbers: "clause 4.4 (now 4.5)")."""
-    meta = domain.data["policies"][index]
+    meta = _record(domain, index)
     earlier = [
-        (version_key(other["version"]), other_index)
-        for other_index, other in domain.data["policies"].items()
-        if other.get("id") == meta["id"]
+        (version_key(other.version), other_index)
+        for other_index, other in records(domain).policies().items()
+        if other.id == meta.id
         and domain.is_valid(other_index)
         and not domain.is_draft(other_index)
-        and (domain.is_draft(index) or version_key(other["version"]) < version_key(meta["version"]))
+        and (domain.is_draft(index) or version_key(other.version) < version_key(meta.version))
     ]
     if not earlier:
         return {}
@@ -386,12 +389,19 @@ def _clause_name(label: str) -> str:
     return label if label.startswith("Section") else f"clause {label}"
 
 
-def _data(files: dict[str, Any], kind: str) -> Any:
-    return files[kind][1] if kind in files else None
+def _data(files: dict[str, GuidanceFile], kind: str) -> Any:
+    return files[kind].data if kind in files else None
 
 
-def _pins(files: dict[str, Any]) -> Any:
-    return files["pins"][1] if "pins" in files else {}
+def _pins(files: dict[str, GuidanceFile]) -> Any:
+    return files["pins"].data if "pins" in files else {}
+
+
+def _record(domain: ClausebookDomain, index: str) -> PolicyRecord:
+    record = records(domain).policy(index)
+    if record is None:
+        raise KeyError(index)  # asked only of a version the domain read
+    return record
 
 
 def bundle(app: Sphinx, index: str) -> dict[str, Any] | None:
@@ -407,12 +417,13 @@ def bundle(app: Sphinx, index: str) -> dict[str, Any] | None:
     if rules:
         cited |= {number for rule in rules.rules for number in rule.cites} | set(rules.no_rule.cites)
         cited |= {item.clause for item in rules.not_covered}
-    meta = domain.data["policies"][index]
+    meta = _record(domain, index)
+    release = records(domain).release(index)
     return {
-        "policy": meta["id"],
-        "version": meta["version"],
-        "title": meta["title"],
-        "engine": engine_of(domain.data["releases"].get(index)),
+        "policy": meta.id,
+        "version": meta.version,
+        "title": meta.title,
+        "engine": release.engine if release is not None else engine_of(None),
         "quiz": quiz_data if quiz else None,
         "rules": rules_data if rules else None,
         "clauses": {
@@ -627,8 +638,7 @@ def manifest_fields(app: Sphinx, index: str) -> dict[str, str | None]:
 
 
 def navigation_of(app: Sphinx, index: str) -> Any:
-    domain = _domain(app.env)
-    return domain.data.get("navigation", {}).get(index), sorted(app.env.toctree_includes.get("index", []))
+    return records(app).remembered("navigation").get(index), sorted(app.env.toctree_includes.get("index", []))
 
 
 def setup_guidance(app: Sphinx) -> None:

@@ -30,7 +30,7 @@ from clausebook.sphinxext.entries import (
     version_entries,
 )
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
-from clausebook.sphinxext.handbook import policy_record
+from clausebook.sphinxext.handbook import policy_record, records
 from clausebook.sphinxext.warnings_ import notice
 from clausebook.versions.comparison import VersionClause, compare, periods, redline
 
@@ -59,8 +59,9 @@ def previous_of(app: Sphinx, entry: VersionEntry) -> VersionEntry | None:
     versions = released(version_entries(app).get(entry.model.policy, []))
     if entry.status == "draft":
         return versions[-1] if versions else None
-    record = _domain(app).data["releases"].get(entry.index, {})
-    return next((v for v in versions if v.model.version == record.get("previous")), None)
+    record = records(app).release(entry.index)
+    previous = record.previous if record is not None else None
+    return next((v for v in versions if v.model.version == previous), None)
 
 
 def changes_url(app: Sphinx, entry: VersionEntry) -> str | None:
@@ -86,11 +87,11 @@ def clauses_of(app: Sphinx, entry: VersionEntry) -> list[VersionClause]:
 def shown_changes(app: Sphinx, entry: VersionEntry, before: VersionEntry) -> list[ShownChange]:
     """The version's changes, substantive first; links are relative to the version's folder."""
     domain = _domain(app)
-    record = domain.data["releases"].get(entry.index)
+    record = records(app).release(entry.index)
     old_citable, new_citable = domain.citable(before.index), domain.citable(entry.index)
     if record is not None:
-        natures = {(c.get("old"), c.get("new")): c.get("nature", "substantive") for c in record["changes"]}
-        changes = [(c["kind"], c.get("old"), c.get("new")) for c in record["changes"]]
+        natures = {(c.old, c.new): c.nature for c in record.changes}
+        changes = [(c.kind, c.old, c.new) for c in record.changes]
     else:  # a draft: what would change if it were released now
         found = compare(clauses_of(app, before), clauses_of(app, entry)).changes
         changes = [(c.kind, c.old, c.new) for c in found]
@@ -190,6 +191,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     record = fingerprints(app)
     stamp = code_stamp(app)
     domain = _domain(app)
+    read = records(app)
     for policy, versions in version_entries(app).items():
         published = released(versions)
         current = shown(versions)
@@ -200,8 +202,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             stamp,
             today.isoformat(),
             [(v.index, v.model.version, v.model.effective, v.status) for v in versions],
-            [domain.data.get("navigation", {}).get(v.index) for v in versions],
-            [domain.data["releases"].get(v.index) for v in versions],
+            [read.remembered("navigation").get(v.index) for v in versions],
+            [release.raw if (release := read.release(v.index)) else None for v in versions],
             [sorted(domain.citable(v.index)) for v in versions],
             [doctree_stamp(app, [s.page for s in v.model.sections]) for v in versions],
         )

@@ -27,6 +27,7 @@ from clausebook.sphinxext.entries import (
     write_json,
 )
 from clausebook.sphinxext.guidance_pages import bundle, manifest_fields
+from clausebook.sphinxext.handbook import records
 from clausebook.sphinxext.history import changes_url, in_force_url, stable_url
 from clausebook.sphinxext.printing import pdf_url
 
@@ -71,8 +72,8 @@ def clauses_document(app: Sphinx, entry: VersionEntry) -> dict[str, Any]:
 
 
 def _section_text(app: Sphinx, docname: str) -> str:
-    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
-    return str(domain.data["sections"].get(docname, ("", 1, ""))[2])
+    section = records(app).section(docname)
+    return section.text if section is not None else ""
 
 
 def manifest_document(app: Sphinx, entries: dict[str, list[VersionEntry]]) -> dict[str, Any]:
@@ -123,6 +124,7 @@ def handbook_model(app: Sphinx) -> Handbook:
 
 def _handbook_model(app: Sphinx) -> Handbook:
     domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    read = records(app)
     policies = []
     for policy, every in version_entries(app).items():
         ordered = [v for v in every if v.status != "draft"] + [v for v in every if v.status == "draft"]
@@ -140,8 +142,8 @@ def _handbook_model(app: Sphinx) -> Handbook:
             )
             references = []
             for docname in (entry.index, *(s.page for s in entry.model.sections)):
-                for written, _number, _line in domain.data["references"].get(docname, []):
-                    target = written.removeprefix("~")
+                for reference in read.references(docname):
+                    target = reference.target.removeprefix("~")
                     identity = domain.resolved_identity(docname, target)
                     if identity is not None:
                         references.append((posixpath.relpath(docname, entry.folder), target, identity))

@@ -26,6 +26,7 @@ from clausebook.sphinxext.domain import ClausebookDomain, detail_rows, details_n
 from clausebook.sphinxext.entries import VersionEntry, entry_of_page, page_url, released, version_entries
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.guidance_pages import loaded
+from clausebook.sphinxext.handbook import records
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 
 LOGGER = logging.getLogger(__name__)
@@ -130,7 +131,8 @@ def print_html(app: Sphinx, entry: VersionEntry, school: str, fonts: Path) -> st
     finally:
         config.html_permalinks = permalinks
     domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
-    meta = domain.data["policies"][entry.index]
+    record = records(app).policy(entry.index)
+    meta = record.details() if record is not None else {}
     quiz, rules = loaded(domain, entry.index)
     citable = domain.citable(entry.index)
     footer = f"{entry.model.title} · Version {entry.model.version}" + (f" · {school}" if school else "")
@@ -208,17 +210,15 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
     cache = Path(app.doctreedir).parent / "pdf-cache"
     record = fingerprints(app)
     stamp = code_stamp(app)
-    domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
     faces = pdf.Fonts()
+    read = records(app)
     for entry in entries:
         started = time.perf_counter()
         name = pdf_name(entry, school)
         target = out_dir / name if out_dir else Path(app.outdir) / entry.folder / name
         # Printed from the version's doctrees, its guidance and its status: if none changed, done.
         docs = [entry.index, *(s.page for s in entry.model.sections)]
-        guidance = {
-            kind: data for kind, (_path, data, _lines) in domain.data["guidance"].get(entry.index, {}).items()
-        }
+        guidance = {kind: file.data for kind, file in read.guidance(entry.index).items()}
         key = fingerprint(stamp, doctree_stamp(app, docs), guidance, entry.status, str(fonts))
         if record.unchanged(f"pdf:{target}", key, target):
             continue

@@ -28,6 +28,7 @@ from clausebook.sources.declarations import declaration_line
 from clausebook.sphinxext.clauses import clause
 from clausebook.sphinxext.domain import ClausebookDomain
 from clausebook.sphinxext.entries import permalink_page, shown, version_entries
+from clausebook.sphinxext.handbook import PolicyRecord, records
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice, warn
 
 
@@ -41,9 +42,14 @@ def held_index(domain: ClausebookDomain, fromdocname: str, policy: str) -> str |
     return index if index and domain.is_valid(index) else None
 
 
+def _title_of(domain: ClausebookDomain, index: str) -> str:
+    record = records(domain).policy(index)
+    return record.title if record is not None else ""
+
+
 def policy_of(domain: ClausebookDomain, docname: str) -> str:
-    index = domain.policy_index_of(docname)
-    return str(domain.data["policies"].get(index, {}).get("id", "")) if index else ""
+    record = records(domain).policy(domain.policy_index_of(docname))
+    return record.id if record is not None else ""
 
 
 def external(env: BuildEnvironment, policy: str) -> dict[str, str] | None:
@@ -121,8 +127,8 @@ def resolve_reference(
         if recorded is None or changed is None:
             return link
         return _with_changed_note(domain, builder, fromdocname, link, recorded, changed)
-    identities = domain.data["releases"].get(index, {}).get("identities") or {}
-    identity = identities.get(number, number)
+    release = records(domain).release(index)
+    identity = release.identity(number) if release is not None else number
     return _to_page(builder, fromdocname, permalink_page(policy, identity), inner, words)
 
 
@@ -162,7 +168,7 @@ def reference_words(domain: ClausebookDomain, fromdocname: str, target: str) -> 
         return f"clause {number}"
     index = held_index(domain, fromdocname, policy)
     if index is not None:
-        return f"clause {number} of the {domain.data['policies'][index]['title']}"
+        return f"clause {number} of the {_title_of(domain, index)}"
     declared = external(domain.env, policy)
     return f"clause {number} of the {declared['title']}" if declared else target
 
@@ -170,7 +176,8 @@ def reference_words(domain: ClausebookDomain, fromdocname: str, target: str) -> 
 def readable_text(domain: ClausebookDomain, docname: str, text: str) -> str:
     """A clause's collected words (read before references resolve) with each reference to
     another policy's clause as the page shows it."""
-    for target, _number, _line in domain.data["references"].get(docname, []):
+    for reference in records(domain).references(docname):
+        target = reference.target
         if ":" in target:
             short = target.startswith("~")
             plain = target.removeprefix("~")
@@ -189,7 +196,7 @@ def _resolve_policy(
 ) -> Element | None:
     index = held_index(domain, fromdocname, target)
     if index is not None:
-        title = domain.data["policies"][index]["title"]
+        title = _title_of(domain, index)
         inner = _shown_text(node, contnode, title)
         if domain.is_draft(index):
             return make_refnode(builder, fromdocname, index, "", inner, title)
@@ -201,7 +208,7 @@ def _resolve_policy(
 
 
 def known_policies(domain: ClausebookDomain) -> str:
-    held = {m["id"] for m in domain.data["policies"].values() if "id" in m}
+    held = {record.id for record in records(domain).policies().values() if record.id}
     # A policy both held and (still) declared is one policy.
     declared = set(domain.env.config.clausebook_external_policies)
     return ", ".join(sorted(held | declared)) or "none"
@@ -214,7 +221,7 @@ def _refused(domain: ClausebookDomain, fromdocname: str, policy: str) -> bool:
     if not policy or policy == policy_of(domain, fromdocname):
         index = domain.policy_index_of(fromdocname)
         return index is not None and not domain.is_valid(index)
-    held = [index for index, meta in domain.data["policies"].items() if meta.get("id") == policy]
+    held = [index for index, record in records(domain).policies().items() if record.id == policy]
     return bool(held) and not any(domain.is_valid(index) for index in held)
 
 
@@ -244,8 +251,8 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
         where = "this policy"
         if policy and policy != policy_of(domain, node["refdoc"]):
             index = held_index(domain, node["refdoc"], policy)
-            meta = domain.data["policies"][index]
-            where = f"the {meta['title']} (version {meta['version']})"
+            meta = records(domain).policy(index)
+            where = f"the {meta.title} (version {meta.version})" if meta is not None else "that policy"
         message = (
             f"{{clause}}`{target}` cites a clause that does not exist in {where}: it may have "
             "been renumbered or removed, or its section file deleted. Cite the clause's current number."
@@ -280,7 +287,7 @@ def collect_references(app: Sphinx, doctree: nodes.document) -> None:
         target = ("~" if ref.get("cb_short") else "") + ref["reftarget"]
         found.append((target, number, ref.line or (within.line if within is not None else 0) or 0))
     if found:
-        domain.data["references"][env.docname] = found
+        domain.note_references(env.docname, found)
 
 
 @dataclass(frozen=True, order=True)
@@ -305,17 +312,18 @@ def _published_as_shown(app: Sphinx) -> set[str]:
 
 def _referrers(app: Sphinx) -> dict[tuple[str, str], list[Referrer]]:
     domain = _domain(app.env)
+    read = records(domain)
     shown_versions = _published_as_shown(app)
     found: dict[tuple[str, str], set[Referrer]] = {}
-    for docname, references in domain.data["references"].items():
+    for docname, references in read.referring_pages():
         index = domain.policy_index_of(docname)
         if index is None or docname not in app.env.all_docs:
             continue
-        meta = domain.data["policies"].get(index, {})
-        for written, number, _line in references:
-            target = written.removeprefix("~")
+        meta = read.policy(index)
+        for reference in references:
+            target, number = reference.target.removeprefix("~"), reference.in_clause
             policy = target.rpartition(":")[0]
-            cross = bool(policy) and policy != meta.get("id")
+            cross = bool(policy) and policy != (meta.id if meta is not None else None)
             # Another policy is referred to by the versions staff read now, not by superseded ones.
             if cross and index not in shown_versions:
                 continue
@@ -348,13 +356,13 @@ def _clauses_referred_to(domain: ClausebookDomain, docname: str, target: str) ->
 
 
 def _referrer(
-    domain: ClausebookDomain, docname: str, number: str, meta: dict[str, str], cross: bool
+    domain: ClausebookDomain, docname: str, number: str, meta: PolicyRecord | None, cross: bool
 ) -> Referrer:
-    of = f" of the {meta.get('title', '')}" if cross else ""
+    of = f" of the {meta.title if meta is not None else ''}" if cross else ""
     if number:
         return Referrer(docname, ClauseNumber.parse(number).anchor, f"clause {number}{of}")
-    heading, _line, _text = domain.data["sections"].get(docname, ("", 0, ""))
-    section, title = parse_section_heading(heading)
+    found = records(domain).section(docname)
+    section, title = parse_section_heading(found.heading if found is not None else "")
     if section is None:
         return Referrer(docname, "", f"{title}{of}")
     return Referrer(docname, section_anchor(section), f"section {section}{of}")
@@ -391,8 +399,7 @@ def rewrite_referred_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     app.builder._cb_referrers = None  # type: ignore[attr-defined]
     domain = _domain(env)
     now = _by_page(referrers(app))
-    before: dict[str, list[Any]] = domain.data.get("referred_by", {})
-    domain.data["referred_by"] = now
+    before: dict[str, list[Any]] = domain.remember("referred_by", now)
     return sorted(
         doc for doc in set(now) | set(before) if now.get(doc) != before.get(doc) and doc in env.all_docs
     )
@@ -400,7 +407,7 @@ def rewrite_referred_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def stale_declarations(app: Sphinx, env: BuildEnvironment) -> None:
     """A policy declared as external in conf.py that the handbook now holds: the held one is used."""
-    held = {m.get("id") for m in _domain(env).data["policies"].values()}
+    held = {record.id for record in records(env).policies().values()}
     conf = Path(app.confdir) / "conf.py"
     for policy in sorted(set(env.config.clausebook_external_policies) & held):
         message = (

@@ -16,6 +16,7 @@ from sphinx.application import Sphinx
 
 from clausebook.sphinxext.domain import ClausebookDomain
 from clausebook.sphinxext.entries import VersionEntry, released, version_entries
+from clausebook.sphinxext.handbook import records
 from clausebook.sphinxext.history import clauses_of, previous_of
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice
 from clausebook.versions.comparison import Change, compare, version_key
@@ -58,6 +59,7 @@ def what_happened(change: Change) -> str:
 
 def notify_referring_clauses(app: Sphinx, env: Any) -> None:
     domain = _domain(app)
+    read = records(app)
     handbook = Path(app.confdir)
     entries = version_entries(app)
     for policy, versions in entries.items():
@@ -72,8 +74,9 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                     continue
                 for docname in (referrer.index, *(s.page for s in referrer.model.sections)):
                     page = docname.removeprefix(referrer.folder + "/")
-                    for written, in_clause, line in domain.data["references"].get(docname, []):
-                        target = written.removeprefix("~")
+                    for reference in read.references(docname):
+                        target = reference.target.removeprefix("~")
+                        in_clause, line = reference.in_clause, reference.line
                         cited, _, number = target.rpartition(":")
                         change = by_old.get(number)
                         if cited != policy or change is None:

@@ -22,7 +22,7 @@ from clausebook.sphinxext.entries import (
     stable_page,
     version_entries,
 )
-from clausebook.sphinxext.handbook import PolicyRecord, policy_record, policy_records
+from clausebook.sphinxext.handbook import PolicyRecord, SectionRecord, policy_record, records
 
 PACKAGE = Path(__file__).resolve().parent.parent
 WEB = PACKAGE / "web"
@@ -176,31 +176,34 @@ def navigation(app: Sphinx, domain: ClausebookDomain) -> dict[str, Any]:
         policy: [(v.index, v.model.version, v.model.effective, v.status) for v in released(entries)]
         for policy, entries in version_entries(app).items()
     }
+    read = records(domain)
     return {
         index: (
-            [
-                (doc, domain.data["sections"].get(doc, ("", 0, ""))[0])
-                for doc in domain.env.toctree_includes.get(index, [])
-            ],
+            [(doc, _heading(read.section(doc))) for doc in domain.env.toctree_includes.get(index, [])],
             versions.get(record.id, []),
         )
-        for index, record in policy_records(app).items()
+        for index, record in read.policies().items()
     }
+
+
+def _heading(section: SectionRecord | None) -> str:
+    return section.heading if section is not None else ""
 
 
 def rewrite_changed_navigation(app: Sphinx, env: Any) -> list[str]:
     """When a policy's contents, a heading or its versions change, rewrite every page showing them."""
     domain: ClausebookDomain = env.domains["cb"]
+    read = records(domain)
     now = navigation(app, domain)
-    before = domain.data.get("navigation", {})
+    before = domain.remember("navigation", now)
     stale: list[str] = []
     for index, (entries, versions) in now.items():
         if before.get(index) != (entries, versions):
             stale += [index, *(doc for doc, _ in entries if doc in env.all_docs)]
             if before.get(index, (None, None))[1] != versions:
-                policy = domain.data["policies"].get(index, {}).get("id", "")
-                stale += [doc for doc, scope in domain.data["citing"].items() if cites(scope, policy)]
-    domain.data["navigation"] = now
+                record = read.policy(index)
+                policy = record.id if record is not None else ""
+                stale += [doc for doc, scope in read.citing().items() if cites(scope, policy)]
     return sorted(set(stale))
 
 
