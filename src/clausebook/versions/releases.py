@@ -272,7 +272,10 @@ def check_new_release(handbook: Path, policy: str, version: str, effective: str)
             f"there is no policy '{policy}' in handbook/ (policies: {', '.join(known) or 'none'})"
         )
     if not VERSION.match(version):
-        raise ReleaseError(f"'{version}' is not a version number: write it like 1.1 or 2.0")
+        raise ReleaseError(
+            f"'{version}' is not a version number: write two numbers with a dot, like 1.1 or 2.0, "
+            "with no leading zero"
+        )
     try:
         day = dt.date.fromisoformat(effective)
     except ValueError:
