@@ -59,7 +59,7 @@ class _Loader(yaml.SafeLoader):
     lines of them expand to billions of items (found: a check that ran for minutes without a
     word), and no guidance file needs them."""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
