@@ -74,6 +74,15 @@ def test_make_policy_writes_the_folder_index_and_a_first_section(tmp_path: Path)
         ("-conduct", "Staff code of conduct", "starting with a letter"),
         ("social-media", "Social media policy", "handbook/social-media/ exists already"),
         ("code-of-conduct", "  ", "say the policy's title"),
+        # Found: 301 characters gave a traceback (File name too long).
+        ("a" * 301, "Staff code of conduct", "NAME is 301 characters long"),
+        ("a" * 61, "Staff code of conduct", "of at most 60 characters"),
+        # Found: accepted, and they collide with the site's own addresses.
+        ("draft", "Draft policy", "a name the site already uses"),
+        ("clause", "Clause policy", "a name the site already uses"),
+        ("quizzes", "Quizzes policy", "a name the site already uses"),
+        ("search", "Search policy", "a name the site already uses"),
+        ("_static", "Static policy", "starting with a letter"),
     ],
 )
 def test_make_policy_refuses_clearly_and_writes_nothing(

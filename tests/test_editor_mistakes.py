@@ -116,6 +116,8 @@ def assert_refused(refusal: Refusal) -> None:
     assert any(refusal.words in message for message in reported), (refusal.where, result.stderr)
     assert "the published site is unchanged." in result.stderr
     assert refusal.site_unchanged
+    # A refusal an editor can act on, never the build's own failure (found: "a bug in Clausebook").
+    assert "Traceback" not in result.stderr and "a bug in Clausebook" not in result.stderr, result.stderr
 
 
 def test_every_problem_is_listed_in_one_run(handbook: Path) -> None:

@@ -99,8 +99,10 @@ def test_a_sealed_verdict_the_engine_no_longer_gives_refuses_the_build(handbook:
     record = handbook / "handbook" / "_versions" / "social-media" / "1.0" / "_guidance" / "verdicts.md"
     record.chmod(0o644)
     lines = record.read_text(encoding="utf-8").splitlines(keepends=True)
-    line = next(i for i, text in enumerate(lines) if text.startswith("- "))
-    lines[line] = lines[line].replace("- ", "- note `invented` (1.1); ", 1)
+    verdict_lines = [i for i, text in enumerate(lines) if text.startswith("- ")]
+    line = verdict_lines[0]
+    for i in verdict_lines[:5]:
+        lines[i] = lines[i].replace("- ", "- note `invented` (1.1); ", 1)
     record.write_text("".join(lines), encoding="utf-8")
     # Sealed as if released so (a hand edit of a released file is a problem of its own).
     release = record.parent.parent / "release.json"
@@ -114,3 +116,7 @@ def test_a_sealed_verdict_the_engine_no_longer_gives_refuses_the_build(handbook:
     assert result.returncode != 0
     told = f"_guidance/verdicts.md:{line + 1}: error: this released version's guidance would change"
     assert told in result.stderr, result.stderr
+    # One refusal for the version, counting the lines and quoting the first few, never one a line.
+    refusals = [text for text in result.stderr.splitlines() if "guidance would change" in text]
+    assert len(refusals) == 1, refusals
+    assert "5 lines differ" in refusals[0] and "and 2 more" in refusals[0]

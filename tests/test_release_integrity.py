@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from clausebook.model import Location
 from clausebook.versions.releases import integrity_problems
 from conftest import REPO
 
@@ -57,3 +58,18 @@ def test_each_changed_deleted_or_added_file_is_one_problem_at_that_file(tmp_path
         "added to the released guidance of version 1.0" in added_guidance
         and "quizzes/ instead" in added_guidance
     )
+
+
+def test_an_engine_edition_the_engine_does_not_know_is_refused_at_its_line(tmp_path: Path) -> None:
+    """Found: "engine": 99 in a release.json stopped the build as "a bug in Clausebook"."""
+    handbook = frozen_copy(tmp_path)
+    record = handbook / FROZEN / "release.json"
+    text = record.read_text(encoding="utf-8").replace(
+        '  "previous": null,', '  "previous": null,\n  "engine": 99,'
+    )
+    record.write_text(text, encoding="utf-8")
+
+    (problem,) = integrity_problems(handbook)
+
+    assert problem.location == Location(str(record), text.splitlines().index('  "engine": 99,') + 1)
+    assert '"engine": 99 is not an edition' in problem.message and "Restore the value" in problem.message

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from clausebook.commands.records import write_tree_records
 from clausebook.interactive import views
 from clausebook.interactive.rules import EDITION
 from clausebook.versions.sealed_guidance import changed_verdicts, sealed_records
@@ -140,6 +141,11 @@ def history(built_handbook: Path, tmp_path_factory: pytest.TempPathFactory) -> H
     story.dropped.append(questions(root)[0])
     drop_question(root, story.dropped[0])
     story.results["guidance moved"] = build(root)
+    # A release seals the record of verdicts only once the editor has reviewed it.
+    story.results["refused before tree-record"] = run_build(
+        root, "release", "--policy", SM, "--version", "1.1", "--effective", "2025-09-01"
+    )
+    assert write_tree_records(root) == 0
     story.results["release 1.1"] = release(root, SM, "1.1", "2025-09-01")
     build(root)
     story.sealed["1.0 after 1.1"] = Sealed.of(root, SM, "1.0")
@@ -396,6 +402,22 @@ def test_every_released_version_gives_the_verdicts_it_was_released_with(history:
         for v in ("1.0", "1.1", "1.2")
     }
     assert [editions[v].get("engine") for v in ("1.0", "1.1", "1.2")] == [None, EDITION, EDITION]
+
+
+def test_a_release_is_refused_until_the_live_record_of_verdicts_is_reviewed(history: History) -> None:
+    """Found: released without make tree-record, the live record stayed stale, every build said
+    "changes not yet released", and each later release sealed the same guidance again."""
+    refused = history.results["refused before tree-record"]
+    assert refused.returncode != 0
+    assert (
+        f"error: quizzes/{SM}.verdicts.md:1: the record of every verdict is not what the guidance rules "
+        "give now: run make tree-record and review the change first"
+    ) in refused.stderr
+    assert "Nothing was released" in refused.stderr and "Traceback" not in refused.stderr
+    # Released after the review, it seals the record the editor reviewed, and nothing is left to release.
+    sealed = history.root / "handbook" / "_versions" / SM / "1.1" / "_guidance" / "verdicts.md"
+    live = history.root / "quizzes" / f"{SM}.verdicts.md"
+    assert sealed.read_text(encoding="utf-8") == live.read_text(encoding="utf-8")
 
 
 def test_a_sealed_verdict_the_engine_would_change_is_found(

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from clausebook.commands.records import write_tree_records
 from conftest import copy_content, run_build
 
 THREE = Path(__file__).parent / "roots" / "three-levels"
@@ -172,6 +173,9 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
         encoding="utf-8",
     )
     with_line = "handbook/visitors/01-signing-in.md:8: notice: clause 1.2 of the Visitors policy refers to"
+    # The first release wrote the record of verdicts; the moved citation changes it: reviewed first.
+    assert run_build(root).returncode == 0
+    assert write_tree_records(root) == 0
     done = release(root, "safeguarding", "1.1", "2025-06-01")
     assert done.returncode == 0, done.stdout + done.stderr
     assert with_line in done.stderr and "renumbers clause 2.1.2 to 2.1.3" in done.stderr

@@ -100,6 +100,12 @@ class ClausebookWarning(Enum):
         "A link starts with javascript:, vbscript: or data:, so following it would run code. "
         "Links to other sites (https://...) are allowed.",
     )
+    MATH = (
+        "math",
+        "A page holds mathematics (a {math} block or role). Sphinx would publish it with "
+        "MathJax, a script from another site that every reader's browser would load: write it in "
+        "words or plain characters instead.",
+    )
     HIDDEN_CHARACTER = (
         "hidden-character",
         "The text holds a character you cannot see: one that changes the direction of the text "

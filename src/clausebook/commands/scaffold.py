@@ -15,6 +15,26 @@ from pathlib import Path
 from clausebook.sources.declarations import declaration_line
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+LONGEST = 60  # a folder name and every address under it: far past this a file system refuses it
+# Names the site or the build already use (a version's draft, the clause links, the site's own
+# pages and folders): a policy of that name would collide with them, or read as one of them.
+# Names starting with "_" or "." are the build's and fail SLUG already.
+RESERVED = frozenset(
+    {
+        "draft",
+        "clause",
+        "index",
+        "quizzes",
+        "search",
+        "genindex",
+        "py-modindex",
+        "editors",
+        "accessibility",
+        "templates",
+        "handbook",
+        "static",
+    }
+)
 
 
 class ScaffoldError(Exception):
@@ -26,6 +46,16 @@ def check_name(handbook: Path, name: str, title: str) -> None:
         raise ScaffoldError(
             f"NAME={name!r} cannot be a policy's folder: use lower-case letters, digits and hyphens, "
             "starting with a letter, like NAME=code-of-conduct (it becomes the policy's address)"
+        )
+    if len(name) > LONGEST:
+        raise ScaffoldError(
+            f"NAME is {len(name)} characters long: give the policy a shorter folder name, of at most "
+            f"{LONGEST} characters, like NAME=code-of-conduct (it becomes the policy's address)"
+        )
+    if name in RESERVED:
+        raise ScaffoldError(
+            f"NAME={name} is a name the site already uses for its own pages or folders "
+            f"({', '.join(sorted(RESERVED))}): choose another, like NAME={name}-policy"
         )
     if (handbook / name).exists():
         raise ScaffoldError(

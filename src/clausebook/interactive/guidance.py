@@ -116,12 +116,29 @@ class _Reader:
         self, data: Mapping[str, Any], path: Path, clauses: Collection[str], *, required: bool
     ) -> tuple[str, ...]:
         value = data.get("cites", [])
-        if isinstance(value, str | int | float):
+        if isinstance(value, str):
             value = [value]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.fail(
+                (*path, "cites"),
+                f'write the clause number in quotes, like cites: ["{value}"] (without them YAML reads '
+                "a number, and 1.10 would read as 1.1)",
+            )
+            return ()
         if not isinstance(value, list):
             self.fail((*path, "cites"), "'cites' must be a list of clause numbers, like ['4.4', '6.4']")
             return ()
-        numbers = tuple(str(v) for v in value)
+        unquoted = [index for index, v in enumerate(value) if not isinstance(v, str)]
+        for index in unquoted:
+            # YAML reads 1.10 as the number 1.1: a clause number is text, in quotes.
+            self.fail(
+                (*path, "cites", index),
+                f'write the clause number {value[index]!r} in quotes, like cites: ["{value[index]}"] '
+                "(without them 1.10 would read as 1.1)",
+            )
+        if unquoted:
+            return ()
+        numbers = tuple(value)
         if required and not numbers:
             self.fail(
                 (*path, "cites"), "cite at least one clause this rests on, like cites: ['4.4']", CITATION

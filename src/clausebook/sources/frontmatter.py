@@ -98,6 +98,17 @@ def read_front_matter(path: Path) -> FrontMatter:
             policy_node = value
     if policy_node is None:
         return FrontMatter(None, tuple(p for p in problems if "policy" in p.message))
+    for key, _value in node.value:
+        if str(key.value) != "policy":
+            # Found: 'colour: red' beside policy: was accepted, and did nothing.
+            problems.append(
+                Problem(
+                    f"the policy's front matter has a field '{key.value}' that Clausebook does not know: "
+                    "a policy's front matter holds only 'policy:', with its fields indented under it "
+                    f"({', '.join((*REQUIRED, *OPTIONAL))}). Move the field under policy: or remove it",
+                    at(key),
+                )
+            )
     if not isinstance(policy_node, yaml.MappingNode):
         problems.append(
             Problem(
@@ -142,8 +153,9 @@ def read_front_matter(path: Path) -> FrontMatter:
         if name == "version" and values[name] and not VERSION.match(values[name]):
             problems.append(
                 Problem(
-                    f"version: {values[name]!r} is not a version number: write numbers and dots only, "
-                    'like "1.1" or "2.0" (a version still in preparation is the draft, not "2.0-rc")',
+                    f"version: {values[name]!r} is not a version number: write two numbers with a dot, "
+                    'like "1.1" or "2.0", with no leading zero (a version still in preparation is the '
+                    'draft, not "2.0-rc")',
                     at(key),
                 )
             )

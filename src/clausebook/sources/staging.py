@@ -21,6 +21,7 @@ from pathlib import Path
 from clausebook.model import Location, Problem
 from clausebook.sources.confinement import confined
 from clausebook.sources.frontmatter import read_front_matter
+from clausebook.sources.yamlsource import YamlSyntaxError, parse_yaml
 from clausebook.versions.releases import (
     QUIZZES,
     RECORD,
@@ -79,18 +80,57 @@ def _files(folder: Path) -> Iterator[Path]:
                 yield Path(root, name)
 
 
+# What quizzes/ may hold for a policy: anything else there would be sealed into its next release.
+GUIDANCE_KINDS = ("quiz.yaml", "rules.yaml", "scenarios.yaml", "pins.json", "verdicts.md")
+
+
 def guidance_problems(handbook: Path) -> list[Problem]:
     known = {p.policy for p in policies(handbook)}
     quizzes = handbook.parent / QUIZZES
     files = sorted(p for p in quizzes.iterdir() if p.is_file()) if quizzes.is_dir() else []
+    problems = []
+    for path in files:
+        if path.name.startswith(IGNORED):
+            continue
+        policy, _, kind = path.name.partition(".")
+        if policy not in known:
+            problems.append(
+                Problem(
+                    f"this file is for a policy called '{policy}', and handbook/ has no folder of that "
+                    f"name: rename the file after its policy's folder ({', '.join(sorted(known)) or 'none'})",
+                    Location(str(path), 1),
+                )
+            )
+        elif kind not in GUIDANCE_KINDS:
+            kinds = ", ".join(f"{policy}.{k}" for k in GUIDANCE_KINDS)
+            problems.append(
+                Problem(
+                    f"quizzes/ holds only a policy's guidance files ({kinds}), and '{kind}' is none of "
+                    "them: rename the file to one of those names, or move it out of quizzes/",
+                    Location(str(path), 1),
+                )
+            )
+        elif kind.endswith(".yaml"):
+            problems += _policy_named(path, policy)
+    return problems
+
+
+def _policy_named(path: Path, policy: str) -> list[Problem]:
+    """A guidance file's ``policy:`` must name the policy its file name is for (found: a quiz
+    copied from another policy, its 'policy:' left as it was, accepted)."""
+    try:
+        source = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (UnicodeDecodeError, YamlSyntaxError):
+        return []  # reported with its line when the guidance is read
+    named = source.data.get("policy") if isinstance(source.data, dict) else None
+    if named is None or named == policy:
+        return []
     return [
         Problem(
-            f"this file is for a policy called '{path.name.split('.')[0]}', and handbook/ has no folder "
-            f"of that name: rename the file after its policy's folder ({', '.join(sorted(known)) or 'none'})",
-            Location(str(path), 1),
+            f"'policy: {named}' names another policy, and this file is {policy}'s (its name begins "
+            f"'{policy}.'): write policy: {policy}, or rename the file after the policy it is for",
+            Location(str(path), source.line(("policy",))),
         )
-        for path in files
-        if not path.name.startswith(IGNORED) and path.name.split(".")[0] not in known
     ]
 
 
@@ -191,6 +231,8 @@ def stage(handbook: Path, srcdir: Path, decoded: Path) -> list[Problem]:
     for problem in problems:
         assert problem.location is not None
         bad = Path(problem.location.path).resolve()
+        if not bad.is_relative_to(handbook.resolve()):
+            continue  # a guidance file in quizzes/ is read as it is: its problems are not its encoding
         for relative, target in plan.items():
             if target == bad:
                 plan[relative] = decoded_stand_in(bad, handbook, decoded)

@@ -34,20 +34,48 @@ class YamlSource:
 def _record(node: yaml.Node, path: ItemPath, lines: dict[ItemPath, int]) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
         for key, value in node.value:
-            child = (*path, str(key.value))
-            lines.setdefault(child, key.start_mark.line + 1)
+            name = str(key.value)
+            line = key.start_mark.line + 1
+            if name in first:
+                # YAML keeps the last of two silently: the editor's first 'cites:' would be lost.
+                raise YamlSyntaxError(
+                    f"'{name}:' is written twice here (first on line {first[name]}): YAML would keep "
+                    "only this one. Keep one and delete the other",
+                    line,
+                )
+            first[name] = line
+            child = (*path, name)
+            lines.setdefault(child, line)
             _record(value, child, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, value in enumerate(node.value):
             _record(value, (*path, index), lines)
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing anchors and aliases (``&a``, ``*a``) as front matter does: a few
+    lines of them expand to billions of items (found: a check that ran for minutes without a
+    word), and no guidance file needs them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise YamlSyntaxError(
+                f"'&{anchor}' or '*{anchor}' (a YAML anchor or alias) is not accepted in guidance "
+                "files: write the item out in full",
+                event.start_mark.line + 1,
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
 def parse_yaml(text: str, path: str) -> YamlSource:
     """Parse ``text``; a syntax error is raised with the line the parser stopped at."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = None if node is None else yaml.SafeLoader("").construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1

@@ -34,6 +34,7 @@ from clausebook.sphinxext.handbook import GuidanceFile, PolicyRecord, records
 from clausebook.sphinxext.warnings_ import LOGGER, ClausebookWarning, notice, warn
 from clausebook.versions.comparison import version_key
 from clausebook.versions.pins import changed_since_pinned, moved_citations
+from clausebook.versions.pins import cited as cited_numbers
 from clausebook.versions.pins import items as pin_items
 from clausebook.versions.pins import load as load_pins
 from clausebook.versions.releases import GUIDANCE, engine_of, quizzes_of
@@ -165,7 +166,7 @@ def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldB
             q
             for i, q in enumerate(data.get("questions") or [])
             if not isinstance(q, dict)
-            or check(f"quiz:{q.get('id')}", q.get("cites") or [], source, ("questions", i, "id"))
+            or check(f"quiz:{q.get('id')}", cited_numbers(q), source, ("questions", i, "id"))
         ]
         quiz = {**data, "questions": questions} if questions else None
     if "rules" in files:
@@ -173,9 +174,9 @@ def prepared(domain: ClausebookDomain, index: str) -> tuple[Any, Any, list[HeldB
         kept = []
         for i, rule in enumerate(data.get("rules") or []):
             if isinstance(rule, dict) and not check(
-                f"rule:{rule.get('id')}", rule.get("cites") or [], source, ("rules", i, "id")
+                f"rule:{rule.get('id')}", cited_numbers(rule), source, ("rules", i, "id")
             ):
-                cites = [c for c in rule.get("cites") or [] if str(c) in texts]
+                cites = [c for c in cited_numbers(rule) if c in texts]
                 rule = {**rule, "cites": cites, "under_review": True}
             kept.append(rule)
         rules = {**data, "rules": kept}

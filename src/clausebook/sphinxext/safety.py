@@ -11,6 +11,7 @@ editors' guide):
 - images must be files of the handbook (an image from another site would be a
   request from every reader's browser); links to other sites stay allowed, but a
   link that runs code (``javascript:``, ``vbscript:``, ``data:``) is refused;
+- mathematics is refused: Sphinx would publish it with MathJax, a script from another site;
 - text that reads differently from the source (direction controls, invisible
   characters) is refused with its line, column and the character's name, and the
   text is normalised to NFC, so the same words are the same letters everywhere.
@@ -137,6 +138,17 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             meta,
         )
         meta.parent.remove(meta)
+    for math in [*doctree.findall(nodes.math), *doctree.findall(nodes.math_block)]:
+        # Sphinx would publish MathJax from another site for a page with math: every reader's
+        # browser asking it (the site's policy blocks it, so the math never showed either).
+        refuse(
+            ClausebookWarning.MATH,
+            "this is mathematics (a {math} block or role), which the site does not publish: it would load a "
+            "script from another site in every reader's browser. Write it in words or plain "
+            "characters instead, like 'no more than 3 hours (3 h) a week'",
+            math,
+        )
+        math.parent.remove(math)
     for image in list(doctree.findall(nodes.image)):
         uri = image.get("uri", "")
         if is_other_origin(uri):

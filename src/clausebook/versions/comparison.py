@@ -152,7 +152,10 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
+# The one definition of a version number, for the front matter and for make release alike: two
+# numbers with a dot, neither with a leading zero (found: 01.1 and 1.1.1.1 were accepted, and
+# 01.1 sorts as 1.1, a second number for one version).
+VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
 @dataclass(frozen=True)

@@ -33,15 +33,24 @@ def load(path: Path) -> Pins:
     return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
+def cited(item: Mapping[str, Any]) -> list[str]:
+    """The clause numbers an item cites, where written right: the loader refuses the rest by line
+    (a bare 1.1 is a number, and 1.10 would read as 1.1)."""
+    value = item.get("cites")
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def items(quiz: Mapping[str, Any] | None, rules: Mapping[str, Any] | None) -> list[tuple[str, list[str]]]:
     """Every pinnable item of the guidance data: (key, the clause numbers it cites)."""
     found = []
     for question in (quiz or {}).get("questions", []) or []:
         if isinstance(question, Mapping) and question.get("id"):
-            found.append((f"quiz:{question['id']}", [str(c) for c in question.get("cites") or []]))
+            found.append((f"quiz:{question['id']}", cited(question)))
     for rule in (rules or {}).get("rules", []) or []:
         if isinstance(rule, Mapping) and rule.get("id"):
-            found.append((f"rule:{rule['id']}", [str(c) for c in rule.get("cites") or []]))
+            found.append((f"rule:{rule['id']}", cited(rule)))
     return found
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clausebook.interactive.rules import EDITION
+from clausebook.interactive.rules import EDITION, EDITIONS
 from clausebook.model import Location, Problem
 from clausebook.versions.comparison import VERSION, version_key
 
@@ -39,7 +39,11 @@ def engine_of(record: Mapping[str, Any] | None) -> int:
     (releases before editions were recorded are edition 1), the newest if not released."""
     if record is None:
         return EDITION
-    return int(record.get("engine", 1))
+    edition = record.get("engine", 1)
+    # An edition this engine does not know is refused at its line by integrity_problems, so the
+    # build is refused and publishes nothing; reading with the newest meanwhile lets it go on
+    # to list every other problem.
+    return edition if edition in EDITIONS and not isinstance(edition, bool) else EDITION
 
 
 class ReleaseError(ValueError):
@@ -208,6 +212,25 @@ def _tampered(
     return problems
 
 
+def _engine_problems(record: Path) -> list[Problem]:
+    """The engine edition a release recorded must be one this engine knows (found: "engine": 99
+    stopped the build as "a bug in Clausebook", with no file named)."""
+    text = record.read_text(encoding="utf-8")
+    edition = json.loads(text).get("engine", 1)
+    if edition in EDITIONS and not isinstance(edition, bool):
+        return []
+    line = next((n for n, row in enumerate(text.splitlines(), 1) if row.lstrip().startswith('"engine"')), 1)
+    known = ", ".join(map(str, EDITIONS))
+    return [
+        Problem(
+            f'"engine": {json.dumps(edition)} is not an edition of the guidance engine this Clausebook '
+            f"knows ({known}): a release records the edition it was made with, and this file is sealed. "
+            "Restore the value it was released with (git diff shows it)",
+            Location(str(record), line),
+        )
+    ]
+
+
 def integrity_problems(handbook: Path) -> list[Problem]:
     """Every released file must be exactly as released: an edit there would rewrite history."""
     problems = []
@@ -225,6 +248,7 @@ def integrity_problems(handbook: Path) -> list[Problem]:
             added_to="released version",
             home=working,
         )
+        problems += _engine_problems(record)
         frozen_guidance = release.guidance_folder
         problems += _tampered(
             frozen_guidance,
@@ -248,7 +272,10 @@ def check_new_release(handbook: Path, policy: str, version: str, effective: str)
             f"there is no policy '{policy}' in handbook/ (policies: {', '.join(known) or 'none'})"
         )
     if not VERSION.match(version):
-        raise ReleaseError(f"'{version}' is not a version number: write it like 1.1 or 2.0")
+        raise ReleaseError(
+            f"'{version}' is not a version number: write two numbers with a dot, like 1.1 or 2.0, "
+            "with no leading zero"
+        )
     try:
         day = dt.date.fromisoformat(effective)
     except ValueError:

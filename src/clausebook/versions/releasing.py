@@ -22,7 +22,7 @@ from clausebook.model import ModelVersion
 from clausebook.modelfile import read_model
 from clausebook.sources.staging import DRAFT
 from clausebook.versions.comparison import VersionClause, compare
-from clausebook.versions.releases import ReleaseError, check_new_release, freeze
+from clausebook.versions.releases import QUIZZES, ReleaseError, check_new_release, freeze
 
 
 def model_clauses(version: ModelVersion) -> list[VersionClause]:
@@ -53,6 +53,29 @@ def sealed_records(working: ModelVersion, policy: str) -> dict[str, str]:
     rules = Guidance.from_bundle(working.guidance).rules
     assert rules is not None
     return {RECORD_NAME: verdicts_record(rules, f"quizzes/{policy}.rules.yaml")}
+
+
+def live_record(root: Path, policy: str) -> Path:
+    return root / QUIZZES / f"{policy}.{RECORD_NAME}"
+
+
+def stale_record(root: Path, working: ModelVersion, policy: str) -> str | None:
+    """Why the live record of verdicts is not the one this release would seal, or None.
+
+    A release seals the record as the engine makes it from the rules released; a live record
+    left behind (found: released without ``make tree-record``) kept every later build saying
+    "changes not yet released", and each release after it sealed the same guidance again, so
+    the editor never reviewed what staff are told. A policy with no record yet has nothing to
+    review against: the release writes its first one (see :func:`release`)."""
+    expected = sealed_records(working, policy).get(RECORD_NAME)
+    live = live_record(root, policy)
+    if expected is None or not live.is_file() or live.read_text(encoding="utf-8") == expected:
+        return None
+    return (
+        f"{live.relative_to(root).as_posix()}:1: the record of every verdict is not what the guidance "
+        "rules give now: run make tree-record and review the change first (git diff quizzes/ shows "
+        "what staff would be told otherwise), then release"
+    )
 
 
 def change_label(change: dict[str, Any]) -> str:
@@ -96,6 +119,10 @@ def release(
             f"error: the build made no version of {policy} to release. Nothing was released.", file=sys.stderr
         )
         return 1
+    stale = stale_record(paths.root, working, policy)
+    if stale:
+        print(f"error: {stale}. Nothing was released.", file=sys.stderr)
+        return 1
     new = model_clauses(working)
     changes: list[dict[str, Any]] = []
     if done:
@@ -122,6 +149,7 @@ def release(
             )
     else:
         identities = {c.number: c.number for c in new}
+    sealed = sealed_records(working, policy)
     target = freeze(
         paths.handbook,
         policy,
@@ -132,8 +160,16 @@ def release(
         done[-1].version if done else None,
         today,
         recorded_references(working, version),
-        sealed_records(working, policy),
+        sealed,
     )
+    live = live_record(paths.root, policy)
+    if RECORD_NAME in sealed and not live.is_file():
+        # Else the working copy would differ from the release for ever, and show as a draft.
+        live.write_text(sealed[RECORD_NAME], encoding="utf-8")
+        print(
+            f"Wrote {live.relative_to(paths.root).as_posix()}, the record of every verdict as sealed: "
+            "commit it"
+        )
     print(f"Released {policy} {version}, in force from {effective}: {target.relative_to(paths.root)}")
     for change in changes:
         print(f"  {change['kind']:<10} {change_label(change):<12} {change['nature']}")

@@ -53,6 +53,30 @@ def sealed_records(root: Path) -> list[tuple[Path, str]]:
     return found
 
 
+SHOWN = 3  # the differences a refusal quotes: the rest is counted (found: 328 errors for one change)
+
+
+def summary(changed: list[ChangedVerdict]) -> str:
+    """One refusal for a version whose verdicts changed: how many lines, the first few quoted."""
+    quoted = "; ".join(
+        f"line {c.line}: released {_short(c.sealed)}, now {_short(c.now)}" for c in changed[:SHOWN]
+    )
+    more = f"; and {len(changed) - SHOWN} more" if len(changed) > SHOWN else ""
+    lines = "line differs" if len(changed) == 1 else "lines differ"
+    return (
+        f"this released version's guidance would change: {len(changed)} {lines} from its sealed "
+        f"record of verdicts ({quoted}{more}). The engine's code (src/clausebook/interactive/) now "
+        "tells a reader otherwise: a change to what the engine says must be a new edition "
+        "(clausebook.interactive.rules.EDITIONS), never a change to an old one"
+    )
+
+
+def _short(line: str, most: int = 120) -> str:
+    if not line:
+        return "(nothing)"
+    return repr(line if len(line) <= most else line[: most - 1] + "…")
+
+
 def changed_verdicts(root: Path) -> list[ChangedVerdict]:
     return [
         change
