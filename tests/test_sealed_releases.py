@@ -27,6 +27,7 @@ import pytest
 
 from clausebook.interactive import views
 from clausebook.interactive.rules import EDITION
+from clausebook.versions.releases import integrity_problems
 from clausebook.versions.sealed_guidance import changed_verdicts, sealed_records
 from conftest import BuildResult, copy_built, run_build
 
@@ -410,3 +411,89 @@ def test_a_sealed_verdict_the_engine_would_change_is_found(
     lines = (history.root / first.record).read_text(encoding="utf-8").splitlines()
     assert lines[first.line - 1] == first.sealed and "no rule applies" in first.now
     assert f"{first.record}:{first.line}:" in str(first)
+
+
+def handbook_copy(history: History, tmp_path: Path) -> Path:
+    """The history's handbook (its releases included), to break without a build."""
+    return shutil.copytree(history.root / "handbook", tmp_path / "handbook")
+
+
+def problems_at(handbook: Path) -> dict[str, str]:
+    """Each integrity problem, by where it is ("file:line", relative to handbook/), and the line's text."""
+    found = {}
+    for problem in integrity_problems(handbook):
+        assert problem.location is not None and problem.location.line
+        path = Path(problem.location.path)
+        line = (
+            path.read_text(encoding="utf-8").splitlines()[problem.location.line - 1] if path.is_file() else ""
+        )
+        found[f"{path.relative_to(handbook).as_posix()}:{problem.location.line}"] = (
+            f"{line.strip()} | {problem.message}"
+        )
+    return found
+
+
+def test_a_released_version_deleted_is_refused_where_another_release_names_it(
+    history: History, tmp_path: Path
+) -> None:
+    """Attack 5, finding 2: rm -rf of social-media 1.0 built; conduct 1.0's reference to 1.0's 4.4
+    then linked to another version's 4.4. 1.1's release.json names 1.0 as its previous version,
+    and conduct 1.0's names it in its references: both say it was released."""
+    handbook = handbook_copy(history, tmp_path)
+    shutil.rmtree(handbook / "_versions" / SM / "1.0")
+    found = problems_at(handbook)
+    assert len(found) == 2, found
+    (previous,) = [v for k, v in found.items() if k.startswith(f"_versions/{SM}/1.1/release.json:")]
+    assert previous.startswith('"previous": "1.0"') and "as the version before it" in previous
+    (reference,) = [v for k, v in found.items() if k.startswith("_versions/conduct/1.0/release.json:")]
+    assert reference.startswith('"version": "1.0"') and "in a reference" in reference
+    for message in found.values():
+        assert f"version 1.0 of {SM} was released" in message
+        assert f"handbook/_versions/{SM}/1.0/ is missing" in message and "restore it" in message
+
+
+def test_a_released_version_that_lost_only_its_release_json_is_refused(
+    history: History, tmp_path: Path
+) -> None:
+    handbook = handbook_copy(history, tmp_path)
+    (handbook / "_versions" / SM / "1.0" / "release.json").unlink()
+    found = problems_at(handbook)
+    assert len(found) == 3, found
+    assert sum(f"handbook/_versions/{SM}/1.0/release.json is missing" in m for m in found.values()) == 2
+    (lost,) = [v for k, v in found.items() if k.startswith(f"_versions/{SM}/1.0/")]
+    assert "has lost its release.json" in lost
+
+
+def test_the_whole_build_refuses_a_deleted_release(history: History) -> None:
+    """The check runs in every build, so make html publishes nothing with 1.0 gone."""
+    version = history.root / "handbook" / "_versions" / SM / "1.0"
+    aside = version.with_name(".aside-1.0")  # hidden names are not releases
+    version.rename(aside)
+    try:
+        result = run_build(history.root)
+    finally:
+        aside.rename(version)
+    assert result.returncode != 0
+    assert re.search(
+        rf"handbook/_versions/{SM}/1\.1/release\.json:\d+: error: version 1\.0 of {SM} was released",
+        result.stderr,
+    ), result.stderr
+
+
+def test_a_released_policy_renamed_or_removed_is_refused(history: History, tmp_path: Path) -> None:
+    """Attack 5, finding 7: handbook/conduct and its _versions folder renamed built gdpr/1.0,
+    whose release.json still says conduct, and every conduct/ address went."""
+    handbook = handbook_copy(history, tmp_path)
+    for folder in (handbook, handbook / "_versions"):
+        (folder / "conduct").rename(folder / "gdpr")
+    found = problems_at(handbook)
+    assert list(found) == ["_versions/gdpr/1.0/release.json:2"], found
+    assert found["_versions/gdpr/1.0/release.json:2"].startswith('"policy": "conduct"')
+    assert "keeps its folder name" in found["_versions/gdpr/1.0/release.json:2"]
+
+    (handbook / "gdpr").rename(handbook / "gone")
+    (handbook / "_versions" / "gdpr").rename(handbook / "_versions" / "conduct")
+    found = problems_at(handbook)
+    assert len(found) == 1, found
+    (message,) = found.values()
+    assert "released policy conduct has no folder in handbook/: its pages would disappear" in message

@@ -243,9 +243,7 @@ def lost_release_problems(handbook: Path) -> list[Problem]:
     root = handbook / VERSIONS
     if not root.is_dir():
         return problems
-    present = {
-        (record.parent.parent.name, record.parent.name) for record in root.glob(f"*/*/{RECORD}")
-    }
+    present = {(record.parent.parent.name, record.parent.name) for record in root.glob(f"*/*/{RECORD}")}
     reported: set[tuple[Path, str, str]] = set()
     for record in sorted(root.glob(f"*/*/{RECORD}")):
         release = Release.load(record.parent)
