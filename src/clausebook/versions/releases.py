@@ -286,15 +286,15 @@ def lost_release_problems(handbook: Path) -> list[Problem]:
                 )
             )
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(IGNORED)):
-        for version in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(IGNORED)):
-            frozen = sorted(version / name for name in policy_files(version))
-            if not (version / RECORD).is_file() and frozen:
+        for kept in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(IGNORED)):
+            frozen = sorted(kept / name for name in policy_files(kept))
+            if not (kept / RECORD).is_file() and frozen:
                 # Located at a file still there: the record itself is gone.
                 problems.append(
                     Problem(
-                        f"the released version {version.name} of {folder.name} has lost its {RECORD}, "
+                        f"the released version {kept.name} of {folder.name} has lost its {RECORD}, "
                         "which says what was released: restore it "
-                        f"(git checkout handbook/{VERSIONS}/{folder.name}/{version.name}/{RECORD})",
+                        f"(git checkout handbook/{VERSIONS}/{folder.name}/{kept.name}/{RECORD})",
                         Location(str(frozen[0]), 1),
                     )
                 )
