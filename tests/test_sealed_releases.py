@@ -22,14 +22,16 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from clausebook.interactive import views
+from clausebook.interactive import quiz, rules, views
 from clausebook.interactive.rules import EDITION
+from clausebook.versions.released_views import ADVICE, released_views, write_missing
 from clausebook.versions.releases import integrity_problems
 from clausebook.versions.sealed_guidance import changed_verdicts, sealed_records
-from conftest import BuildResult, copy_built, run_build
+from conftest import REPO, BuildResult, copy_built, run_build
 
 SM = "social-media"
 FIXTURES = Path(__file__).parent / "fixtures" / "policies"
@@ -497,3 +499,68 @@ def test_a_released_policy_renamed_or_removed_is_refused(history: History, tmp_p
     assert len(found) == 1, found
     (message,) = found.values()
     assert "released policy conduct has no folder in handbook/: its pages would disappear" in message
+
+
+def test_every_released_version_shows_its_readers_what_it_was_released_with(built_handbook: Path) -> None:
+    """Attack 5, finding 1: engine edits that dropped citations, scored every quiz as right, or
+    stopped combining ticks passed every check, since the sealed record holds only rule ids.
+    Each released version of the repository's handbook is rendered as its readers see it and
+    compared with the digest committed for it."""
+    found = released_views(REPO, model_root=built_handbook)
+    assert found, "the handbook has released versions with guidance"
+    for item in found:
+        where = item.file.relative_to(REPO)
+        assert item.committed is not None, (
+            f"{where}: no digest of what readers of {item.policy} {item.version} see: "
+            "run .venv/bin/python tools/released_views.py after the release, and commit it"
+        )
+        assert item.committed == item.digest, f"{where}:1: {item.policy} {item.version}: {ADVICE}"
+
+
+def cite_only_the_first(self: views.Guidance, rule: Any) -> dict[str, Any]:
+    return {**ORIGINAL_RULE_VIEW(self, rule), "clauses": self.cite(rule.cites[:1])}
+
+
+def score_all_right(quiz_: Any, answers: Any) -> Any:
+    return quiz.Score(tuple(quiz.Result(q, q.answer) for q in quiz_.questions))
+
+
+def ticks_apart(condition: Any, answers: Any) -> bool | None:
+    if condition[0] == "is" and (given := answers.get(condition[1])) is not None:
+        return len(given) == 1 and bool(given & condition[2])
+    return ORIGINAL_HOLDS(condition, answers)
+
+
+ORIGINAL_RULE_VIEW = views.Guidance.rule_view
+ORIGINAL_HOLDS = rules.holds
+# The three engine edits of the attack (/tmp/attack/e1-engine.diff), each passing the record.
+ENGINE_EDITS = {
+    "a verdict cites only its first clause": (views.Guidance, "rule_view", cite_only_the_first),
+    "every quiz answer is scored right": (views, "score", score_all_right),
+    "several ticks no longer combine": (rules, "holds", ticks_apart),
+}
+
+
+@pytest.mark.parametrize("edit", ENGINE_EDITS)
+def test_an_engine_change_to_what_a_released_version_shows_is_found(
+    history: History, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    root = history.root
+    write_missing(root)  # as after each release (an earlier test of the module may have written them)
+    released = released_views(root)
+    assert {(i.policy, i.version) for i in released} >= {(SM, "1.0"), (SM, "1.1"), (SM, "1.2")}
+    assert all(item.committed == item.digest for item in released)
+    target, name, replacement = ENGINE_EDITS[edit]
+    monkeypatch.setattr(target, name, replacement)
+    changed = {(i.policy, i.version) for i in released_views(root) if i.committed != i.digest}
+    assert {(SM, "1.0"), (SM, "1.1"), (SM, "1.2")} <= changed
+    # The records of verdicts see none of these edits: the digest is what finds them.
+    assert changed_verdicts(root) == []
+
+
+def test_a_committed_digest_is_never_rewritten(history: History, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = history.root
+    write_missing(root)
+    monkeypatch.setattr(views.Guidance, "rule_view", cite_only_the_first)
+    assert write_missing(root) == []
+    assert any(item.committed != item.digest for item in released_views(root))
