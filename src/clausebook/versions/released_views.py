@@ -13,6 +13,7 @@ new edition (clausebook.interactive.rules.EDITIONS) that keeps the old behaviour
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -104,14 +105,19 @@ def views_digest(bundle: Mapping[str, Any], seed: str) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReleasedViews:
     """One released version's views now, and the digest committed for them."""
 
     policy: str
     version: str
-    digest: str  # of the views the engine gives now
+    bundle: Mapping[str, Any]  # its sealed guidance, as the build gives it to the page
     file: Path  # where the digest released is committed
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """Of the views the engine gives now (computed when asked: a large guidance takes seconds)."""
+        return views_digest(self.bundle, f"{self.policy} {self.version}")
 
     @property
     def committed(self) -> str | None:
@@ -130,12 +136,11 @@ def released_views(root: Path, model_root: Path | None = None) -> list[ReleasedV
         for version in policy.versions:
             if version.status == "draft" or not version.guidance:
                 continue
-            seed = f"{policy.id} {version.version}"
             found.append(
                 ReleasedViews(
                     policy.id,
                     version.version,
-                    views_digest(version.guidance, seed),
+                    version.guidance,
                     digest_file(root, policy.id, version.version),
                 )
             )
