@@ -17,6 +17,8 @@ FROZEN = Path("_versions/social-media/1.0")
 def frozen_copy(tmp_path: Path) -> Path:
     handbook = tmp_path / "handbook"
     shutil.copytree(REPO / "handbook" / "_versions", handbook / "_versions")
+    # A released policy has its working folder beside its versions.
+    shutil.copytree(REPO / "handbook" / "social-media", handbook / "social-media")
     for path in handbook.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)  # released files are read-only
     return handbook

@@ -22,14 +22,17 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from clausebook.commands.records import write_tree_records
-from clausebook.interactive import views
+from clausebook.interactive import quiz, rules, views
 from clausebook.interactive.rules import EDITION
+from clausebook.versions.released_views import ADVICE, released_views, write_missing
+from clausebook.versions.releases import integrity_problems
 from clausebook.versions.sealed_guidance import changed_verdicts, sealed_records
-from conftest import BuildResult, copy_built, run_build
+from conftest import REPO, BuildResult, copy_built, run_build
 
 SM = "social-media"
 FIXTURES = Path(__file__).parent / "fixtures" / "policies"
@@ -432,3 +435,157 @@ def test_a_sealed_verdict_the_engine_would_change_is_found(
     lines = (history.root / first.record).read_text(encoding="utf-8").splitlines()
     assert lines[first.line - 1] == first.sealed and "no rule applies" in first.now
     assert f"{first.record}:{first.line}:" in str(first)
+
+
+def handbook_copy(history: History, tmp_path: Path) -> Path:
+    """The history's handbook (its releases included), to break without a build."""
+    return shutil.copytree(history.root / "handbook", tmp_path / "handbook")
+
+
+def problems_at(handbook: Path) -> dict[str, str]:
+    """Each integrity problem, by where it is ("file:line", relative to handbook/), and the line's text."""
+    found = {}
+    for problem in integrity_problems(handbook):
+        assert problem.location is not None and problem.location.line
+        path = Path(problem.location.path)
+        line = (
+            path.read_text(encoding="utf-8").splitlines()[problem.location.line - 1] if path.is_file() else ""
+        )
+        found[f"{path.relative_to(handbook).as_posix()}:{problem.location.line}"] = (
+            f"{line.strip()} | {problem.message}"
+        )
+    return found
+
+
+def test_a_released_version_deleted_is_refused_where_another_release_names_it(
+    history: History, tmp_path: Path
+) -> None:
+    """Attack 5, finding 2: rm -rf of social-media 1.0 built; conduct 1.0's reference to 1.0's 4.4
+    then linked to another version's 4.4. 1.1's release.json names 1.0 as its previous version,
+    and conduct 1.0's names it in its references: both say it was released."""
+    handbook = handbook_copy(history, tmp_path)
+    shutil.rmtree(handbook / "_versions" / SM / "1.0")
+    found = problems_at(handbook)
+    assert len(found) == 2, found
+    (previous,) = [v for k, v in found.items() if k.startswith(f"_versions/{SM}/1.1/release.json:")]
+    assert previous.startswith('"previous": "1.0"') and "as the version before it" in previous
+    (reference,) = [v for k, v in found.items() if k.startswith("_versions/conduct/1.0/release.json:")]
+    assert reference.startswith('"version": "1.0"') and "in a reference" in reference
+    for message in found.values():
+        assert f"version 1.0 of {SM} was released" in message
+        assert f"handbook/_versions/{SM}/1.0/ is missing" in message and "restore it" in message
+
+
+def test_a_released_version_that_lost_only_its_release_json_is_refused(
+    history: History, tmp_path: Path
+) -> None:
+    handbook = handbook_copy(history, tmp_path)
+    (handbook / "_versions" / SM / "1.0" / "release.json").unlink()
+    found = problems_at(handbook)
+    assert len(found) == 3, found
+    assert sum(f"handbook/_versions/{SM}/1.0/release.json is missing" in m for m in found.values()) == 2
+    (lost,) = [v for k, v in found.items() if k.startswith(f"_versions/{SM}/1.0/")]
+    assert "has lost its release.json" in lost
+
+
+def test_the_whole_build_refuses_a_deleted_release(history: History) -> None:
+    """The check runs in every build, so make html publishes nothing with 1.0 gone."""
+    version = history.root / "handbook" / "_versions" / SM / "1.0"
+    aside = version.with_name(".aside-1.0")  # hidden names are not releases
+    version.rename(aside)
+    try:
+        result = run_build(history.root)
+    finally:
+        aside.rename(version)
+    assert result.returncode != 0
+    assert re.search(
+        rf"handbook/_versions/{SM}/1\.1/release\.json:\d+: error: version 1\.0 of {SM} was released",
+        result.stderr,
+    ), result.stderr
+
+
+def test_a_released_policy_renamed_or_removed_is_refused(history: History, tmp_path: Path) -> None:
+    """Attack 5, finding 7: handbook/conduct and its _versions folder renamed built gdpr/1.0,
+    whose release.json still says conduct, and every conduct/ address went."""
+    handbook = handbook_copy(history, tmp_path)
+    for folder in (handbook, handbook / "_versions"):
+        (folder / "conduct").rename(folder / "gdpr")
+    found = problems_at(handbook)
+    assert list(found) == ["_versions/gdpr/1.0/release.json:2"], found
+    assert found["_versions/gdpr/1.0/release.json:2"].startswith('"policy": "conduct"')
+    assert "keeps its folder name" in found["_versions/gdpr/1.0/release.json:2"]
+
+    (handbook / "gdpr").rename(handbook / "gone")
+    (handbook / "_versions" / "gdpr").rename(handbook / "_versions" / "conduct")
+    found = problems_at(handbook)
+    assert len(found) == 1, found
+    (message,) = found.values()
+    assert "released policy conduct has no folder in handbook/: its pages would disappear" in message
+
+
+def test_every_released_version_shows_its_readers_what_it_was_released_with(built_handbook: Path) -> None:
+    """Attack 5, finding 1: engine edits that dropped citations, scored every quiz as right, or
+    stopped combining ticks passed every check, since the sealed record holds only rule ids.
+    Each released version of the repository's handbook is rendered as its readers see it and
+    compared with the digest committed for it."""
+    found = released_views(REPO, model_root=built_handbook)
+    assert found, "the handbook has released versions with guidance"
+    for item in found:
+        where = item.file.relative_to(REPO)
+        assert item.committed is not None, (
+            f"{where}: no digest of what readers of {item.policy} {item.version} see: "
+            "run .venv/bin/python tools/released_views.py after the release, and commit it"
+        )
+        assert item.committed == item.digest, f"{where}:1: {item.policy} {item.version}: {ADVICE}"
+
+
+def cite_only_the_first(self: views.Guidance, rule: Any) -> dict[str, Any]:
+    return {**ORIGINAL_RULE_VIEW(self, rule), "clauses": self.cite(rule.cites[:1])}
+
+
+def score_all_right(quiz_: Any, answers: Any) -> Any:
+    return quiz.Score(tuple(quiz.Result(q, q.answer) for q in quiz_.questions))
+
+
+def ticks_apart(condition: Any, answers: Any) -> bool | None:
+    if condition[0] == "is" and (given := answers.get(condition[1])) is not None:
+        return len(given) == 1 and bool(given & condition[2])
+    return ORIGINAL_HOLDS(condition, answers)
+
+
+ORIGINAL_RULE_VIEW = views.Guidance.rule_view
+ORIGINAL_HOLDS = rules.holds
+# The three engine edits of the attack (/tmp/attack/e1-engine.diff), each passing the record.
+ENGINE_EDITS = {
+    "a verdict cites only its first clause": (views.Guidance, "rule_view", cite_only_the_first),
+    "every quiz answer is scored right": (views, "score", score_all_right),
+    "several ticks no longer combine": (rules, "holds", ticks_apart),
+}
+
+
+@pytest.mark.parametrize("edit", ENGINE_EDITS)
+def test_an_engine_change_to_what_a_released_version_shows_is_found(
+    history: History, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    """Read with edition 1 (1.0) and with the newest (1.2); 1.1 is as 1.2, and slower to render."""
+    root = history.root
+    write_missing(root)  # as after each release (an earlier test of the module may have written them)
+    target, name, replacement = ENGINE_EDITS[edit]
+    monkeypatch.setattr(target, name, replacement)
+    read = {i.version: i for i in released_views(root) if i.policy == SM and i.version in ("1.0", "1.2")}
+    assert sorted(read) == ["1.0", "1.2"]
+    for item in read.values():
+        assert item.committed is not None and item.digest != item.committed, item.version
+    # The records of verdicts see none of these edits: the digest is what finds them.
+    assert changed_verdicts(root) == []
+
+
+def test_a_committed_digest_is_never_rewritten(history: History, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = history.root
+    write_missing(root)
+    first = next(i for i in released_views(root) if (i.policy, i.version) == (SM, "1.0"))
+    assert first.committed == first.digest  # the same views, digested again, give the same digest
+    monkeypatch.setattr(views.Guidance, "rule_view", cite_only_the_first)
+    assert write_missing(root) == []
+    first = next(i for i in released_views(root) if (i.policy, i.version) == (SM, "1.0"))
+    assert first.committed is not None and first.committed != first.digest

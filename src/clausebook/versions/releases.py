@@ -231,9 +231,112 @@ def _engine_problems(record: Path) -> list[Problem]:
     ]
 
 
+def _line_of(text: str, pattern: str, start: int = 1) -> int:
+    """The first line (1-based, from ``start``) of a release.json matching ``pattern``; else ``start``."""
+    for number, line in enumerate(text.splitlines()[start - 1 :], start):
+        if re.search(pattern, line):
+            return number
+    return start
+
+
+def _named_versions(record: Path, release: Release) -> Iterator[tuple[str, str, int, str]]:
+    """Each other version a release.json names, as (policy, version, line, how it names it): the
+    version before it, and the version of each reference into another version. Each is evidence
+    that the version named was released."""
+    text = record.read_text(encoding="utf-8")
+    if release.previous:
+        yield release.policy, release.previous, _line_of(text, r'^\s*"previous":'), "as the version before it"
+    # json.dumps(indent=2) gives each field a line, "policy" before "version": pair them by line.
+    start = _line_of(text, r'^\s*"references":')
+    policy = None
+    for number, line in enumerate(text.splitlines()[start - 1 :], start):
+        if found := re.match(r'^\s*"policy":\s*"([^"]*)"', line):
+            policy = found[1]
+        elif (found := re.match(r'^\s*"version":\s*"([^"]*)"', line)) and policy is not None:
+            if (policy, found[1]) != (release.policy, release.version):
+                yield policy, found[1], number, "in a reference"
+            policy = None
+
+
+def lost_release_problems(handbook: Path) -> list[Problem]:
+    """A released version that is gone, or lost its release.json, or a released policy renamed or
+    removed: each breaks permanent addresses, and references released elsewhere would silently
+    point at another version's clause."""
+    problems: list[Problem] = []
+    root = handbook / VERSIONS
+    if not root.is_dir():
+        return problems
+    present = {(record.parent.parent.name, record.parent.name) for record in root.glob(f"*/*/{RECORD}")}
+    reported: set[tuple[Path, str, str]] = set()
+    for record in sorted(root.glob(f"*/*/{RECORD}")):
+        release = Release.load(record.parent)
+        text = record.read_text(encoding="utf-8")
+        folder_policy, folder_version = record.parent.parent.name, record.parent.name
+        if release.policy != folder_policy:
+            problems.append(
+                Problem(
+                    f"this release.json is of the policy '{release.policy}', but it is in "
+                    f"handbook/{VERSIONS}/{folder_policy}/. A released policy keeps its folder name (its "
+                    f"pages' addresses are permanent): rename handbook/{VERSIONS}/{folder_policy}/ and "
+                    f"handbook/{folder_policy}/ back to {release.policy}",
+                    Location(str(record), _line_of(text, r'^\s*"policy":')),
+                )
+            )
+        if release.version != folder_version:
+            problems.append(
+                Problem(
+                    f"this release.json is of version {release.version}, but it is in the folder "
+                    f"{folder_version}: rename the folder back to {release.version}",
+                    Location(str(record), _line_of(text, r'^\s*"version":')),
+                )
+            )
+        for policy, version, line, how in _named_versions(record, release):
+            if (policy, version) in present or (record, policy, version) in reported:
+                continue
+            reported.add((record, policy, version))
+            missing = f"handbook/{VERSIONS}/{policy}/{version}"
+            what = (
+                f"{missing}/{RECORD} is missing"
+                if (root / policy / version).is_dir()
+                else f"{missing}/ is missing"
+            )
+            problems.append(
+                Problem(
+                    f"version {version} of {policy} was released (this file names it {how}), but "
+                    f"{what}. A released version is never removed (its pages' addresses are permanent, "
+                    f"and other versions refer to it): restore it (git checkout {missing})",
+                    Location(str(record), line),
+                )
+            )
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(IGNORED)):
+        for kept in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(IGNORED)):
+            frozen = sorted(kept / name for name in policy_files(kept))
+            if not (kept / RECORD).is_file() and frozen:
+                # Located at a file still there: the record itself is gone.
+                problems.append(
+                    Problem(
+                        f"the released version {kept.name} of {folder.name} has lost its {RECORD}, "
+                        "which says what was released: restore it "
+                        f"(git checkout handbook/{VERSIONS}/{folder.name}/{kept.name}/{RECORD})",
+                        Location(str(frozen[0]), 1),
+                    )
+                )
+        records = sorted(folder.glob(f"*/{RECORD}"))
+        if records and not (handbook / folder.name / "index.md").is_file():
+            problems.append(
+                Problem(
+                    f"released policy {folder.name} has no folder in handbook/: its pages would "
+                    f"disappear. Restore handbook/{folder.name}/ (git checkout handbook/{folder.name}); "
+                    "a released policy is never renamed or removed",
+                    Location(str(records[-1]), 1),
+                )
+            )
+    return problems
+
+
 def integrity_problems(handbook: Path) -> list[Problem]:
     """Every released file must be exactly as released: an edit there would rewrite history."""
-    problems = []
+    problems = lost_release_problems(handbook)
     root = handbook / VERSIONS
     for record in sorted(root.glob(f"*/*/{RECORD}")) if root.is_dir() else ():
         release = Release.load(record.parent)

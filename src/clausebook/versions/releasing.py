@@ -182,4 +182,7 @@ def release(
         for line in referring:
             print(f"  {line}")
     print("Now run: make html")
+    if (paths.root / "tools" / "released_views.py").is_file():
+        # The tests compare what readers of each released version see with a committed digest.
+        print("Then record what its readers see, and commit it: .venv/bin/python tools/released_views.py")
     return 0
