@@ -106,6 +106,9 @@ release: $(STAMP) $(NODE_STAMP) pdf-libraries
 	  echo 'Say which policy, version and date: make release POLICY=social-media VERSION=1.1 EFFECTIVE=YYYY-MM-DD'; exit 2; }
 	$(BIN)/python -m clausebook release --policy "$(POLICY)" --version "$(VERSION)" \
 	  --effective "$(EFFECTIVE)" --editorial "$(EDITORIAL)"
+	@# Build it, then record what its readers see, so an engine change that alters it fails the tests.
+	$(MAKE) --no-print-directory html
+	$(BIN)/python tools/released_views.py
 
 # Start a new policy: its folder, an index with the front matter the build needs, a first section:
 #   make policy NAME=code-of-conduct TITLE="Staff code of conduct"

@@ -181,8 +181,11 @@ def release(
         print("the new number where a clause moved), then release that policy again:")
         for line in referring:
             print(f"  {line}")
-    print("Now run: make html")
     if (paths.root / "tools" / "released_views.py").is_file():
-        # The tests compare what readers of each released version see with a committed digest.
-        print("Then record what its readers see, and commit it: .venv/bin/python tools/released_views.py")
+        # The tests compare what readers of each released version see with a committed digest;
+        # make release builds and records it next, a direct run of this command does not.
+        print("Commit tests/fixtures/released-views/ with the release (make release writes it after the")
+        print("build; on its own: make html, then .venv/bin/python tools/released_views.py)")
+    else:
+        print("Now run: make html")
     return 0
