@@ -362,6 +362,27 @@ def forget_environment(paths: Paths) -> None:
     shutil.rmtree(paths.outdir, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def kept_model(paths: Paths) -> Iterator[Any]:
+    """The model the commands read (release, pins, tree-record) stays the last good build's: a
+    refused build, one with a released version missing say, would otherwise leave a model
+    without it (found: a later command read a handbook with no 1.0)."""
+    from clausebook.modelfile import MODEL
+
+    model = paths.work / MODEL
+    last = model.with_name(MODEL + ".last-good")
+    if model.is_file():
+        shutil.copy2(model, last)
+    refused: list[bool] = []
+    try:
+        yield refused.append
+    finally:
+        if refused and refused[-1] and last.is_file():
+            os.replace(last, model)
+        else:
+            last.unlink(missing_ok=True)
+
+
 def refusal(count: int, publish_site: bool) -> str:
     """The build's last line when it refused: how many problems, and that nothing changed."""
     if not count:
@@ -392,7 +413,9 @@ def build(
         remove_stale_output(paths)
         remove_stale_static(paths.outdir)
         status = None if quiet else sys.stdout
-        ok = run_sphinx(paths, report, status, jobs, overrides, verbose) and not report.problems
+        with kept_model(paths) as keep:
+            ok = run_sphinx(paths, report, status, jobs, overrides, verbose) and not report.problems
+            keep(not ok)
         if not ok:
             forget_environment(paths)
             print(f"\n{refusal(len(report.problems), publish_site)}", file=sys.stderr)
