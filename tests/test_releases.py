@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from clausebook.commands.records import write_tree_records
 from conftest import run_build, tree_digest, working_folder
@@ -348,3 +349,24 @@ def test_guidance_on_a_clause_amended_and_renumbered_says_its_number_now(handboo
     ]
     assert said, done.stderr
     assert all(line.startswith(f"quizzes/{POLICY}.") for line in said), said
+
+
+def test_a_new_citation_is_told_as_one_not_as_a_change_of_words(handbook: Path) -> None:
+    """Found: a rule given one more clause to cite was told "clause 4.3 changed since it was
+    checked", though no words changed: the editor was sent to look for an amendment."""
+    path = handbook / "quizzes" / f"{POLICY}.rules.yaml"
+    text = path.read_text(encoding="utf-8")
+    rules = yaml.safe_load(text)["rules"]
+    first = rules[0]
+    cited = {number for rule in rules for number in rule["cites"]}
+    added = sorted(cited - set(first["cites"]))[0]
+    start = text.index(f"  - id: {first['id']}\n")
+    line = text.index("    cites: ", start)
+    end = text.index("\n", line)
+    text = text[:line] + f"    cites: {json.dumps([*first['cites'], added])}" + text[end:]
+    path.write_text(text, encoding="utf-8")
+    done = run_build(handbook)
+    said = [line for line in done.stderr.splitlines() if f"rule '{first['id']}'" in line]
+    assert said, done.stderr
+    assert f"it now cites {added}, which it was not checked against" in said[0]
+    assert "changed since it was checked" not in said[0]

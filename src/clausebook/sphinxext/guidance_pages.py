@@ -268,14 +268,23 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                     f"{advised}:{lines}",
                 )
                 continue
+            # A clause the item never had a pin for is a new citation, not a change of words
+            # (found: adding 4.3 to a rule was told as "clause 4.3 changed since it was checked").
+            pinned = _pins(files).get(item.key, {})
+            added = [number for number in item.numbers if number not in pinned]
             changed = ", ".join(
                 f"{number} (now {now[number]})" if now.get(number, number) != number else number
                 for number in item.numbers
+                if number not in added
             )
+            reasons = []
+            if changed:
+                reasons.append(f"clause {changed} changed since it was checked")
+            if added:
+                reasons.append(f"it now cites {', '.join(added)}, which it was not checked against")
             notice(
-                f"the {what} '{item_id}' {effect} {where}: clause {changed} "
-                "changed since it was "
-                f"checked. Check it still fits, then run: make pins POLICY={meta.id} ITEMS={item.key}",
+                f"the {what} '{item_id}' {effect} {where}: {'; and '.join(reasons)}. "
+                f"Check it still fits, then run: make pins POLICY={meta.id} ITEMS={item.key}",
                 f"{advised}:{lines}",
             )
         if index in newest and files.get("quiz", files.get("rules")):
