@@ -220,7 +220,7 @@ def _engine_problems(record: Path) -> list[Problem]:
     edition = json.loads(text).get("engine", 1)
     if edition in EDITIONS and not isinstance(edition, bool):
         return []
-    line = next((n for n, row in enumerate(text.splitlines(), 1) if row.lstrip().startswith('"engine"')), 1)
+    line = _line_of(text, r'^\s*"engine":')
     known = ", ".join(map(str, EDITIONS))
     return [
         Problem(
