@@ -215,6 +215,7 @@ function treeWidget(region, engine) {
   const table = viewsAhead(region);
   let ready = null; // the engine, once it has started
   let showing = null; // the view on screen, once the page has rendered one
+  let shownWalk = null; // the answers it was rendered for
   let asked = 0; // views asked for: a late answer to an earlier one is dropped
 
   function show(view, focus) {
@@ -238,18 +239,26 @@ function treeWidget(region, engine) {
       controls.append(back, " ", again);
     }
     // The page's own first question gives way to the same question rendered here (ids must stay
-    // unique), keeping what was ticked on it and where the focus was.
-    const ticked = [...statik.querySelectorAll("input:checked")].map((input) => input.id);
-    const focused = statik.contains(document.activeElement) ? document.activeElement.id : "";
+    // unique), keeping what was ticked on it and where the focus was. So does a question on screen
+    // redrawn for the same answers (the engine's view replacing the table's): a tap is never lost.
+    const walk = walkFromAddress();
+    const state = new Map(); // id: ticked, for each box drawn again
+    if (statik.isConnected) {
+      for (const input of statik.querySelectorAll("input:checked")) state.set(input.id, true);
+    } else if (walk === shownWalk) { // as the reader left it, ticked or not
+      for (const input of live.querySelectorAll("input")) state.set(input.id, input.checked);
+    }
+    const focused = statik.contains(document.activeElement) || (walk === shownWalk && live.contains(document.activeElement))
+      ? document.activeElement.id : "";
     statik.remove();
     live.hidden = false;
     live.replaceChildren(...body, controls);
-    for (const id of ticked) {
-      const input = live.querySelector(`#${CSS.escape(id)}`);
-      if (input) input.checked = true;
+    for (const input of live.querySelectorAll("input")) {
+      if (state.has(input.id)) input.checked = state.get(input.id);
     }
     region.dataset.step = view.verdict ? "verdict" : view.question.id;
     showing = view;
+    shownWalk = walk;
     const keep = focused && live.querySelector(`#${CSS.escape(focused)}`);
     if (focus) live.querySelector(".cb-step-heading").focus();
     else if (keep) keep.focus();
@@ -277,12 +286,17 @@ function treeWidget(region, engine) {
   }
 
   // The engine takes over: for the view on screen it gives the same view, so nothing moves and
-  // the focus stays where it is; were it different, it is shown, with the focus on its question.
+  // the focus stays where it is; were it different, it is drawn again, keeping what was ticked.
   async function handOver(started) {
     ready = started;
     const ticket = asked;
     const view = await started.call("tree_view", walkFromAddress());
-    if (ticket === asked && canonical(view) !== canonical(showing)) show(view, live.contains(document.activeElement));
+    if (ticket !== asked || canonical(view) === canonical(showing)) return;
+    // Redrawn for the same answers: what was ticked stays ticked, and the focus stays on its box
+    // where that box is still there, else it goes to the question.
+    const hadFocus = live.contains(document.activeElement);
+    show(view, false);
+    if (hadFocus && !live.contains(document.activeElement)) live.querySelector(".cb-step-heading").focus();
   }
 
   const moved = () => render(true);
