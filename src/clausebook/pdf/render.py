@@ -11,13 +11,16 @@ from __future__ import annotations
 import filecmp
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from clausebook.pdf.checks import Finding
@@ -81,49 +84,103 @@ def content_hash(html: str) -> str:
     return hashlib.sha256(f"weasyprint {weasyprint_version()} {TAGGING}\n{html}".encode()).hexdigest()
 
 
-class Fonts:
-    """One WeasyPrint font configuration for every PDF of a build.
+class Printer:
+    """Prints the PDFs of one build, in a process of its own when it was started early.
 
-    WeasyPrint keeps the fonts of ``@font-face`` rules in its font configuration; given none,
-    each PDF made its own, loading the system's fonts again and decompressing the four print
-    faces again (about half a second of every PDF, the same work each time).
+    Starting WeasyPrint (Pango through cffi, fontTools, pikepdf) and loading the four print faces
+    takes a second or more, the same for a handbook of one policy as of forty: most of a small
+    handbook's printing. :meth:`start`, called while Sphinx still reads and writes the pages,
+    spends that second on another processor, so it is over by the time the first PDF is due.
+    Not started (or where processes cannot be forked), it prints here, as before. Either way the
+    PDFs of a build share one font configuration: WeasyPrint keeps the fonts of ``@font-face``
+    rules in it, and each PDF given a configuration of its own decompressed the faces again.
     """
 
     def __init__(self) -> None:
-        self._configuration: object | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
-    def configuration(self) -> object:
-        if self._configuration is None:
-            from weasyprint.text.fonts import FontConfiguration
+    def start(self, fonts: Path) -> None:
+        if self._pool is not None or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        # Forked, not spawned: the process starts at once, with the build's own imports and path.
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        self._pool.submit(_warm_up, str(fonts))
 
-            self._configuration = FontConfiguration()
-        return self._configuration
+    def print(self, html: str, path: Path, base_url: str | None) -> int:
+        """Print ``html`` to ``path``; return its number of pages."""
+        if self._pool is not None:
+            try:
+                return self._pool.submit(_print_here, html, str(path), base_url).result()
+            except BrokenProcessPool:  # the process died (killed, out of memory): print here instead
+                self.close()
+        return _print_here(html, str(path), base_url)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+_FONTS: list[object] = []  # this process's font configuration, made on first use
+
+
+def _font_configuration() -> object:
+    if not _FONTS:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS.append(FontConfiguration())
+    return _FONTS[0]
+
+
+def _weasyprint() -> Any:
+    quiet_weasyprint()
+    try:
+        import weasyprint
+    except OSError as error:  # Pango and friends missing: the message names the library
+        raise PdfError(
+            f"WeasyPrint cannot start ({error}): install its system libraries with "
+            "'apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig' "
+            "('make pdf' does it)"
+        ) from None
+    return weasyprint
+
+
+def _warm_up(fonts: str) -> None:
+    """Everything the first PDF would start: WeasyPrint, the tagging code and the print faces."""
+    import clausebook.pdf.tags  # noqa: F401  (pikepdf)
+
+    try:
+        weasyprint = _weasyprint()
+    except PdfError:
+        return  # told when a PDF is printed
+    sample = "".join(
+        f"<p style='font-weight: {w}; font-style: {s}'>a</p>"
+        for w in (400, 700)
+        for s in ("normal", "italic")
+    )
+    html = f"<style>{font_faces(Path(fonts))} p {{ font-family: 'Source Sans 3' }}</style>{sample}"
+    weasyprint.HTML(string=html).render(font_config=_font_configuration()).write_pdf(pdf_variant=VARIANT)
+
+
+def _print_here(html: str, path: str, base_url: str | None) -> int:
+    document = _weasyprint().HTML(string=html, base_url=base_url).render(font_config=_font_configuration())
+    _atomic_write(Path(path), tagged(document.write_pdf(pdf_variant=VARIANT), link_text(html)))
+    # Kept beside the PDF: what was printed, for looking into a layout problem.
+    Path(path).with_suffix(".html").write_text(html, encoding="utf-8")
+    return len(document.pages)
 
 
 def render(
-    html: str, target: Path, cache: Path, base_url: str | None = None, fonts: Fonts | None = None
+    html: str, target: Path, cache: Path, base_url: str | None = None, printer: Printer | None = None
 ) -> Rendered:
     """Write the PDF of ``html`` to ``target``, reusing a cached PDF of the same HTML. The PDFs
-    of one build share ``fonts``."""
+    of one build share ``printer``."""
     cache.mkdir(parents=True, exist_ok=True)
     cached = cache / f"{content_hash(html)}.pdf"
     pages = None
     hit = cached.is_file()
     if not hit:
-        quiet_weasyprint()
-        try:
-            from weasyprint import HTML
-        except OSError as error:  # Pango and friends missing: the message names the library
-            raise PdfError(
-                f"WeasyPrint cannot start ({error}): install its system libraries with "
-                "'apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig' "
-                "('make pdf' does it)"
-            ) from None
-        document = HTML(string=html, base_url=base_url).render(font_config=(fonts or Fonts()).configuration())
-        pages = len(document.pages)
-        _atomic_write(cached, tagged(document.write_pdf(pdf_variant=VARIANT), link_text(html)))
-        # Kept beside the PDF: what was printed, for looking into a layout problem.
-        cached.with_suffix(".html").write_text(html, encoding="utf-8")
+        pages = (printer or Printer()).print(html, cached, base_url)
     if hit and target.is_file() and filecmp.cmp(cached, target, shallow=False):
         return Rendered(target, pages, hit)  # the same PDF is there already: not written again
     target.parent.mkdir(parents=True, exist_ok=True)

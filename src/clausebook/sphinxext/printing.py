@@ -182,7 +182,36 @@ def failed_already(app: Sphinx) -> bool:
     return bool(getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0))
 
 
+def printer(app: Sphinx) -> pdf.Printer:
+    """The build's printer (one font configuration, perhaps a process of its own)."""
+    found = getattr(app, "_clausebook_printer", None)
+    if found is None:
+        found = pdf.Printer()
+        app._clausebook_printer = found  # type: ignore[attr-defined]
+    return found
+
+
+def start_printer(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """A build that reads a document will most likely print a PDF: start the printer now, so
+    that WeasyPrint is ready on another processor by the time the pages are written."""
+    # Not beside Sphinx's own parallel processes, which it forks after this event.
+    if not docnames or app.builder.format != "html" or app.parallel > 1 or failed_already(app):
+        return
+    try:
+        fonts = pdf.find_fonts(Path(app.confdir))
+    except pdf.PdfError:
+        return  # said when the PDFs are due
+    printer(app).start(fonts)
+
+
 def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
+    try:
+        _write_pdfs(app, exception)
+    finally:
+        printer(app).close()
+
+
+def _write_pdfs(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     school = app.config.clausebook_school
@@ -210,7 +239,7 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
     cache = Path(app.doctreedir).parent / "pdf-cache"
     record = fingerprints(app)
     stamp = code_stamp(app)
-    faces = pdf.Fonts()
+    printing = printer(app)
     read = records(app)
     for entry in entries:
         started = time.perf_counter()
@@ -225,7 +254,7 @@ def write_pdfs(app: Sphinx, exception: Exception | None) -> None:
         html = print_html(app, entry, school, fonts)
         try:
             rendered = pdf.render(
-                html, target, cache, base_url=str(Path(app.outdir) / entry.folder), fonts=faces
+                html, target, cache, base_url=str(Path(app.outdir) / entry.folder), printer=printing
             )
         except pdf.PdfError as error:
             warn(ClausebookWarning.TOOLING, str(error))
@@ -259,5 +288,6 @@ def page_context(
 
 
 def setup_printing(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", start_printer)
     app.connect("build-finished", write_pdfs, priority=600)
     app.connect("html-page-context", page_context, priority=400)
