@@ -120,3 +120,19 @@ def test_a_sealed_verdict_the_engine_no_longer_gives_refuses_the_build(handbook:
     refusals = [text for text in result.stderr.splitlines() if "guidance would change" in text]
     assert len(refusals) == 1, refusals
     assert "5 lines differ" in refusals[0] and "and 2 more" in refusals[0]
+
+
+def test_a_guidance_file_taken_away_takes_its_page_off_the_site(handbook: Path) -> None:
+    (handbook / "quizzes" / "social-media.quiz.yaml").unlink()
+
+    result = run_build(handbook)
+
+    assert result.returncode == 0, result.stderr
+    site = handbook / "_build" / "html" / "social-media"
+    # The working copy's quiz is gone, with its page and its place in the offline copy; the
+    # released version keeps its own sealed quiz, and the working copy keeps its other tool.
+    assert not (site / "draft" / "quiz.html").exists()
+    offline = json.loads((handbook / "_build" / "html" / "clausebook-offline.json").read_text("utf-8"))
+    assert "social-media/draft/quiz.html" not in offline["files"]
+    assert (site / "1.0" / "quiz.html").is_file()
+    assert (site / "draft" / "should-i-post.html").is_file()

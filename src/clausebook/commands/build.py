@@ -333,8 +333,8 @@ def remove_stale_output(paths: Paths) -> None:
     from clausebook.sphinxext.guidance_pages import page_names
     from clausebook.sphinxext.history import CHANGES, CLAUSE_LINKS
 
-    generated = {*page_names(paths.root / "quizzes"), CHANGES}
     generated_folders = {CLAUSE_LINKS}  # pages the extension writes in a folder of their own
+    generated: dict[Path, set[str]] = {}  # by version folder: the pages its guidance files write
     if not paths.outdir.is_dir():
         return
     for page in sorted(paths.outdir.rglob("*.html")):
@@ -347,10 +347,13 @@ def remove_stale_output(paths: Paths) -> None:
             shutil.rmtree(paths.outdir / relative.parent)  # a whole version gone; generated folders come back
         elif (
             (paths.srcdir / relative.parent / "index.md").exists()
-            and relative.stem not in generated
             and not (paths.srcdir / relative.with_suffix(".md")).exists()
+            and relative.stem != CHANGES
         ):
-            page.unlink()
+            if relative.parent not in generated:
+                generated[relative.parent] = page_names(paths.srcdir / relative.parent)
+            if relative.stem not in generated[relative.parent]:
+                page.unlink()
 
 
 def forget_environment(paths: Paths) -> None:

@@ -53,17 +53,22 @@ BUNDLE = "guidance.json"
 ENGINE_DIR = "_static/pyodide"
 
 
-def page_names(quizzes: Path) -> set[str]:
-    """The names of the pages the guidance tools may write in a version's folder (the rules'
-    page is named in each rules file), so the build does not delete them as stale."""
-    names = {QUIZ_PAGE, READING_PAGE, DEFAULT_PAGE}
-    for path in sorted(quizzes.glob("*.rules.yaml")) if quizzes.is_dir() else ():
+def page_names(folder: Path) -> set[str]:
+    """The names of the pages the guidance tools write in a version's (staged) folder, from the
+    guidance files it holds (the rules' page is named in its file), so the build deletes the
+    pages of a guidance file taken away and keeps the others."""
+    quiz, rules = folder / "quiz.yaml", folder / "rules.yaml"
+    names = {QUIZ_PAGE} if quiz.is_file() else set()
+    if rules.is_file():
+        names.add(DEFAULT_PAGE)
         try:
-            data = parse_yaml(path.read_text(encoding="utf-8"), str(path)).data
+            data = parse_yaml(rules.read_text(encoding="utf-8"), str(rules)).data
         except (UnicodeDecodeError, YamlSyntaxError):
-            continue  # reported by the build itself
+            data = None  # reported by the build itself
         if isinstance(data, dict) and isinstance(data.get("page"), str):
             names.add(data["page"])
+    if names:
+        names.add(READING_PAGE)
     return names
 
 
