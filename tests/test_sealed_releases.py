@@ -365,6 +365,18 @@ def test_a_reference_the_editor_renumbered_is_not_told_to_move_again(history: Hi
     assert done.returncode == 0 and "is 4.6 since" not in done.stderr, done.stderr
 
 
+def test_a_reference_rewritten_to_another_number_is_judged_as_written(history: History) -> None:
+    """An editor's new number in a released reference's place is theirs: a clause that does not
+    exist is refused as such, not told it "is 4.5 since version 1.1" (the clause it replaced)."""
+    page = history.root / "handbook" / "conduct" / "02-online.md"
+    result = working_build(history.root, page, {"`social-media:4.4`": "`social-media:4.9`"})
+    assert result.returncode != 0
+    assert "02-online.md:4: error: {clause}`social-media:4.9` cites a clause that does not exist" in (
+        result.stderr
+    ), result.stderr
+    assert "4.9 is" not in result.stderr, result.stderr
+
+
 def referred_by(html: str, number: str) -> str:
     start = html.index(f'id="clause-{number.replace(".", "-")}"')
     end = html.find('<div class="cb-clause"', start)

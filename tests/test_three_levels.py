@@ -151,6 +151,12 @@ def test_a_drafts_details_say_it_is_not_yet_released_not_when_it_is_in_force(
 
 def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_to_it(tmp_path: Path) -> None:
     root = with_three_levels(tmp_path / "repo")
+    signing_in = root / "handbook/visitors/01-signing-in.md"
+    signing_in.write_text(
+        signing_in.read_text(encoding="utf-8")
+        + "\n:::{clause} 1.3\nThey call for help as {clause}`safeguarding:2.1.1` says.\n:::\n",
+        encoding="utf-8",
+    )
     for policy, effective in (("safeguarding", "2025-01-01"), ("visitors", "2025-02-01")):
         done = release(root, policy, "1.0", effective)
         assert done.returncode == 0, done.stdout + done.stderr
@@ -207,6 +213,25 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     index = (site / "_static/clausebook-clauses.js").read_text(encoding="utf-8")
     found = '"number":"2.1.3","section":"Reporting a concern","url":"safeguarding/1.1/02-concerns.html'
     assert found + '#clause-2-1-3"' in index
+    # The visitors' editor gives both new numbers (2.1.1 is 2.1.2 now, a number the release
+    # renumbers too) and releases; a draft begun after that release still knows the renumbering
+    # (found: "renumbers clause 2.1.2 to 2.1.3" came back with every later build).
+    signing_in.write_text(
+        signing_in.read_text(encoding="utf-8")
+        .replace("safeguarding:2.1.2", "safeguarding:2.1.3")
+        .replace("safeguarding:2.1.1", "safeguarding:2.1.2"),
+        encoding="utf-8",
+    )
+    done = release(root, "visitors", "1.1", "2025-07-01")
+    assert done.returncode == 0, done.stdout + done.stderr
+    signing_in.write_text(
+        signing_in.read_text(encoding="utf-8") + "\n:::{clause} 1.4\nVisitors sign out.\n:::\n",
+        encoding="utf-8",
+    )
+    built = run_build(root)
+    assert built.returncode == 0, built.stderr
+    assert "has changes not yet released" in built.stderr  # a draft, not a second release
+    assert "refers to {clause}`safeguarding" not in built.stderr, built.stderr
 
 
 # -- a draft is previewed, never found --------------------------------------------------------

@@ -303,10 +303,12 @@ class ClausebookDomain(Domain):
                 working = self.data["references"].get(docname, [])
                 released = self.data["references"].get(posixpath.join(posixpath.dirname(last), page), [])
                 meanings = same_references(working, released, record["references"].get(page) or {})
-                for (written, _number, line), meant in zip(working, meanings, strict=True):
+                for (written, _number, line), (then, meant) in zip(working, meanings, strict=True):
                     target = written.removeprefix("~")
                     now = self.target_index(docname, target)
-                    if meant is None or now is None:
+                    # A number the editor rewrote is theirs to choose (found: "2.9 is 2.1" told of
+                    # a new target that does not exist): only one left as released is told to move.
+                    if meant is None or now is None or then != target:
                         continue
                     written = target.rpartition(":")[2]
                     number = self.number_of(now, meant["identity"])
@@ -719,8 +721,9 @@ Reference = tuple[str, str, int]  # (target as written, the clause it is written
 
 def same_references(
     working: list[Reference], released: list[Reference], recorded: dict[str, dict[str, str]]
-) -> list[dict[str, str] | None]:
-    """What each working reference of a page meant at its policy's last release (None: a new one).
+) -> list[tuple[str, dict[str, str] | None]]:
+    """What each working reference of a page was written as and meant at its policy's last
+    release (its target as then written, and what the release recorded of it: None, a new one).
 
     A reference is the same one as at the release when it stands in the same clause, in the
     same place among that clause's references to the same policy: the editor may have rewritten
@@ -739,7 +742,7 @@ def same_references(
     for reference in working:
         counts[key(reference)] = counts.get(key(reference), 0) + 1
     seen: dict[tuple[str, str], int] = {}
-    found: list[dict[str, str] | None] = []
+    found: list[tuple[str, dict[str, str] | None]] = []
     for reference in working:
         group = key(reference)
         place = seen.get(group, 0)
@@ -747,5 +750,5 @@ def same_references(
         before = groups.get(group, [])
         written = reference[0].removeprefix("~")
         same = before[place] if len(before) == counts[group] else written
-        found.append(recorded.get(same))
+        found.append((same, recorded.get(same)))
     return found

@@ -8,6 +8,7 @@ references then meant).
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,9 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                 referrer = newest(other_versions) if other != policy else None
                 if referrer is None:
                     continue
+                done = released(other_versions)
+                # A draft's reference as its policy's last release wrote it knew what that release knew.
+                last = done[-1] if referrer.status == "draft" and done else None
                 for docname in (referrer.index, *(s.page for s in referrer.model.sections)):
                     page = docname.removeprefix(referrer.folder + "/")
                     for reference in read.references(docname):
@@ -81,7 +85,11 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                         change = by_old.get(number)
                         if cited != policy or change is None:
                             continue
-                        recorded = domain.recorded_reference(docname, target)
+                        recorded = domain.recorded_reference(docname, target) or (
+                            domain.recorded_reference(posixpath.join(last.folder, page), target)
+                            if last is not None
+                            else None
+                        )
                         if (
                             entry.status != "draft"
                             and recorded is not None
