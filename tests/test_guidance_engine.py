@@ -425,3 +425,9 @@ def test_schema_offers_exactly_the_engines_fields(kind: str, where: tuple[str, .
         node = resolve(node.get("items", node))
     fields = getattr(rules_engine if kind == "rules" else quiz_engine, engine)
     assert set(node["properties"]) == set(fields)
+
+
+def test_not_covered_written_as_a_mapping_is_refused_with_the_list_format() -> None:
+    (found,) = problems(load_rules, rules_file(not_covered={"clause": "1.1", "reason": "It says why."}))
+    assert found.startswith("not_covered: 'not_covered' must be a list with at least one item, each")
+    assert "with '- ' under 'not_covered:'" in found and "handbook/editors.md" in found

@@ -100,7 +100,11 @@ class _Reader:
     def items(self, data: Mapping[str, Any], key: str, path: Path) -> list[tuple[Path, Mapping[str, Any]]]:
         value = data.get(key)
         if not isinstance(value, list) or not value:
-            self.fail((*path, key), f"'{key}' must be a list with at least one item")
+            self.fail(
+                (*path, key),
+                f"'{key}' must be a list with at least one item, each starting on a line of its own "
+                f"with '- ' under '{key}:' (see handbook/editors.md for an example)",
+            )
             return []
         found = []
         for index, item in enumerate(value):
