@@ -279,3 +279,10 @@ def test_a_section_heading_shows_as_written_in_every_contents(drafts: tuple[Path
     contents = next(page for page in text.split("\f") if "Contents" in page)
     for heading in headings:
         assert heading in contents and heading.replace(".0 ", ". ", 1) not in contents, contents
+
+
+def test_a_first_drafts_guidance_amends_no_version(drafts: tuple[Path, str]) -> None:
+    site, _log = drafts
+    tree = (site / "safeguarding/draft/what-do-i-do.html").read_text(encoding="utf-8")
+    assert "a draft of a policy not yet released" in tree
+    assert "changes to version" not in tree  # no version 1.0 was ever released

@@ -28,7 +28,7 @@ from clausebook.interactive.rules import DEFAULT_PAGE, OUTCOMES, Rules, describe
 from clausebook.interactive.views import Guidance
 from clausebook.sources.yamlsource import YamlSource, YamlSyntaxError, parse_yaml
 from clausebook.sphinxext.domain import ClausebookDomain, format_date
-from clausebook.sphinxext.entries import entry_of_page, page_url, version_entries, write_json
+from clausebook.sphinxext.entries import entry_of_page, page_url, released, version_entries, write_json
 from clausebook.sphinxext.fingerprints import code_stamp, fingerprint, fingerprints
 from clausebook.sphinxext.handbook import GuidanceFile, PolicyRecord, records
 from clausebook.sphinxext.warnings_ import LOGGER, ClausebookWarning, notice, warn
@@ -554,9 +554,11 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 "cb_policy_version": entry.model.version,
                 # A draft's guidance is not that of the version it amends: never say it is.
                 "cb_version_words": (
-                    f"a draft of changes to version {entry.model.version}, not released"
-                    if entry.status == "draft"
-                    else f"version {entry.model.version}"
+                    f"version {entry.model.version}"
+                    if entry.status != "draft"
+                    else f"a draft of changes to version {entry.model.version}, not released"
+                    if released(versions)
+                    else "a draft of a policy not yet released"  # there is no version to amend
                 ),
             }
             if guidance.rules is not None:
