@@ -158,7 +158,11 @@ def _warm_up(fonts: str) -> None:
         for w in (400, 700)
         for s in ("normal", "italic")
     )
-    html = f"<style>{font_faces(Path(fonts))} p {{ font-family: 'Source Sans 3' }}</style>{sample}"
+    # With a language, as PDF/UA requires of every document (without one WeasyPrint logs an error).
+    html = (
+        f"<html lang='en'><head><style>{font_faces(Path(fonts))} p {{ font-family: 'Source Sans 3' }}"
+        f"</style></head><body>{sample}</body></html>"
+    )
     weasyprint.HTML(string=html).render(font_config=_font_configuration()).write_pdf(pdf_variant=VARIANT)
 
 
