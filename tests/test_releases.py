@@ -231,7 +231,12 @@ def test_unreleased_changes_show_as_a_draft_not_as_the_policy(handbook: Path) ->
     assert "Draft: these are changes not yet released" in (draft / "04-prohibited-use.html").read_text(
         "utf-8"
     )
-    assert "Changed: clause 4.4" in (draft / "changes.html").read_text("utf-8")
+    changes = (draft / "changes.html").read_text("utf-8")
+    assert "Changed: clause 4.4" in changes
+    # A draft is not version 1.0: named so, its page would compare "1.0" with "version 1.0".
+    title = changes.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert "draft" in title and "1.0" not in title
+    assert "4.4 in the draft" in changes and "4.4 in version 1.0" in changes
 
 
 def guidance(root: Path, entry: dict) -> dict:

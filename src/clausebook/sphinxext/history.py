@@ -272,7 +272,11 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 changes_page(entry),
                 {
                     **base,
-                    "title": escape(f"What changed in {entry.model.title} {entry.model.version}"),
+                    "title": escape(
+                        f"What the draft of the {entry.model.title} changes"
+                        if entry.status == "draft"
+                        else f"What changed in {entry.model.title} {entry.model.version}"
+                    ),
                     "cb_entry": entry,
                     "cb_before": before,
                     "cb_changes": shown_changes(app, entry, before),
