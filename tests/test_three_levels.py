@@ -195,6 +195,13 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     assert {p["id"] for p in manifest(site)["policies"]} == {"social-media", "safeguarding", "visitors"}
     landing = (site / "safeguarding/index.html").read_text(encoding="utf-8")  # its contents, as headed
     assert ">1.0 Purpose</a>" in landing and ">1. Purpose</a>" not in landing
+    # The landing page offers what the version in force offers: its PDF and its guidance tools.
+    offered = re.findall(r'href="1\.1/([^"#]+)"', landing)
+    version_page = (site / "safeguarding/1.1/index.html").read_text(encoding="utf-8")
+    pdf = re.search(r'class="cb-download"><a href="([^"]+)"', version_page)[1]
+    tool = re.search(r'id="cb-tools-heading".*?<a href="([^"]+)"', version_page, re.S)[1]
+    for wanted in (pdf, tool):
+        assert wanted in offered and (site / "safeguarding/1.1" / wanted).is_file()
     moved = (site / "safeguarding/clause/2.1.2.html").read_text(encoding="utf-8")
     assert "2.1.2 is 2.1.3 since version 1.1" in moved and "../1.1/02-concerns.html#clause-2-1-3" in moved
     assert (site / "safeguarding/clause/2.1.1~1.1.html").is_file()  # the new sub-clause's own link

@@ -621,7 +621,8 @@ def page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Links from every page of a policy version to its tools."""
-    entry = entry_of_page(app, pagename)
+    # A policy's landing page shows the version in force, and so its PDF and tools.
+    entry = entry_of_page(app, pagename) or context.get("cb_current")
     context["cb_tools"] = {
         kind: app.builder.get_relative_uri(pagename, page) if pagename != page else "#"
         for kind, page in (tool_pages(app, entry.index).items() if entry else ())

@@ -281,7 +281,8 @@ def page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """The PDF link of the page's policy version (a draft's is marked as not in force), for the templates."""
-    entry = entry_of_page(app, pagename)
+    # A policy's landing page shows the version in force, and so its PDF and tools.
+    entry = entry_of_page(app, pagename) or context.get("cb_current")
     context["cb_pdf"] = None
     if entry is not None:
         context["cb_pdf"] = posixpath.relpath(pdf_url(entry), posixpath.dirname(pagename) or ".")
