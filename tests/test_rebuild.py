@@ -136,3 +136,7 @@ def test_a_guidance_file_taken_away_takes_its_page_off_the_site(handbook: Path) 
     assert "social-media/draft/quiz.html" not in offline["files"]
     assert (site / "1.0" / "quiz.html").is_file()
     assert (site / "draft" / "should-i-post.html").is_file()
+    # No page of the draft still links to it: the sections and the draft's "What changed".
+    for page in ("index.html", "changes.html"):
+        text = (site / "draft" / page).read_text("utf-8")
+        assert 'href="quiz.html"' not in text and 'href="should-i-post.html"' in text, page

@@ -30,6 +30,7 @@ from clausebook.sphinxext.entries import (
     version_entries,
 )
 from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerprint, fingerprints
+from clausebook.sphinxext.guidance_pages import tool_pages, tool_titles
 from clausebook.sphinxext.handbook import policy_record, records
 from clausebook.sphinxext.warnings_ import notice
 from clausebook.versions.comparison import VersionClause, compare, periods, redline
@@ -206,6 +207,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
             [release.raw if (release := read.release(v.index)) else None for v in versions],
             [sorted(domain.citable(v.index)) for v in versions],
             [doctree_stamp(app, [s.page for s in v.model.sections]) for v in versions],
+            # Their menus link to each version's guidance tools, which come and go with its files.
+            [(sorted(tool_pages(app, v.index).items()), tool_titles(app, v.index)) for v in versions],
         )
         links = [Path(app.outdir) / permalink(policy, link.identity) for link in clause_links(app, policy)]
         outputs = [Path(app.outdir) / stable_url(policy), Path(app.outdir) / in_force_url(policy), *links]
