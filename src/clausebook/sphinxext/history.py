@@ -275,6 +275,8 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 changes_page(entry),
                 {
                     **base,
+                    # A draft carries the number of the version it amends: named by it, the page
+                    # would say the same version twice ("What changed in 1.0 ... compared with 1.0").
                     "title": escape(
                         f"What the draft of the {entry.model.title} changes"
                         if entry.status == "draft"
