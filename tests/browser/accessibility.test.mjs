@@ -415,3 +415,25 @@ test("version banners and the 'What changed' redline are understood without colo
   record("without-colour", "Version banners and the redline of changes understood without colour (WCAG 1.4.1)",
     "tell a superseded or draft version, and deleted from inserted words, without seeing colour", failures);
 });
+
+test("search names a superseded version's page as superseded, not as the policy in force", async () => {
+  const root = join(historyRoot, "_build", "html");
+  const policy = manifest(root).policies[0];
+  const old = policy.versions.find((v) => v.status === "superseded");
+  const now = policy.versions.find((v) => v.status === "current");
+  assert.ok(old && now, "the amended copy has a superseded version and one in force");
+  const page = await browser.context.newPage();
+  // A word of the policy's title: both versions' pages hold it.
+  const word = policy.title.split(/\s+/).sort((a, b) => b.length - a.length)[0];
+  await page.goto(`${amended.base}search.html?q=${encodeURIComponent(word)}`);
+  await page.waitForFunction(() => /found/i.test(document.querySelector(".search-summary")?.textContent ?? ""), null, { timeout: 15000 });
+  const named = await page.locator("#search-results li").evaluateAll((items) =>
+    items.map((li) => [li.querySelector("a").getAttribute("href"), li.querySelector(".cb-search-version")?.textContent ?? ""]));
+  const folder = (v) => v.url.slice(0, v.url.lastIndexOf("/") + 1);
+  for (const [v, words] of [[old, "superseded"], [now, "in force"]]) {
+    const found = named.filter(([href]) => href.startsWith(folder(v)));
+    assert.ok(found.length > 0, `${v.version} is found: ${JSON.stringify(named)}`);
+    for (const [href, label] of found) assert.equal(label, ` · ${policy.title}, version ${v.version} (${words})`, href);
+  }
+  await page.close();
+});

@@ -133,6 +133,12 @@ test("search names each clause it finds by number and section, linked to its anc
   const snippets = await page.locator("#search-results li p").allTextContents();
   assert.ok(snippets.length > 0);
   for (const text of snippets) assert.doesNotMatch(text, /\b\d+\.\d+[A-Za-z]/, text);
+  // Each page of a version is named by its policy and version, so no reader takes an old one for today's.
+  const named = await page.locator("#search-results li").evaluateAll((items) =>
+    items.map((li) => [li.querySelector("a").getAttribute("href"), li.querySelector(".cb-search-version")?.textContent ?? ""]));
+  const ofVersion = named.filter(([href]) => href.startsWith(`${policy.id}/${version.version}/`));
+  assert.ok(ofVersion.length > 0, JSON.stringify(named));
+  for (const [href, label] of ofVersion) assert.equal(label, ` · ${policy.title}, version ${version.version} (in force)`, href);
   assert.deepEqual(errors, [], "no script errors (the site's CSP allows the search scripts)");
   assert.deepEqual(browser.outside, []);
   await page.close();
@@ -143,3 +149,22 @@ function manifestSection(clause) {
   const section = data.sections.find((s) => s.number === clause.section);
   return section.title;
 }
+
+test("clauses found where the theme finds no whole page: search does not then say nothing matched", async () => {
+  const page = await browser.context.newPage();
+  // The theme's index as if no page held every word (it looks for whole pages, stemmed).
+  await page.route("**/searchindex.js", (route) => route.fulfill({
+    contentType: "text/javascript",
+    body: 'Search.setIndex({"alltitles":{},"docnames":[],"envversion":{},"filenames":[],"indexentries":{},"objects":{},"objnames":{},"objtypes":{},"terms":{},"titles":[],"titleterms":{}})',
+  }));
+  const word = clauses.find((c) => c.number === "4.2").text.split(/[^\w]+/).sort((a, b) => b.length - a.length)[0];
+  await page.goto(`${server.base}search.html?q=${encodeURIComponent(word)}`);
+  await page.locator(".cb-search-clauses li a").first().waitFor({ timeout: 10000 });
+  const summary = page.locator("#search-results .search-summary");
+  await summary.waitFor({ timeout: 10000 });
+  await page.waitForFunction(() => (document.querySelector(".search-summary")?.textContent ?? "").trim() !== "", null, { timeout: 10000 });
+  const said = await summary.textContent();
+  assert.doesNotMatch(said, /did not match any documents/, said);
+  assert.match(said, /clauses above/, said);
+  await page.close();
+});

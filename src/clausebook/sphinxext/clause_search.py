@@ -11,6 +11,7 @@ The search page loads the clauses of every policy's version in force as a static
 from __future__ import annotations
 
 import json
+import posixpath
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from clausebook.sphinxext.domain import ClausebookDomain
-from clausebook.sphinxext.entries import page_url, shown, version_entries
+from clausebook.sphinxext.entries import page_url, released, shown, version_entries
 from clausebook.sphinxext.handbook import policy_record
 from clausebook.sphinxext.references import readable_text
 
@@ -54,6 +55,17 @@ def clause_index(app: Sphinx) -> dict[str, Any]:
                 "url": page_url(app, entry.index),
                 "category": policy_record(app, entry.index).category,
                 "clauses": clauses,
+                # The theme's page results list every released version's pages: each is named
+                # by its version, so a superseded page is never read as the policy in force.
+                "versions": [
+                    {
+                        "folder": posixpath.dirname(page_url(app, v.index)) + "/",
+                        "version": v.model.version,
+                        "status": v.status,
+                        "effective": v.model.effective,
+                    }
+                    for v in released(versions)
+                ],
             }
         )
     return {"policies": policies}

@@ -40,6 +40,31 @@
 
   const link = (url) => (root === "./" ? "" : root) + url;
 
+  // The theme's page results: each page of a policy's version is named by its policy and version,
+  // so a superseded version's page is never taken for the one in force.
+  const STATUS = { current: "in force", superseded: "superseded", future: "not yet in force" };
+  const versions = data.policies.flatMap((policy) => (policy.versions || []).map((v) => ({ policy, ...v })));
+  const versionOf = (href) =>
+    versions
+      .filter((v) => href.startsWith(v.folder))
+      .sort((a, b) => b.folder.length - a.folder.length)[0];
+  const nameResult = (item) => {
+    const anchor = item.querySelector(":scope > a");
+    if (!anchor || item.querySelector(".cb-search-version")) return;
+    const found = versionOf(anchor.getAttribute("href") || "");
+    if (!found) return;
+    const label = document.createElement("span");
+    label.className = "cb-search-version";
+    label.textContent = ` · ${found.policy.title}, version ${found.version} (${STATUS[found.status] || found.status})`;
+    anchor.after(label);
+  };
+  const results = document.getElementById("search-results");
+  if (results) {
+    const nameAll = () => results.querySelectorAll("li").forEach(nameResult);
+    new MutationObserver(nameAll).observe(results, { childList: true, subtree: true });
+    nameAll();
+  }
+
   const number = query.match(NUMBER);
   let numbered = [];
   if (number) {
@@ -74,6 +99,16 @@
   const shown = numbered.length ? numbered : matches.slice(0, 20);
   if (!shown.length) return;
 
+  // Sphinx's page search asks for pages holding every word, stemmed: it can find no page where
+  // clauses were found above, and its own message would then say nothing matched.
+  const NOTHING =
+    "Your search did not match any documents. Please make sure that all words are spelled correctly and that you've selected enough categories.";
+  const instead = "No page matched every word as a whole; the clauses above hold your words.";
+  // doctools.js declares Documentation with const: a global name, not a property of window.
+  if (typeof Documentation !== "undefined" && Documentation.TRANSLATIONS) Documentation.TRANSLATIONS[NOTHING] = instead;
+  const summary = results && results.querySelector(".search-summary");
+  if (summary && summary.textContent.trim() === NOTHING) summary.textContent = instead;
+
   const snippet = (text) => {
     const lower = text.toLowerCase();
     const at = Math.max(0, Math.min(...asked.map((w) => lower.indexOf(w)).filter((i) => i >= 0), text.length) - 60);
@@ -105,7 +140,6 @@
     list.append(item);
   }
   section.append(list);
-  const results = document.getElementById("search-results");
   (results ? results.parentNode : document.querySelector('[role="main"]') || document.body).insertBefore(
     section,
     results,
