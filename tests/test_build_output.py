@@ -22,6 +22,10 @@ def test_a_build_ends_by_saying_where_the_site_is_and_names_each_pdf_once(handbo
     assert done.returncode == 0, done.stderr
     lines = done.stdout.rstrip().splitlines()
     assert lines[-1].startswith("Built the site in") and lines[-1].endswith(": open _build/html/index.html")
+    # Notices were printed as they were found; the last line says there are some to read.
+    notices = [line for line in done.stderr.splitlines() if "notice: " in line]
+    assert notices, "the repository's handbook has a notice (no accessibility contact)"
+    assert f"({len(notices)} notice{'s' if len(notices) != 1 else ''} above)" in lines[-1], lines[-1]
     assert "The HTML pages are in" not in done.stdout and "build succeeded" not in done.stdout
     assert "MdParserConfig" not in done.stdout and "myst v" not in done.stdout
     title = json.loads((handbook / "_build/html/clausebook.json").read_text("utf-8"))["policies"][0]["title"]
@@ -34,8 +38,11 @@ def test_a_refused_build_ends_with_one_line_in_the_editors_words(handbook: Path)
     page.write_text(page.read_text(encoding="utf-8") + "\nSee {clause}`3.99`.\n", "utf-8")
     done = build(handbook)
     assert done.returncode != 0
+    line = page.read_text(encoding="utf-8").splitlines().index("See {clause}`3.99`.") + 1
+    # The problem was printed where it was found, higher up; the last line says where it is.
     assert done.stderr.rstrip().splitlines()[-1] == (
-        "Refused: 1 problem in the sources; the published site is unchanged."
+        f"Refused: 1 problem in the sources, in handbook/social-media/{page.name} (line {line}); "
+        "the published site is unchanged."
     )
     assert "warnings treated as errors" not in done.stdout + done.stderr
     assert "build finished with problems" not in done.stdout

@@ -386,12 +386,36 @@ def kept_model(paths: Paths) -> Iterator[Any]:
             last.unlink(missing_ok=True)
 
 
-def refusal(count: int, publish_site: bool) -> str:
-    """The build's last line when it refused: how many problems, and that nothing changed."""
-    if not count:
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def where_problems_are(problems: list[str]) -> str:
+    """The files and lines of the problems, as one phrase: "handbook/a.md (lines 3, 9) and
+    conf.py (line 2)". Each problem was printed as it was found, higher up a long output; the
+    last line says where they all are, without printing any twice."""
+    lines: dict[str, set[int]] = {}
+    for problem in problems:
+        found = re.match(r"(.+?):(\d+): ", problem)
+        if found:
+            lines.setdefault(found[1], set()).add(int(found[2]))
+    if not lines:
+        return ""
+    files = [
+        f"{path} ({'line' if len(numbers) == 1 else 'lines'} {', '.join(map(str, sorted(numbers)))})"
+        for path, numbers in sorted(lines.items())
+    ]
+    return files[0] if len(files) == 1 else f"{', '.join(files[:-1])} and {files[-1]}"
+
+
+def refusal(problems: list[str], publish_site: bool) -> str:
+    """The build's last line when it refused: how many problems, where, and that nothing changed."""
+    if not problems:
         found = "Refused: the build failed (a bug in Clausebook, not in your files: please report it)"
     else:
-        found = f"Refused: {count} problem{'s' if count != 1 else ''} in the sources"
+        where = where_problems_are(problems)
+        found = f"Refused: {_plural(len(problems), 'problem')} in the sources"
+        found += f", in {where}" if where else ""
     return f"{found}; {'the published site is unchanged' if publish_site else 'nothing was written'}."
 
 
@@ -421,16 +445,17 @@ def build(
             keep(not ok)
         if not ok:
             forget_environment(paths)
-            print(f"\n{refusal(len(report.problems), publish_site)}", file=sys.stderr)
+            print(f"\n{refusal(report.problems, publish_site)}", file=sys.stderr)
             return 1
         if publish_site:
             publish(paths)
     seconds = time.perf_counter() - started
     if not quiet:
+        noticed = f" ({_plural(len(report.notices), 'notice')} above)" if report.notices else ""
         done = (
-            f"Built the site in {seconds:.1f} s: open _build/html/index.html"
+            f"Built the site in {seconds:.1f} s{noticed}: open _build/html/index.html"
             if publish_site
-            else "No problems found."
+            else f"No problems found{noticed}."
         )
         print(done)
     return 0
