@@ -354,8 +354,9 @@ def test_a_reference_the_editor_renumbered_is_not_told_to_move_again(history: Hi
     half = working_build(history.root, page, {"`social-media:4.4`": "`social-media:4.5`"})
     assert "02-online.md:4:" not in half.stderr, half.stderr
     assert (
-        "handbook/conduct/02-online.md:12: error: {clause}`social-media:4.5`: 4.5 is 4.6 since version 1.1"
-        in half.stderr
+        # As written: the "~" (the number alone on the page) stays in the advice (editor trial).
+        "handbook/conduct/02-online.md:12: error: {clause}`~social-media:4.5`: 4.5 is 4.6 since version 1.1: "
+        "write {clause}`~social-media:4.6`" in half.stderr
     ), half.stderr
     done = working_build(
         history.root,
@@ -375,6 +376,50 @@ def test_a_reference_rewritten_to_another_number_is_judged_as_written(history: H
         result.stderr
     ), result.stderr
     assert "4.9 is" not in result.stderr, result.stderr
+
+
+def test_a_citation_of_a_number_a_removal_took_away_is_told_once_with_its_new_number(
+    history: History,
+) -> None:
+    """Editor trial: a draft removes a clause, so the last clause's number is gone. Each guidance
+    citation of it was refused "cite an existing clause" and, in a separate notice, told
+    "citation moved: ... cite 4.5": two messages for one citation, the error not saying where it went."""
+    page = history.root / "handbook" / SM / "04-prohibited-use.md"
+    text = page.read_text(encoding="utf-8")
+    removed = re.search(r":::\{clause\} 4\.2\n.*?\n:::\n\n", text, re.S)
+    assert removed, "1.1 inserted a clause 4.2"
+    edit = {removed[0]: ""}
+    for old, new in sorted(RENUMBERED.items()):  # 4.3-4.6 back to 4.2-4.5
+        edit[f":::{{clause}} {new}\n"] = f":::{{clause}} {old}\n"
+    last, now = "4.6", "4.5"
+    cites_last = [
+        (kind, n)
+        for kind in ("quiz", "rules")
+        for n, line in enumerate(guidance_file(history.root, kind).read_text("utf-8").splitlines(), 1)
+        if line.strip().startswith("cites:") and f'"{last}"' in line
+    ]
+    assert cites_last, "the guidance cites the last clause"
+    # And a reference the draft adds, to the number that is gone.
+    other = history.root / "handbook" / SM / "08-breach.md"
+    original = other.read_text(encoding="utf-8")
+    other.write_text(original + f"\nSee clause {{clause}}`{last}`.\n", encoding="utf-8")
+    try:
+        result = working_build(history.root, page, edit)
+    finally:
+        other.write_text(original, encoding="utf-8")
+    assert result.returncode != 0
+    line = len(original.splitlines()) + 2
+    assert (
+        f"handbook/{SM}/08-breach.md:{line}: error: {{clause}}`{last}` cites a clause that does not exist "
+        f"in this policy: clause {last} of version 1.2 is {now} now. If that is the clause you mean, "
+        f"write {{clause}}`{now}`" in result.stderr
+    ), result.stderr
+    for kind, line in cites_last:
+        assert (
+            f"quizzes/{SM}.{kind}.yaml:{line}: error: clause {last} does not exist in this version of the "
+            f"policy: it is {now} now (renumbered, the same words). Cite {now} instead" in result.stderr
+        ), result.stderr
+    assert f"{last} is {now}" not in result.stderr, "no notice repeats what the error says"
 
 
 def referred_by(html: str, number: str) -> str:

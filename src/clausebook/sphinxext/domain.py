@@ -81,6 +81,8 @@ class PolicyRole(ClauseRole):
 
 
 CITES = "cites:"  # a "citing" scope naming the policies a page refers to: "cites:code-of-conduct,visitors"
+# (docname, reference target) told to give a renumbered clause's new number, this build.
+RENUMBERED_TOLD = "_cb_renumbered_told"
 TABLES = ("clauses", "sections", "policies", "status", "citing", "guidance", "releases", "references")
 
 
@@ -290,6 +292,8 @@ class ClausebookDomain(Domain):
     def check_renumbered_references(self) -> None:
         """A working page's reference that its policy's last release resolved to a clause since
         renumbered: the editor is told the clause's number now (found: it silently cited another)."""
+        told: set[tuple[str, str]] = self.env.__dict__.setdefault(RENUMBERED_TOLD, set())
+        told.clear()
         for index, meta in sorted(self.data["policies"].items()):
             if not self.is_valid(index) or index in self.data["releases"]:
                 continue  # a released version keeps what it meant
@@ -303,8 +307,8 @@ class ClausebookDomain(Domain):
                 working = self.data["references"].get(docname, [])
                 released = self.data["references"].get(posixpath.join(posixpath.dirname(last), page), [])
                 meanings = same_references(working, released, record["references"].get(page) or {})
-                for (written, _number, line), (then, meant) in zip(working, meanings, strict=True):
-                    target = written.removeprefix("~")
+                for (then_written, _number, line), (then, meant) in zip(working, meanings, strict=True):
+                    target = then_written.removeprefix("~")
                     now = self.target_index(docname, target)
                     # A number the editor rewrote is theirs to choose (found: "2.9 is 2.1" told of
                     # a new target that does not exist): only one left as released is told to move.
@@ -314,15 +318,23 @@ class ClausebookDomain(Domain):
                     number = self.number_of(now, meant["identity"])
                     if number is None or number == written:
                         continue
-                    version = self.renumbered_since(now, meant, number)
+                    since = (
+                        "in the draft"
+                        if self.is_draft(now)
+                        else f"since version {self.renumbered_since(now, meant, number)}"
+                    )
+                    # As the editor wrote it: the "~" (the number alone on the page) stays.
+                    shown = "~" if then_written.startswith("~") else ""
                     prefix = target.rpartition(":")[0]
                     warn(
                         ClausebookWarning.RENUMBERED_REFERENCE,
-                        f"{{clause}}`{target}`: {written} is {number} since version {version}: write "
-                        f"{{clause}}`{prefix + ':' if prefix else ''}{number}` (the clause this page cited "
-                        f"when it was released now has that number)",
+                        f"{{clause}}`{then_written}`: {written} is {number} {since}: write "
+                        f"{{clause}}`{shown}{prefix + ':' if prefix else ''}{number}` (the clause this page "
+                        f"cited when it was released now has that number)",
                         (docname, line),
                     )
+                    # This says what to write: the "does not exist" refusal would say it less well.
+                    told.add((docname, target))
 
     def released_after(self, policy: str, version: str) -> list[str]:
         """The index documents of the versions of ``policy`` released after ``version``, oldest first."""
@@ -337,6 +349,17 @@ class ClausebookDomain(Domain):
                 and version_key(meta["version"]) > version_key(version)
             )
         ]
+
+    def moved_number(self, index: str, number: str) -> str | None:
+        """The number in the version ``index`` of the clause that was ``number`` in its policy's
+        last release before it, when that clause is there under another number (renumbered)."""
+        policy = self.data["policies"][index]["id"]
+        last = self.last_release(policy)
+        if last is None or last == index:
+            return None
+        identity = self.identities(last).get(number)
+        now = self.number_of(index, identity) if identity is not None else None
+        return now if now != number else None
 
     def number_of(self, index: str, identity: str) -> str | None:
         """The number the clause of ``identity`` has in the version ``index`` (None: not in it)."""

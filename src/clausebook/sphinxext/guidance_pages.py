@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +134,9 @@ def forget_loaded(app: Sphinx, env: BuildEnvironment) -> None:
     env.__dict__.pop("_cb_guidance", None)
 
 
+MISSING_CLAUSE = re.compile(r"clause (\S+) does not exist in this version of the policy")
+
+
 @dataclass(frozen=True)
 class HeldBack:
     key: str  # "quiz:<id>" or "rule:<id>"
@@ -229,7 +233,12 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
         if meta is None or not domain.is_valid(index):
             continue
         citable = domain.citable(index)
+        held = prepared(domain, index)[2]
+        # (item's place in its file, cited number): a citation whose clause is gone but whose
+        # words moved to another number; the error says so, and no notice repeats it.
+        told_moved: set[tuple[Any, str]] = set()
         if index in newest:
+            moved_by_item = {item.path[:2]: dict(item.moved) for item in held}
             checks: tuple[tuple[str, Any], ...] = (("quiz", load_quiz), ("rules", load_rules))
             for kind, load in checks:
                 if kind not in files:
@@ -239,9 +248,24 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                     load(source.data, citable)
                 except GuidanceError as error:
                     for problem in error.problems:
+                        message = problem.message
+                        gone = MISSING_CLAUSE.match(message) if problem.kind == CITATION else None
+                        moved_to = (
+                            moved_by_item.get(problem.path[:2], {}).get(gone[1])
+                            or domain.moved_number(index, gone[1])
+                            if gone
+                            else None
+                        )
+                        if gone and moved_to:
+                            message = (
+                                f"clause {gone[1]} does not exist in this version of the policy: it is "
+                                f"{moved_to} now (renumbered, the same words). Cite {moved_to} instead; "
+                                "nothing needs re-checking"
+                            )
+                            told_moved.add((problem.path[:2], gone[1]))
                         warn(
                             PROBLEM_WARNINGS.get(problem.kind, ClausebookWarning.GUIDANCE),
-                            problem.message,
+                            message,
                             f"{source.path}:{source.line(problem.path)}",
                         )
             _notice_uncovered(domain, index, files)
@@ -256,7 +280,7 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
             continue
         where = "the draft" if domain.is_draft(index) else f"version {meta.version}"
         now = numbers_now(domain, index)
-        for item in prepared(domain, index)[2]:
+        for item in held:
             kind, _, item_id = item.key.partition(":")
             advised = working_file(domain, index, item.source)
             if advised is None:
@@ -265,10 +289,13 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
             effect = "is held back from" if kind == "quiz" else "shows a 'being reviewed' note in"
             lines = _source(files["quiz" if kind == "quiz" else "rules"]).line(item.path)
             if item.moved and {old for old, _new in item.moved} >= set(item.numbers):
-                moves = ", ".join(f"{old} is {new}" for old, new in item.moved)
+                untold = [(old, new) for old, new in item.moved if (item.path[:2], old) not in told_moved]
+                if not untold:
+                    continue
+                moves = ", ".join(f"{old} is {new}" for old, new in untold)
                 notice(
                     f"citation moved: the {what} '{item_id}' {effect} {where}: clause {moves} "
-                    f"(renumbered, the same words). Cite {', '.join(new for _old, new in item.moved)} "
+                    f"(renumbered, the same words). Cite {', '.join(new for _old, new in untold)} "
                     "instead; nothing needs re-checking",
                     f"{advised}:{lines}",
                 )

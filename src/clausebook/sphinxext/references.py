@@ -26,7 +26,7 @@ from sphinx.util.nodes import make_refnode
 from clausebook.model import ClauseNumber, is_clause_number, parse_section_heading, section_anchor
 from clausebook.sources.declarations import declaration_line
 from clausebook.sphinxext.clauses import clause
-from clausebook.sphinxext.domain import ClausebookDomain
+from clausebook.sphinxext.domain import RENUMBERED_TOLD, ClausebookDomain
 from clausebook.sphinxext.entries import permalink_page, shown, version_entries
 from clausebook.sphinxext.handbook import PolicyRecord, records
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice, warn
@@ -233,6 +233,9 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
     policy, _, number = target.rpartition(":")
     if _refused(domain, node["refdoc"], target if node["reftype"] == "policy" else policy):
         return True  # its front matter's error is the problem to fix: nothing follows from it
+    if (node["refdoc"], target) in domain.env.__dict__.get(RENUMBERED_TOLD, ()):
+        return True  # told already, with the clause's number now
+    written = ("~" if node.get("cb_short") else "") + target
     unknown_policy = (
         f"no policy is called '{{name}}': the handbook holds or declares {known_policies(domain)}. "
         "Use a policy's folder name, or declare a policy the handbook does not hold in "
@@ -242,21 +245,33 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
         message = f"{{policy}}`{target}`: " + unknown_policy.format(name=target)
     elif not is_clause_number(number):
         message = (
-            f"{{clause}}`{target}` is not a clause number: cite a clause by its number, "
+            f"{{clause}}`{written}` is not a clause number: cite a clause by its number, "
             "like {clause}`4.2`, or {clause}`other-policy:4.2` for another policy"
         )
     elif policy and held_index(domain, node["refdoc"], policy) is None:
-        message = f"{{clause}}`{target}`: " + unknown_policy.format(name=policy)
+        message = f"{{clause}}`{written}`: " + unknown_policy.format(name=policy)
     else:
         where = "this policy"
         if policy and policy != policy_of(domain, node["refdoc"]):
             index = held_index(domain, node["refdoc"], policy)
             meta = records(domain).policy(index)
             where = f"the {meta.title} (version {meta.version})" if meta is not None else "that policy"
-        message = (
-            f"{{clause}}`{target}` cites a clause that does not exist in {where}: it may have "
-            "been renumbered or removed, or its section file deleted. Cite the clause's current number."
-        )
+        cited = domain.target_index(node["refdoc"], target)
+        moved = domain.moved_number(cited, number) if cited else None
+        if moved:
+            last = domain.last_release(domain.data["policies"][cited]["id"])
+            released = records(domain).policy(last) if last else None
+            rewrite = f"{written.rpartition(':')[0]}:{moved}" if policy else moved
+            message = (
+                f"{{clause}}`{written}` cites a clause that does not exist in {where}: clause {number} "
+                f"of version {released.version if released else 'released last'} is {moved} now. "
+                f"If that is the clause you mean, write {{clause}}`{rewrite}`"
+            )
+        else:
+            message = (
+                f"{{clause}}`{written}` cites a clause that does not exist in {where}: it may have "
+                "been renumbered or removed, or its section file deleted. Cite the clause's current number."
+            )
     # The PDF step resolves the same pages again: one reference is one problem.
     seen: set[tuple[Any, ...]] = app.env.__dict__.setdefault("_cb_missing_seen", set())
     key = (node.source, node.line, target)
