@@ -188,6 +188,9 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     built = run_build(root)
     assert built.returncode == 0, built.stderr
     assert with_line in built.stderr and "version 1.1 of the Safeguarding policy renumbers" in built.stderr
+    # Editor trial: the next change to the visitors policy turned this notice into an error, unannounced.
+    told = next(line for line in built.stderr.splitlines() if line.startswith(with_line))
+    assert told.endswith("becomes an error that stops the build when you next change it"), told
 
     site = root / "_build/html"
     entry = next(p for p in manifest(site)["policies"] if p["id"] == "safeguarding")

@@ -97,10 +97,20 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                         ):
                             continue  # released since, knowing this version
                         where = f"clause {in_clause}" if in_clause else "this page"
+                        # Found: the next edit to the referring policy turned this notice into an
+                        # error (its draft must cite the number now), and nothing had said it would.
+                        renumbered = change.new is not None and change.new != change.old
+                        later = (
+                            f"; this is a notice while the {referrer.model.title} is as released, and "
+                            "becomes an error that stops the build when you next change it"
+                            if entry.status == "current" and referrer.status != "draft" and renumbered
+                            else ""
+                        )
                         notice(
                             f"{where} of the {referrer.model.title} refers to {{clause}}`{target}`, and "
                             f"{what} of the {entry.model.title} {what_happened(change)}: check that the "
-                            "reference still says what it should (and give the new number if it moved)",
+                            "reference still says what it should (and give the new number if it moved)"
+                            f"{later}",
                             f"{handbook / other / page}.md:{line}",
                             ClausebookWarning.REFERRING_CLAUSE,
                         )
