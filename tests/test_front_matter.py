@@ -109,3 +109,18 @@ def test_a_refused_front_matter_brings_no_follow_on_errors(handbook: Path, name:
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert any(line.startswith(f"{INDEX}:{case.line}: error:") for line in errors), result.stderr
     assert all(line.split(":", 1)[0].endswith("/index.md") for line in errors), errors
+
+
+def test_a_new_category_waits_for_the_release_and_the_build_says_why(handbook: Path) -> None:
+    """Editor trial: a new category moved the policy on the home page only after a release, and
+    nothing said why (front matter is part of the version, released with it)."""
+    index = handbook / INDEX
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("policy:\n", "policy:\n  category: Safeguarding and conduct\n", 1), "utf-8")
+    result = run_build(handbook)
+    assert result.returncode == 0, result.stderr
+    told = next(line for line in result.stderr.splitlines() if "has changes not yet released" in line)
+    assert told.startswith("handbook/social-media/index.md:1: notice: "), told
+    assert "category changed, shown on the site once released" in told, told
+    home = (handbook / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert "Safeguarding and conduct" not in home

@@ -333,7 +333,19 @@ def notices(app: Sphinx, env: Any) -> None:
         if draft is not None and before is not None:
             changes = compare(clauses_of(app, before), clauses_of(app, draft)).changes
             listed = ", ".join(f"{c.number} {c.kind}" for c in changes[:6])
-            what = listed or "no clause: other text or the guidance"
+            # Found: a new category moved the policy on the home page only after a release, and
+            # nothing said why: front matter is part of the version, released with it.
+            then, now = policy_record(app, before.index), policy_record(app, draft.index)
+            fields = [
+                name
+                for name in sorted({*dict(then.fields), *dict(now.fields)} - {"version", "effective"})
+                if then.field(name) != now.field(name)
+            ]
+            fields = (["title"] if then.title != now.title else []) + fields
+            front = f"{', '.join(fields)} changed, shown on the site once released" if fields else ""
+            what = (
+                "; ".join(part for part in (listed, front) if part) or "no clause: other text or the guidance"
+            )
             notice(
                 f"handbook/{policy}/ has changes not yet released ({what}): the site still shows version "
                 f"{before.model.version}, and the draft is at {policy}/draft/. To publish them: make release "
