@@ -99,13 +99,17 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile requirements.in --generate-hashes --python-version 3.11 \
 	  --no-header --quiet -o requirements.lock
 
+# release, policy and pins read their values (POLICY=..., TITLE=...) from the environment,
+# where make puts what is given on its command line: a title with quotes or an apostrophe in
+# it reaches the command as it was typed.
+
 # Publish an amendment as a new frozen version:
 #   make release POLICY=social-media VERSION=1.1 EFFECTIVE=2026-12-01 [EDITORIAL="4.4 6.2"]
 release: $(STAMP) $(NODE_STAMP) pdf-libraries
-	@test -n "$(POLICY)" -a -n "$(VERSION)" -a -n "$(EFFECTIVE)" || { \
+	@test -n "$${POLICY-}" -a -n "$${VERSION-}" -a -n "$${EFFECTIVE-}" || { \
 	  echo 'Say which policy, version and date: make release POLICY=social-media VERSION=1.1 EFFECTIVE=YYYY-MM-DD'; exit 2; }
-	$(BIN)/python -m clausebook release --policy "$(POLICY)" --version "$(VERSION)" \
-	  --effective "$(EFFECTIVE)" --editorial "$(EDITORIAL)"
+	$(BIN)/python -m clausebook release --policy "$${POLICY-}" --version "$${VERSION-}" \
+	  --effective "$${EFFECTIVE-}" --editorial "$${EDITORIAL-}"
 	@# Build it, then record what its readers see, so an engine change that alters it fails the tests.
 	$(MAKE) --no-print-directory html
 	$(BIN)/python tools/released_views.py
@@ -113,15 +117,15 @@ release: $(STAMP) $(NODE_STAMP) pdf-libraries
 # Start a new policy: its folder, an index with the front matter the build needs, a first section:
 #   make policy NAME=code-of-conduct TITLE="Staff code of conduct"
 policy: $(STAMP)
-	@test -n "$(NAME)" -a -n "$(TITLE)" || { \
+	@test -n "$${NAME-}" -a -n "$${TITLE-}" || { \
 	  echo 'Say the folder name and the title: make policy NAME=code-of-conduct TITLE="Staff code of conduct"'; exit 2; }
-	$(BIN)/python -m clausebook policy --name="$(NAME)" --title="$(TITLE)"
+	$(BIN)/python -m clausebook policy --name="$${NAME-}" --title="$${TITLE-}"
 
 # Confirm guidance against the clauses as they now read (new items, or ITEMS after an amendment):
 #   make pins POLICY=social-media [ITEMS="quiz:logo rule:logo-in-profile"]
 pins: $(STAMP) $(NODE_STAMP) pdf-libraries
-	@test -n "$(POLICY)" || { echo 'Say which policy: make pins POLICY=social-media'; exit 2; }
-	$(BIN)/python -m clausebook pins --policy "$(POLICY)" --items "$(ITEMS)"
+	@test -n "$${POLICY-}" || { echo 'Say which policy: make pins POLICY=social-media'; exit 2; }
+	$(BIN)/python -m clausebook pins --policy "$${POLICY-}" --items "$${ITEMS-}"
 
 # After changing guidance rules: rewrite the record of every distinct verdict, then review the diff.
 tree-record: html

@@ -66,12 +66,41 @@ def test_make_policy_writes_the_folder_index_and_a_first_section(tmp_path: Path)
     assert "make release POLICY=code-of-conduct VERSION=1.0" in done.stdout
 
 
+def test_make_policy_keeps_quotes_and_apostrophes_in_the_title(tmp_path: Path) -> None:
+    """Editor trial: TITLE='The "Gifts" policy' lost its quotes on the way through make."""
+    (tmp_path / "handbook").mkdir()
+    title = 'The "Gifts and hospitality" policy: a head\'s guide'
+    done = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-f",
+            str(REPO / "Makefile"),
+            # The repository's tools, installed already (STAMP= : no install step), on a handbook of its own.
+            f"BIN={REPO / '.venv' / 'bin'}",
+            "STAMP=",
+            "policy",
+            "NAME=gifts",
+            f"TITLE={title}",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    index = (tmp_path / "handbook" / "gifts" / "index.md").read_text(encoding="utf-8")
+    assert f"\n# {title}\n" in index, index
+
+
 @pytest.mark.parametrize(
     ("name", "title", "says"),
     [
         ("Code of Conduct", "Staff code of conduct", "lower-case letters, digits and hyphens"),
         ("code_of_conduct", "Staff code of conduct", "lower-case letters, digits and hyphens"),
         ("-conduct", "Staff code of conduct", "starting with a letter"),
+        # Editor trial: refused, but told to use "letters, digits and hyphens", as they had.
+        ("expenses-", "Expenses policy", "one hyphen between words and none at the end"),
+        ("code--of-conduct", "Staff code of conduct", "one hyphen between words and none at the end"),
         ("social-media", "Social media policy", "handbook/social-media/ exists already"),
         ("code-of-conduct", "  ", "say the policy's title"),
         # Found: 301 characters gave a traceback (File name too long).

@@ -45,7 +45,8 @@ def check_name(handbook: Path, name: str, title: str) -> None:
     if not SLUG.match(name):
         raise ScaffoldError(
             f"NAME={name!r} cannot be a policy's folder: use lower-case letters, digits and hyphens, "
-            "starting with a letter, like NAME=code-of-conduct (it becomes the policy's address)"
+            "starting with a letter, with one hyphen between words and none at the end, like "
+            "NAME=code-of-conduct (it becomes the policy's address)"
         )
     if len(name) > LONGEST:
         raise ScaffoldError(
