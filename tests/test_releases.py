@@ -302,6 +302,8 @@ def test_pins_during_a_draft_confirm_the_drafts_words(handbook: Path) -> None:
     confirmed = run_build(handbook, "pins", "--policy", POLICY, "--items", f"quiz:{held[0]}")
     assert confirmed.returncode == 0, confirmed.stderr
     assert "to the words of the draft" in confirmed.stdout
+    # Editor trial: while pinning it printed "held back ... then run: make pins", the build's notices.
+    assert "notice:" not in confirmed.stderr and "make pins" not in confirmed.stderr, confirmed.stderr
     assert "pin(s) no longer needed:" in confirmed.stdout
     assert "\n  rule:gone (no such item now)\n" in confirmed.stdout
     assert "rule:gone" not in pins_file.read_text(encoding="utf-8")

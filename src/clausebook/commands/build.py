@@ -74,6 +74,7 @@ class Report:
     root: Path
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    show_notices: bool = True
 
     def add(self, line: str) -> None:
         if line in self.problems:
@@ -86,7 +87,8 @@ class Report:
         if line in self.notices:
             return
         self.notices.append(line)
-        print(line, file=self.out, flush=True)
+        if self.show_notices:
+            print(line, file=self.out, flush=True)
 
     def describe(self, location: str | None, message: str, is_notice: bool = False) -> str:
         """'file:line: error: message', the file being the editor's (not the staged link)."""
@@ -428,11 +430,14 @@ def build(
     overrides: dict[str, str] | None = None,
     told: list[str] | None = None,
     verbose: bool = False,
+    show_notices: bool = True,
 ) -> int:
     """Build the handbook at ``root``; return the exit status (0 on success). The notices
     printed are added to ``told``, if given (``make release`` repeats some in its summary)."""
     paths = Paths(root.resolve())
-    report = Report(sys.stderr, paths.root, notices=told if told is not None else [])
+    report = Report(
+        sys.stderr, paths.root, notices=told if told is not None else [], show_notices=show_notices
+    )
     started = time.perf_counter()
     with exclusive(paths):
         # Its problems are reported by the extension (so plain sphinx-build reports them too).
