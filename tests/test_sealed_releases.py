@@ -243,6 +243,12 @@ def test_a_released_reference_notes_that_a_newer_version_changed_its_words(histo
     assert re.search(r'href="\.\./\.\./social-media/1\.0/06-responsible-use\.html#clause-6-4"', after), after
     assert [m.groups() for m in note.finditer(after)] == [("1.2", "6.4", "6.4")]
     assert not note.search(history.pages["conduct 1.0 after 1.1"])
+    # Renumbered only (4.4 is 4.5 since 1.1): the reader is told its number now, by the permanent link.
+    renumbered = re.compile(
+        r'\(<a[^>]*href="\.\./\.\./social-media/clause/4\.4\.html"[^>]*>(?:<[^>]+>)*now clause 4\.5<'
+    )
+    for after_release in ("conduct 1.0 after 1.1", "conduct 1.0 after 1.2"):
+        assert renumbered.search(history.pages[after_release]), after_release
     # The note points to newer versions, as a banner does: conduct 1.0's own content is sealed.
     assert history.conduct["conduct 1.0 after 1.2"] == history.conduct["conduct 1.0 after 1.1"]
     assert "amended in version" not in history.conduct["conduct 1.0 after 1.2"][1]

@@ -123,10 +123,11 @@ def resolve_reference(
         # A released version's reference keeps to the clause in the version it named, whatever
         # has been renumbered since; the working sources link to the permanent link.
         link = make_refnode(builder, fromdocname, found[0], found[1], inner, words)
-        changed = None if recorded is None else domain.changed_since(recorded)
-        if recorded is None or changed is None:
+        if recorded is None:
             return link
-        return _with_changed_note(domain, builder, fromdocname, link, recorded, changed)
+        return _with_changed_note(
+            domain, builder, fromdocname, link, recorded, domain.changed_since(recorded)
+        )
     release = records(domain).release(index)
     identity = release.identity(number) if release is not None else number
     return _to_page(builder, fromdocname, permalink_page(policy, identity), inner, words)
@@ -138,16 +139,21 @@ def _with_changed_note(
     fromdocname: str,
     link: Element,
     recorded: dict[str, str],
-    version: str,
+    version: str | None,
 ) -> Element:
-    """The reference, then "(amended in version 1.2; now clause 4.5)": the words it cited are
-    still the ones shown, and the reader learns they have been amended since, and the clause's
-    number in the version in force (hidden in print: a PDF is one version as released)."""
+    """The reference, then "(amended in version 1.2; now clause 4.5)", or "(now clause 4.5)" when
+    it was only renumbered: the words it cited are still the ones shown, and the reader learns
+    what has become of them in the version in force (hidden in print: a PDF is one version as
+    released). The reference alone when the clause is as it was, under the same number."""
     now = permalink_page(recorded["policy"], recorded["identity"])
     current = domain.cited_version(fromdocname, recorded["policy"])
     number = domain.number_of(current, recorded["identity"]) if current else None
+    named = domain.index_of_version(recorded["policy"], recorded["version"])
+    then = domain.number_of(named, recorded["identity"]) if named else None
+    if version is None and (number is None or number == then):
+        return link
     note = nodes.inline("", "", classes=["cb-changed-since"])
-    note += nodes.Text(f" (amended in version {version}; ")
+    note += nodes.Text(f" (amended in version {version}; " if version else " (")
     words = nodes.inline("", f"now clause {number}" if number else "the clause now")
     note += _to_page(builder, fromdocname, now, words, "the clause as it reads now")
     note += nodes.Text(")")
