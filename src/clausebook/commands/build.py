@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from sphinx.util.logging import WarningLogRecordTranslator, is_suppressed_warning
 
@@ -150,6 +150,54 @@ def without_chatter(record: logging.LogRecord) -> bool:
     return not CHATTER.match(str(record.msg))  # (a message may be a translation proxy)
 
 
+# Sphinx's steps an editor has nothing to do with (the editor trial: "the output is noisy"):
+# what is left is what is read and written, with its progress, the PDFs, and the problems.
+STEPS = re.compile(
+    r"^(?:\x1b\[[0-9;]*m)*(?:Running Sphinx v|loading translations|making output directory|"
+    r"building \[mo\]|loading pickled environment|pickling environment|checking consistency|"
+    r"preparing documents|copying |Writing evaluated template result|generating indices|"
+    r"writing additional pages|dumping |looking for now-outdated files|no targets are out of date|"
+    r"The configuration has changed|building \[html\]: targets for 0 )"
+)
+
+
+# The ends of those steps' lines, which may come after another message ("loading pickled
+# environment... ", "The configuration has changed ...", "done").
+STEP_ENDS = ("done\n", "none found\n")
+
+
+class WithoutSteps(io.TextIOBase):
+    """Sphinx's progress stream, without its routine steps. A step is written in parts
+    ("copying static files... ", then "done"): the parts after the first go too, up to the
+    end of its line. Said as Sphinx starts, so a stream, not a log filter (set up later)."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__()
+        self.out = out
+        self.in_step = False
+        self.heading = ""  # "reading sources... ", held until something is read
+
+    def write(self, text: str) -> int:
+        if self.in_step or STEPS.match(text) or text in STEP_ENDS:
+            self.in_step = not text.endswith("\n")
+            return len(text)
+        if self.heading:
+            heading, self.heading = self.heading, ""
+            if text == "\n":
+                return len(text)  # a step with nothing to do
+            self.out.write(heading)
+        if text.endswith("... "):
+            self.heading = text
+            return len(text)
+        return self.out.write(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def isatty(self) -> bool:
+        return self.out.isatty()
+
+
 STAGED_PATH = re.compile(r"/[^\s:()'\"]+\.md")
 
 # Sphinx's own messages, with what an editor should do about them.
@@ -219,7 +267,7 @@ def run_sphinx(
                 outdir=paths.outdir,
                 doctreedir=paths.doctrees,
                 buildername="html",
-                status=status,
+                status=status if status is None or verbose else cast(TextIO, WithoutSteps(status)),
                 # Problems are collected from the log records (below), not from Sphinx's text.
                 warning=io.StringIO(),
                 parallel=jobs,

@@ -33,7 +33,7 @@ from clausebook.sphinxext.fingerprints import code_stamp, doctree_stamp, fingerp
 from clausebook.sphinxext.guidance_pages import tool_pages, tool_titles
 from clausebook.sphinxext.handbook import policy_record, records
 from clausebook.sphinxext.warnings_ import notice
-from clausebook.versions.comparison import VersionClause, compare, periods, redline
+from clausebook.versions.comparison import Change, VersionClause, compare, periods, redline
 
 CHANGES = "changes"
 IN_FORCE = "in-force"
@@ -304,6 +304,15 @@ def next_version(version: str) -> str:
     return ".".join([*parts[:-1], str(int(parts[-1]) + 1)]) if parts[-1].isdigit() else f"{version}.1"
 
 
+def change_words(change: Change) -> str:
+    """One change, as the notice lists it: "4.4 renumbered to 4.3", "4.3 removed"."""
+    if change.kind == "renumbered":
+        return f"{change.old} renumbered to {change.new}"
+    if change.kind == "changed" and change.old != change.new:
+        return f"{change.old} changed and renumbered to {change.new}"
+    return f"{change.number} {change.kind}"
+
+
 def notices(app: Sphinx, env: Any) -> None:
     """Tell editors what needs them without failing the build: a review date passed, changes not released."""
     today = (
@@ -332,7 +341,7 @@ def notices(app: Sphinx, env: Any) -> None:
             )
         if draft is not None and before is not None:
             changes = compare(clauses_of(app, before), clauses_of(app, draft)).changes
-            listed = ", ".join(f"{c.number} {c.kind}" for c in changes[:6])
+            listed = ", ".join(change_words(c) for c in changes[:6])
             # Found: a new category moved the policy on the home page only after a release, and
             # nothing said why: front matter is part of the version, released with it.
             then, now = policy_record(app, before.index), policy_record(app, draft.index)
