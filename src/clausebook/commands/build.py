@@ -440,6 +440,9 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
+SHOWN_FILES = 5  # the last line stays readable; every problem was printed above
+
+
 def where_problems_are(problems: list[str]) -> str:
     """The files and lines of the problems, as one phrase: "handbook/a.md (lines 3, 9) and
     conf.py (line 2)". Each problem was printed as it was found, higher up a long output; the
@@ -455,6 +458,8 @@ def where_problems_are(problems: list[str]) -> str:
         f"{path} ({'line' if len(numbers) == 1 else 'lines'} {', '.join(map(str, sorted(numbers)))})"
         for path, numbers in sorted(lines.items())
     ]
+    if len(files) > SHOWN_FILES:
+        return f"{', '.join(files[:SHOWN_FILES])} and {len(files) - SHOWN_FILES} more files"
     return files[0] if len(files) == 1 else f"{', '.join(files[:-1])} and {files[-1]}"
 
 
