@@ -385,31 +385,19 @@ def _can_hold(condition: Condition, questions: Mapping[str, Question]) -> bool:
     return any(holds(condition, filled) for filled in _completions(condition, {}, questions))
 
 
-def _depends_on(
-    condition: Condition, question: Question, answers: Answers, questions: Mapping[str, Question]
-) -> bool:
-    """Whether some answer to ``question`` can still change whether ``condition`` holds."""
-    names = _names_in(condition)
-    if question.id not in names:
-        return False
-    # Only the answers the condition reads matter, so the same few cases recur all through
-    # a walk of every interview (and on every tap in the browser): remember them.
-    known = tuple(sorted((k, v) for k, v in answers.items() if k in names and k != question.id))
-    return _depends_on_known(condition, question, known, tuple(questions[n] for n in sorted(names)))
-
-
 @functools.lru_cache(maxsize=1 << 16)
 def _names_in(condition: Condition) -> frozenset[str]:
     return frozenset(_questions_in(condition))
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _depends_on_known(
     condition: Condition,
     question: Question,
     known: tuple[tuple[str, frozenset[str]], ...],
     read: tuple[Question, ...],
 ) -> bool:
+    """Whether some answer to ``question`` can still change whether ``condition`` holds, given
+    the ``known`` answers to the other questions it reads (``read``)."""
     questions = {q.id: q for q in read}
     for filled in _completions(condition, dict(known) | {question.id: frozenset()}, questions):
         values = {
@@ -420,16 +408,81 @@ def _depends_on_known(
     return False
 
 
+class _Reading:
+    """What one set of rules reads, worked out once: for each question, the rules whose
+    condition reads it; for each rule, the questions it reads. Whether a question can still
+    change a rule depends only on the answers that rule reads, so the same few cases recur all
+    through a walk (and on every tap in the browser): they are remembered here, keyed by
+    positions and answers, never by hashing whole conditions (that was most of the time)."""
+
+    def __init__(self, guidance: Rules) -> None:
+        by_id = {q.id: q for q in guidance.questions}
+        self.guidance = guidance
+        self.reads = [tuple(sorted(_names_in(rule.when))) for rule in guidance.rules]
+        self.read = [tuple(by_id[n] for n in names) for names in self.reads]
+        self.readers: dict[str, list[int]] = {q.id: [] for q in guidance.questions}
+        for position, names in enumerate(self.reads):
+            for name in names:
+                self.readers.setdefault(name, []).append(position)
+        self.known: dict[tuple[int, str, tuple[tuple[str, frozenset[str]], ...]], bool] = {}
+        self.undecided: dict[tuple[int, tuple[frozenset[str] | None, ...]], bool] = {}
+        self.next: dict[tuple[frozenset[str] | None, ...], Question | None] = {}
+
+    def is_open(self, position: int, answers: Answers) -> bool:
+        """Whether the answers given cannot yet decide the rule at ``position``."""
+        key = (position, tuple(answers.get(n) for n in self.reads[position]))
+        found = self.undecided.get(key)
+        if found is None:
+            found = self.undecided[key] = holds(self.guidance.rules[position].when, answers) is None
+        return found
+
+    def depends(self, position: int, question: Question, answers: Answers) -> bool:
+        known = tuple((n, answers[n]) for n in self.reads[position] if n in answers and n != question.id)
+        key = (position, question.id, known)
+        found = self.known.get(key)
+        if found is None:
+            rule = self.guidance.rules[position]
+            found = self.known[key] = _depends_on_known(rule.when, question, known, self.read[position])
+        return found
+
+
+_READINGS: dict[int, _Reading] = {}
+REMEMBERED = 1 << 17  # states of interviews kept per set of rules (a walk of every one meets ~10^5)
+
+
+def _reading(guidance: Rules) -> _Reading:
+    # By identity: a Rules is frozen, and hashing it whole costs more than the work saved.
+    found = _READINGS.get(id(guidance))
+    if found is None or found.guidance is not guidance:
+        if len(_READINGS) > 32:
+            _READINGS.clear()
+        found = _READINGS[id(guidance)] = _Reading(guidance)
+    return found
+
+
 def next_question(guidance: Rules, answers: Answers) -> Question | None:
     """The first question, in the file's order, whose answer can still change the verdict."""
-    by_id = {q.id: q for q in guidance.questions}
-    open_rules = [rule for rule in guidance.rules if holds(rule.when, answers) is None]
-    for question in guidance.questions:
-        if question.id in answers:
-            continue
-        if any(_depends_on(rule.when, question, answers, by_id) for rule in open_rules):
-            return question
-    return None
+    reading = _reading(guidance)
+    # Every page of an interview replays it from the start: each state is worked out once.
+    state = tuple(answers.get(q.id) for q in guidance.questions)
+    if state in reading.next:
+        return reading.next[state]
+    found = next(
+        (
+            question
+            for question in guidance.questions
+            if question.id not in answers
+            and any(
+                reading.is_open(position, answers) and reading.depends(position, question, answers)
+                for position in reading.readers.get(question.id, ())
+            )
+        ),
+        None,
+    )
+    if len(reading.next) > REMEMBERED:
+        reading.next.clear()
+    reading.next[state] = found
+    return found
 
 
 # Each change to what the engine tells a reader, for the same rules and the same answers, is
