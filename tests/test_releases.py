@@ -133,7 +133,19 @@ def test_renumbered_and_removed_clauses_keep_their_links(handbook: Path) -> None
         ":::{clause} 4.5\n", ":::{clause} 4.4\nA new clause added by this test.\n:::\n\n:::{clause} 4.5\n", 1
     )
     four.write_text(text, encoding="utf-8")
-    # The guidance changed with it: the editor reviews the record of verdicts before releasing.
+    assert run_build(handbook).returncode == 0
+    # Attack: released with the guidance still citing 4.4 and 4.5, the version in force quoted,
+    # under those numbers, the new clause and the one that had been 4.4. Refused now.
+    refused = release(handbook, "2.0", TODAY.isoformat(), "--editorial", "4.6")
+    assert refused.returncode != 0 and "Nothing was released" in refused.stderr
+    assert "clause number(s) that now name other clauses" in refused.stderr, refused.stderr
+    # The editor cites them by their numbers now, then reviews the record of verdicts.
+    moves = {"4.4": "4.5", "4.5": "4.6"}
+    for kind in ("quiz", "rules"):
+        path = handbook / "quizzes" / f"{POLICY}.{kind}.yaml"
+        path.write_text(
+            re.sub(r'"(4\.[45])"', lambda m: f'"{moves[m[1]]}"', path.read_text(encoding="utf-8")), "utf-8"
+        )
     assert run_build(handbook).returncode == 0
     assert write_tree_records(handbook) == 0
     done = release(handbook, "2.0", TODAY.isoformat(), "--editorial", "4.6")
@@ -352,7 +364,9 @@ def test_guidance_on_a_clause_amended_and_renumbered_says_its_number_now(handboo
     said = [
         line
         for line in done.stderr.splitlines()
-        if "clause 4.4 (now 4.5) changed since it was checked" in line
+        # (Since the attack on pins: the number 4.4 names the inserted clause's neighbour now.)
+        if "clause 4.4 is another clause now (the one it cited is 4.5 now, and its words changed since "
+        "it was checked)" in line
     ]
     assert said, done.stderr
     assert all(line.startswith(f"quizzes/{POLICY}.") for line in said), said
@@ -377,3 +391,36 @@ def test_a_new_citation_is_told_as_one_not_as_a_change_of_words(handbook: Path) 
     assert said, done.stderr
     assert f"it now cites {added}, which it was not checked against" in said[0]
     assert "changed since it was checked" not in said[0]
+
+
+def test_a_citation_of_a_number_that_now_names_another_clause_stops_pins_and_release(handbook: Path) -> None:
+    """Attack: after a clause was removed, guidance citing its number (now the next clause's) was
+    told "changed since it was checked: run make pins"; make pins then confirmed it against the
+    other clause's words, and a release sealed the wrong clause under the old number."""
+    page = clause_file(handbook, "4.3")
+    text = re.sub(r":::\{clause\} 4\.3\n.*?\n:::\n\n", "", page.read_text(encoding="utf-8"), flags=re.S)
+    page.write_text(
+        text.replace("{clause} 4.4\n", "{clause} 4.3\n").replace("{clause} 4.5\n", "{clause} 4.4\n"),
+        encoding="utf-8",
+    )
+    # The editor moves the citations of the clauses that moved, as told; those of 4.3 stay.
+    moves = {"4.4": "4.3", "4.5": "4.4"}
+    for kind in ("quiz", "rules"):
+        path = handbook / "quizzes" / f"{POLICY}.{kind}.yaml"
+        path.write_text(
+            re.sub(r'"(4\.[45])"', lambda m: f'"{moves[m[1]]}"', path.read_text(encoding="utf-8")), "utf-8"
+        )
+    built = run_build(handbook)
+    assert built.returncode == 0, built.stderr
+    told = [line for line in built.stderr.splitlines() if "clause 4.3 is another clause now" in line]
+    assert told, built.stderr
+    assert all("citation moved: " in line and "(the one it cited was removed)" in line for line in told)
+    assert not any("4.3 changed since it was checked" in line for line in built.stderr.splitlines())
+    pins = handbook / "quizzes" / f"{POLICY}.pins.json"
+    before = pins.read_bytes()
+    pinned = run_build(handbook, "pins", "--policy", POLICY)
+    assert pinned.returncode != 0 and "No pin was changed" in pinned.stderr, pinned.stderr
+    assert pins.read_bytes() == before
+    released = release(handbook, "1.1", TODAY.isoformat())
+    assert released.returncode != 0 and "Nothing was released" in released.stderr, released.stderr
+    assert not (handbook / "handbook" / "_versions" / POLICY / "1.1").exists()

@@ -350,6 +350,15 @@ class ClausebookDomain(Domain):
             )
         ]
 
+    def holds_another_clause(self, index: str, number: str) -> bool:
+        """Whether ``number`` names, in the version ``index``, another clause than it named in its
+        policy's last release before it (the clause it named was removed or renumbered)."""
+        last = self.last_release(self.data["policies"][index]["id"])
+        if last is None or last == index:
+            return False
+        then, now = self.identities(last).get(number), self.identities(index).get(number)
+        return then is not None and now is not None and then != now
+
     def moved_number(self, index: str, number: str) -> str | None:
         """The number in the version ``index`` of the clause that was ``number`` in its policy's
         last release before it, when that clause is there under another number (renumbered)."""

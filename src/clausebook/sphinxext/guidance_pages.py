@@ -237,6 +237,7 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
         # (item's place in its file, cited number): a citation whose clause is gone but whose
         # words moved to another number; the error says so, and no notice repeats it.
         told_moved: set[tuple[Any, str]] = set()
+        errored: set[Any] = set()  # items refused for a citation: the error says it, no notice too
         if index in newest:
             moved_by_item = {item.path[:2]: dict(item.moved) for item in held}
             checks: tuple[tuple[str, Any], ...] = (("quiz", load_quiz), ("rules", load_rules))
@@ -249,6 +250,8 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                 except GuidanceError as error:
                     for problem in error.problems:
                         message = problem.message
+                        if problem.kind == CITATION:
+                            errored.add(problem.path[:2])
                         gone = MISSING_CLAUSE.match(message) if problem.kind == CITATION else None
                         moved_to = (
                             moved_by_item.get(problem.path[:2], {}).get(gone[1])
@@ -296,7 +299,41 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                 notice(
                     f"citation moved: the {what} '{item_id}' {effect} {where}: clause {moves} "
                     f"(renumbered, the same words). Cite {', '.join(new for _old, new in untold)} "
-                    "instead; nothing needs re-checking",
+                    "instead; nothing needs re-checking (until then, a release is refused)",
+                    f"{advised}:{lines}",
+                )
+                continue
+            if item.path[:2] in errored:
+                continue
+            # Found: a number a removal gave to the next clause was told "changed since it was
+            # checked: run make pins", and make pins then pinned the item to the wrong clause.
+            # (Only a number the item was checked against: a citation new since is the editor's.)
+            checked = _pins(files).get(item.key, {})
+            replaced = [n for n in item.numbers if n in checked and domain.holds_another_clause(index, n)]
+            if replaced:
+                moved_only = dict(item.moved)
+                parts = []
+                for n in replaced:
+                    now_at = domain.moved_number(index, n)
+                    if now_at is None:
+                        parts.append(f"clause {n} is another clause now (the one it cited was removed)")
+                    elif moved_only.get(n) == now_at:
+                        parts.append(f"clause {n} is another clause now (the one it cited is {now_at} now)")
+                    else:
+                        parts.append(
+                            f"clause {n} is another clause now (the one it cited is {now_at} now, and "
+                            "its words changed since it was checked)"
+                        )
+                recheck = any("words changed" in part for part in parts)
+                notice(
+                    f"citation moved: the {what} '{item_id}' {effect} {where}: {'; '.join(parts)}. Cite "
+                    "the clause it means by its number now"
+                    + (
+                        f", check it still fits, then run: make pins POLICY={meta.id} ITEMS={item.key}"
+                        if recheck
+                        else ""
+                    )
+                    + " (until then, a release is refused)",
                     f"{advised}:{lines}",
                 )
                 continue

@@ -20,8 +20,19 @@ from clausebook.versions.pins import confirm, drop_stale, items, load, pins_path
 def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
     paths = Paths(root.resolve())
     # Its notices are left out: "not pinned: run make pins" is what this command is doing.
-    if build(paths.root, publish_site=False, quiet=True, show_notices=False) != 0:
-        print("error: fix the problems above first. No pin was changed.", file=sys.stderr)
+    told: list[str] = []
+    if build(paths.root, publish_site=False, quiet=True, show_notices=False, told=told) != 0:
+        return 1  # the build's last line said why, and that nothing was written
+    moved = [line for line in told if line.startswith(f"quizzes/{policy}.") and "citation moved: " in line]
+    if moved:
+        # Found: pinning such an item confirmed it against the words of another clause.
+        for line in moved:
+            print(line, file=sys.stderr)
+        print(
+            "error: the guidance cites clauses by numbers that now name other clauses (above): "
+            "cite each by its number now first. No pin was changed.",
+            file=sys.stderr,
+        )
         return 1
     entry = read_model(paths.root).policy(policy)
     if entry is None:

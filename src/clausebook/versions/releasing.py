@@ -86,6 +86,16 @@ def change_label(change: dict[str, Any]) -> str:
     return str(new or old)
 
 
+def moved_citations_told(told: list[str], policy: str) -> list[str]:
+    """Where the build told that ``policy``'s guidance cites a clause by a number it no longer
+    has ("quizzes/social-media.rules.yaml:972"), from its notices."""
+    return [
+        line.partition(": notice: ")[0]
+        for line in told
+        if ": notice: citation moved: " in line and line.startswith(f"quizzes/{policy}.")
+    ]
+
+
 def referring_clauses(told: list[str], policy: str) -> list[str]:
     """The build's notices of other policies' clauses that refer to ``policy``'s changed clauses,
     as "file:line: clause 2.1 of the Code of conduct refers to {clause}`social-media:4.4`"."""
@@ -110,6 +120,16 @@ def release(
     told: list[str] = []
     if build(paths.root, publish_site=False, quiet=True, told=told) != 0:
         print("error: fix the problems above first. Nothing was released.", file=sys.stderr)
+        return 1
+    moved = moved_citations_told(told, policy)
+    if moved:
+        # Found: released anyway, the guidance quoted, under the old numbers, other clauses.
+        print(
+            f"error: the guidance cites {len(moved)} clause number(s) that now name other clauses "
+            f"({', '.join(moved)}; each is told above): cite each clause by its number now. "
+            "Nothing was released.",
+            file=sys.stderr,
+        )
         return 1
     folder = f"{policy}/{DRAFT}"  # a first version too: before its first release a policy is a draft
     model = read_model(paths.root)
