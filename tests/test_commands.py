@@ -103,6 +103,10 @@ def test_make_policy_keeps_quotes_and_apostrophes_in_the_title(tmp_path: Path) -
         ("code--of-conduct", "Staff code of conduct", "one hyphen between words and none at the end"),
         ("social-media", "Social media policy", "handbook/social-media/ exists already"),
         ("code-of-conduct", "  ", "say the policy's title"),
+        # Attack: accepted, then the build refused the index.md written, or the marks vanished.
+        ("code-of-conduct", "<b>Staff</b> code of conduct", "TITLE must be plain words: < >"),
+        ("code-of-conduct", "Staff *code* of conduct", "TITLE must be plain words: *"),
+        ("code-of-conduct", "# Staff code of conduct", "TITLE must be plain words: #"),
         # Found: 301 characters gave a traceback (File name too long).
         ("a" * 301, "Staff code of conduct", "NAME is 301 characters long"),
         ("a" * 61, "Staff code of conduct", "of at most 60 characters"),

@@ -329,11 +329,16 @@ def test_a_reference_within_the_policy_is_recorded_in_the_version_released() -> 
         "conduct/draft",
         references=(
             ("01-scope", "2.1", ClauseIdentity("conduct", "2.1", "1.0")),
+            # Attack: its own policy named before the colon was recorded as the last release's.
+            ("01-scope", "conduct:2.2", ClauseIdentity("conduct", "2.2", "1.0")),
             ("02-online", "social-media:4.4", ClauseIdentity(SM, "4.4", "1.0")),
         ),
     )
     assert recorded_references(draft, "1.1") == {
-        "01-scope": {"2.1": {"policy": "conduct", "identity": "2.1", "version": "1.1"}},
+        "01-scope": {
+            "2.1": {"policy": "conduct", "identity": "2.1", "version": "1.1"},
+            "conduct:2.2": {"policy": "conduct", "identity": "2.2", "version": "1.1"},
+        },
         "02-online": {"social-media:4.4": {"policy": SM, "identity": "4.4", "version": "1.0"}},
     }
 

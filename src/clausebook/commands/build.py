@@ -459,7 +459,8 @@ def where_problems_are(problems: list[str]) -> str:
         for path, numbers in sorted(lines.items())
     ]
     if len(files) > SHOWN_FILES:
-        return f"{', '.join(files[:SHOWN_FILES])} and {len(files) - SHOWN_FILES} more files"
+        rest = len(files) - SHOWN_FILES
+        return f"{', '.join(files[:SHOWN_FILES])} and {rest} more file{'s' if rest != 1 else ''}"
     return files[0] if len(files) == 1 else f"{', '.join(files[:-1])} and {files[-1]}"
 
 

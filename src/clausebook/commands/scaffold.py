@@ -37,6 +37,10 @@ RESERVED = frozenset(
 )
 
 
+MARKUP = "<>*`{}|\\"  # Markdown's marks: never in a plain title
+LEADING = "#-:+=>"  # at the start of a line, Markdown reads these as a heading, list or block
+
+
 class ScaffoldError(Exception):
     """A new policy cannot be made as asked; the message says what to do instead."""
 
@@ -66,9 +70,17 @@ def check_name(handbook: Path, name: str, title: str) -> None:
         raise ScaffoldError(
             'say the policy\'s title: make policy NAME=code-of-conduct TITLE="Staff code of conduct"'
         )
-    if "\n" in title or title.strip().startswith(("#", "-", ":")):
+    if "\n" in title:
         raise ScaffoldError(
             'TITLE must be the policy\'s name on one line, like TITLE="Staff code of conduct"'
+        )
+    # Found: "<b>x</b>" was accepted and the next build refused the index.md written here, and
+    # "a*b*c" silently became "abc": the title is a Markdown heading, so it must be plain words.
+    marks = sorted({c for c in title if c in MARKUP} | ({title.strip()[0]} & set(LEADING)))
+    if marks:
+        raise ScaffoldError(
+            f"TITLE must be plain words: {' '.join(marks)} would be read as formatting in the page's "
+            'heading. Leave them out, like TITLE="Staff code of conduct"'
         )
 
 

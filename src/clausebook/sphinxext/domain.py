@@ -465,8 +465,11 @@ class ClausebookDomain(Domain):
 
     def cited_version(self, fromdocname: str, policy: str) -> str | None:
         """The policy version a reference from ``fromdocname`` to ``policy`` ("" for its own) cites."""
-        if not policy:
-            return self.policy_index_of(fromdocname)
+        own = self.policy_index_of(fromdocname)
+        # Its own policy named ("social-media:4.5" in the social media policy) is its own version
+        # too (found: it cited the version in force, from a draft and from later releases).
+        if not policy or (own is not None and self.data["policies"].get(own, {}).get("id") == policy):
+            return own
         today = self.env.config.clausebook_today or dt.date.today().isoformat()
         # Until a policy has a version in force, cite the version to come, or else its first draft.
         return (

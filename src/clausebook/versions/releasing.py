@@ -37,10 +37,13 @@ def recorded_references(version: ModelVersion, new_version: str) -> dict[str, di
     """
     found: dict[str, dict[str, dict[str, str]]] = {}
     for page, target, identity in version.references:
+        # Found: "social-media:4.5" written in the social media policy itself was recorded as
+        # meaning the last release's clause: a reference to its own policy is to this version.
+        own = ":" not in target or identity.policy == version.folder.split("/")[0]
         found.setdefault(page, {})[target] = {
             "policy": identity.policy,
             "identity": identity.identity,
-            "version": identity.version if ":" in target else new_version,
+            "version": new_version if own else identity.version,
         }
     return found
 
