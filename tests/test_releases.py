@@ -424,3 +424,28 @@ def test_a_citation_of_a_number_that_now_names_another_clause_stops_pins_and_rel
     released = release(handbook, "1.1", TODAY.isoformat())
     assert released.returncode != 0 and "Nothing was released" in released.stderr, released.stderr
     assert not (handbook / "handbook" / "_versions" / POLICY / "1.1").exists()
+
+
+def test_a_clause_referred_to_within_its_policy_lists_that_version_s_referrer_once(handbook: Path) -> None:
+    """Attack: after a release and with a draft, the version in force's 4.4 read "Referred to by
+    clause 8.2, clause 8.2 and clause 8.2", one link to each version, one of them the draft."""
+    page = clause_file(handbook, "8.2")
+    page.write_text(
+        re.sub(r"(:::\{clause\} 8\.2\n[^\n]*)", r"\1 (See clause {clause}`4.4`.)", page.read_text("utf-8")),
+        encoding="utf-8",
+    )
+    assert run_build(handbook).returncode == 0
+    assert write_tree_records(handbook) == 0
+    assert release(handbook, "1.1", TODAY.isoformat()).returncode == 0
+    amend(handbook, "6.1")  # a draft of changes after 1.1
+    assert run_build(handbook).returncode == 0
+    for version in ("1.1", "draft"):
+        html = (
+            (handbook / "_build" / "html" / POLICY / version / clause_file(handbook, "4.4").name)
+            .with_suffix(".html")
+            .read_text(encoding="utf-8")
+        )
+        said = re.findall(r'<p class="cb-referred-by">(.*?)</p>', html, re.S)
+        assert len(said) == 1, (version, said)
+        assert re.sub(r"<[^>]+>", "", said[0]) == "Referred to by clause 8.2.", (version, said)
+        assert 'href="08-breach.html#clause-8-2"' in said[0], (version, said)

@@ -351,6 +351,10 @@ def _referrers(app: Sphinx) -> dict[tuple[str, str], list[Referrer]]:
                 continue
             referrer = _referrer(domain, docname, number, meta, cross)
             for clause_at in _clauses_referred_to(domain, docname, target):
+                # Within a policy, each version's clauses are referred to by that version's own
+                # (found: "clause 6.4, clause 6.4 and clause 6.4", one of them the draft's).
+                if not cross and domain.policy_index_of(clause_at[0]) != index:
+                    continue
                 found.setdefault(clause_at, set()).add(referrer)
     return {key: sorted(value) for key, value in found.items()}
 
