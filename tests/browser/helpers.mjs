@@ -39,7 +39,7 @@ export async function serveSite(root = SITE, { cut = () => false } = {}) {
 }
 
 /** A headless Chromium with a fresh profile, as the project's tests require. */
-export async function launch({ javaScript = true, viewport = { width: 1200, height: 900 } } = {}) {
+export async function launch({ javaScript = true, viewport = { width: 1200, height: 900 }, serviceWorkers = "allow" } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "clausebook-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -47,6 +47,7 @@ export async function launch({ javaScript = true, viewport = { width: 1200, heig
       "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"],
     javaScriptEnabled: javaScript,
     viewport,
+    serviceWorkers,
   });
   const outside = [];
   context.on("request", (request) => {
