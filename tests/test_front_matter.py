@@ -116,11 +116,14 @@ def test_a_new_category_waits_for_the_release_and_the_build_says_why(handbook: P
     nothing said why (front matter is part of the version, released with it)."""
     index = handbook / INDEX
     text = index.read_text(encoding="utf-8")
-    index.write_text(text.replace("policy:\n", "policy:\n  category: Safeguarding and conduct\n", 1), "utf-8")
+    text = text.replace("policy:\n", "policy:\n  category: Safeguarding and conduct\n", 1)
+    # The attack: a new effective date was not named (only the fields beside it were).
+    text = re.sub(r"effective: \S+", "effective: 2024-09-02", text, count=1)
+    index.write_text(text, "utf-8")
     result = run_build(handbook)
     assert result.returncode == 0, result.stderr
     told = next(line for line in result.stderr.splitlines() if "has changes not yet released" in line)
     assert told.startswith("handbook/social-media/index.md:1: notice: "), told
-    assert "category changed, shown on the site once released" in told, told
+    assert "category, effective changed, shown on the site once released" in told, told
     home = (handbook / "_build" / "html" / "index.html").read_text(encoding="utf-8")
     assert "Safeguarding and conduct" not in home

@@ -91,3 +91,13 @@ def test_in_force_before_on_and_after_an_effective_date() -> None:
 
 def test_two_versions_on_one_day_the_higher_number_wins() -> None:
     assert in_force([("1.1", "2025-01-01"), ("1.2", "2025-01-01")], dt.date(2025, 6, 1)) == "1.2"
+
+
+def test_the_unreleased_changes_notice_names_a_section_as_a_section() -> None:
+    """Attack: a changed section without clauses was listed as "3 changed", read as a count."""
+    from clausebook.sphinxext.history import change_words
+    from clausebook.versions.comparison import Change
+
+    assert change_words(Change("changed", "3", "3", "3")) == "section 3 changed"
+    assert change_words(Change("changed", "4.4", "4.4", "4.4")) == "4.4 changed"
+    assert change_words(Change("renumbered", "4.4", "4.3", "4.4")) == "4.4 renumbered to 4.3"

@@ -310,7 +310,8 @@ def change_words(change: Change) -> str:
         return f"{change.old} renumbered to {change.new}"
     if change.kind == "changed" and change.old != change.new:
         return f"{change.old} changed and renumbered to {change.new}"
-    return f"{change.number} {change.kind}"
+    # A section without clauses is compared as a whole (found: "3 changed" read as a count).
+    return f"{'section ' if '.' not in str(change.number) else ''}{change.number} {change.kind}"
 
 
 def notices(app: Sphinx, env: Any) -> None:
@@ -347,7 +348,7 @@ def notices(app: Sphinx, env: Any) -> None:
             then, now = policy_record(app, before.index), policy_record(app, draft.index)
             fields = [
                 name
-                for name in sorted({*dict(then.fields), *dict(now.fields)} - {"version", "effective"})
+                for name in sorted({*dict(then.fields), *dict(now.fields)})
                 if then.field(name) != now.field(name)
             ]
             fields = (["title"] if then.title != now.title else []) + fields
