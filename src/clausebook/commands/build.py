@@ -459,8 +459,7 @@ def where_problems_are(problems: list[str]) -> str:
         for path, numbers in sorted(lines.items())
     ]
     if len(files) > SHOWN_FILES:
-        rest = len(files) - SHOWN_FILES
-        return f"{', '.join(files[:SHOWN_FILES])} and {rest} more file{'s' if rest != 1 else ''}"
+        return f"{', '.join(files[:SHOWN_FILES])} and {_plural(len(files) - SHOWN_FILES, 'more file')}"
     return files[0] if len(files) == 1 else f"{', '.join(files[:-1])} and {files[-1]}"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from clausebook.commands.build import Paths, build
 from clausebook.modelfile import read_model
 from clausebook.sources.yamlsource import read_yaml
-from clausebook.versions.pins import confirm, drop_stale, items, load, pins_path, save
+from clausebook.versions.pins import confirm, drop_stale, items, load, moved_citation_notices, pins_path, save
 
 
 def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
@@ -23,7 +23,7 @@ def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
     told: list[str] = []
     if build(paths.root, publish_site=False, quiet=True, show_notices=False, told=told) != 0:
         return 1  # the build's last line said why, and that nothing was written
-    moved = [line for line in told if line.startswith(f"quizzes/{policy}.") and "citation moved: " in line]
+    moved = moved_citation_notices(told, policy)
     if moved:
         # Found: pinning such an item confirmed it against the words of another clause.
         for line in moved:

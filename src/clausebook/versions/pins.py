@@ -133,3 +133,14 @@ def save(path: Path, pins: Pins) -> None:
         "the clause words each guidance item was checked against."
     }
     path.write_text(json.dumps({**header, **dict(sorted(pins.items()))}, indent=1) + "\n", encoding="utf-8")
+
+
+def moved_citation_notices(told: list[str], policy: str) -> list[str]:
+    """The build's notices that ``policy``'s guidance cites a clause by a number that now names
+    another clause, or none ("quizzes/social-media.rules.yaml:972: notice: citation moved: ...").
+    A release and a pinning refuse while there are any."""
+    return [
+        line
+        for line in told
+        if line.startswith(f"quizzes/{policy}.") and ": notice: citation moved: " in line
+    ]

@@ -22,6 +22,7 @@ from clausebook.model import ModelVersion
 from clausebook.modelfile import read_model
 from clausebook.sources.staging import DRAFT
 from clausebook.versions.comparison import VersionClause, compare
+from clausebook.versions.pins import moved_citation_notices
 from clausebook.versions.releases import QUIZZES, ReleaseError, check_new_release, freeze
 
 
@@ -89,16 +90,6 @@ def change_label(change: dict[str, Any]) -> str:
     return str(new or old)
 
 
-def moved_citations_told(told: list[str], policy: str) -> list[str]:
-    """Where the build told that ``policy``'s guidance cites a clause by a number it no longer
-    has ("quizzes/social-media.rules.yaml:972"), from its notices."""
-    return [
-        line.partition(": notice: ")[0]
-        for line in told
-        if ": notice: citation moved: " in line and line.startswith(f"quizzes/{policy}.")
-    ]
-
-
 def referring_clauses(told: list[str], policy: str) -> list[str]:
     """The build's notices of other policies' clauses that refer to ``policy``'s changed clauses,
     as "file:line: clause 2.1 of the Code of conduct refers to {clause}`social-media:4.4`"."""
@@ -124,7 +115,7 @@ def release(
     if build(paths.root, publish_site=False, quiet=True, told=told) != 0:
         print("error: fix the problems above first. Nothing was released.", file=sys.stderr)
         return 1
-    moved = moved_citations_told(told, policy)
+    moved = [line.partition(": notice: ")[0] for line in moved_citation_notices(told, policy)]
     if moved:
         # Found: released anyway, the guidance quoted, under the old numbers, other clauses.
         print(
