@@ -101,7 +101,11 @@ lock: $(STAMP)
 
 # release, policy and pins read their values (POLICY=..., TITLE=...) from the environment,
 # where make puts what is given on its command line: a title with quotes or an apostrophe in
-# it reaches the command as it was typed.
+# it reaches the command as it was typed. Each value is taken as it was typed, not expanded
+# by make, so a "$" in a title stays (make would read "$5" as a variable of its own).
+EDITOR_VALUES := POLICY VERSION EFFECTIVE EDITORIAL NAME TITLE ITEMS
+$(foreach v,$(EDITOR_VALUES),$(if $(filter command line environment,$(origin $(v))),\
+  $(eval override $(v) := $$(value $(v)))$(eval export $(v))))
 
 # Publish an amendment as a new frozen version:
 #   make release POLICY=social-media VERSION=1.1 EFFECTIVE=2026-12-01 [EDITORIAL="4.4 6.2"]

@@ -66,10 +66,11 @@ def test_make_policy_writes_the_folder_index_and_a_first_section(tmp_path: Path)
     assert "make release POLICY=code-of-conduct VERSION=1.0" in done.stdout
 
 
-def test_make_policy_keeps_quotes_and_apostrophes_in_the_title(tmp_path: Path) -> None:
-    """Editor trial: TITLE='The "Gifts" policy' lost its quotes on the way through make."""
+def test_make_policy_keeps_quotes_apostrophes_and_dollars_in_the_title(tmp_path: Path) -> None:
+    """Editor trial: TITLE='The "Gifts" policy' lost its quotes on the way through make; attack:
+    make read the "$5" of "gifts over $50" as a variable of its own, and the title lost it."""
     (tmp_path / "handbook").mkdir()
-    title = 'The "Gifts and hospitality" policy: a head\'s guide'
+    title = 'The "Gifts and hospitality" policy: a head\'s guide to gifts over $50 ($$)'
     done = subprocess.run(
         [
             "make",
