@@ -364,7 +364,8 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
             ]
             if unpinned:
                 notice(
-                    f"{len(unpinned)} guidance items of {meta.id} are not pinned "
+                    f"{len(unpinned)} guidance {'item' if len(unpinned) == 1 else 'items'} of {meta.id} "
+                    f"{'is' if len(unpinned) == 1 else 'are'} not pinned "
                     "to the clause words they were "
                     f"written against ({', '.join(unpinned[:3])}{'...' if len(unpinned) > 3 else ''}): "
                     f"run make pins POLICY={meta.id}"
