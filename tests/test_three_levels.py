@@ -223,6 +223,16 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     index = (site / "_static/clausebook-clauses.js").read_text(encoding="utf-8")
     found = '"number":"2.1.3","section":"Reporting a concern","url":"safeguarding/1.1/02-concerns.html'
     assert found + '#clause-2-1-3"' in index
+    # A change to the visitors policy makes the reference an error, told once (found: the notice
+    # came too, saying "check that the reference still says what it should").
+    signing_in.write_text(
+        signing_in.read_text(encoding="utf-8") + "\n:::{clause} 1.4\nVisitors sign out.\n:::\n",
+        encoding="utf-8",
+    )
+    refused = run_build(root)
+    assert refused.returncode != 0
+    about = [line for line in refused.stderr.splitlines() if "01-signing-in.md:8:" in line]
+    assert len(about) == 1 and "2.1.2 is 2.1.3 since version 1.1" in about[0], about
     # The visitors' editor gives both new numbers (2.1.1 is 2.1.2 now, a number the release
     # renumbers too) and releases; a draft begun after that release still knows the renumbering
     # (found: "renumbers clause 2.1.2 to 2.1.3" came back with every later build).
@@ -234,8 +244,10 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     )
     done = release(root, "visitors", "1.1", "2025-07-01")
     assert done.returncode == 0, done.stdout + done.stderr
+    # Attack: the new 2.1.2 (the old 2.1.1) was then told to move again, as the old 2.1.2 had.
+    assert "refers to {clause}`safeguarding" not in done.stderr, done.stderr
     signing_in.write_text(
-        signing_in.read_text(encoding="utf-8") + "\n:::{clause} 1.4\nVisitors sign out.\n:::\n",
+        signing_in.read_text(encoding="utf-8") + "\n:::{clause} 1.5\nVisitors hand back their badge.\n:::\n",
         encoding="utf-8",
     )
     built = run_build(root)

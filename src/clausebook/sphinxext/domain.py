@@ -289,40 +289,91 @@ class ClausebookDomain(Domain):
                     (docname, found[0][2]),
                 )
 
+    def reference_meanings(self, docname: str) -> list[ReferenceMeaning]:
+        """What each reference of a page means: the clause (by identity) and the version of it.
+
+        A released page's reference means what its release recorded. A working page's reference
+        that stands as its policy's last release wrote it means what that release recorded; one
+        the editor wrote or rewrote since means the clause its number names now (in the version
+        it resolves against), since the editor wrote it against today's numbering."""
+        working = self.data["references"].get(docname, [])
+        index = self.policy_index_of(docname)
+        if index is None:
+            return [ReferenceMeaning(r, None, False) for r in working]
+        if index in self.data["releases"]:
+            return [
+                ReferenceMeaning(
+                    r,
+                    self._recorded_meaning(self.recorded_reference(docname, r[0].removeprefix("~")))
+                    or self._meaning_now(docname, r[0]),
+                    True,
+                )
+                for r in working
+            ]
+        last = self.last_release(self.data["policies"][index]["id"])
+        record = self.data["releases"].get(last) if last else None
+        if last is None or not record or not record.get("references"):
+            return [ReferenceMeaning(r, self._meaning_now(docname, r[0]), False) for r in working]
+        page = posixpath.relpath(docname, posixpath.dirname(index))
+        released = self.data["references"].get(posixpath.join(posixpath.dirname(last), page), [])
+        found = []
+        for reference, (then, meant) in zip(
+            working, same_references(working, released, record["references"].get(page) or {}), strict=True
+        ):
+            if meant is not None and then == reference[0].removeprefix("~"):
+                found.append(ReferenceMeaning(reference, self._recorded_meaning(meant), True))
+            else:
+                found.append(ReferenceMeaning(reference, self._meaning_now(docname, reference[0]), False))
+        return found
+
+    def _recorded_meaning(self, meant: dict[str, str] | None) -> Meant | None:
+        if meant is None:
+            return None
+        index = self.version_index(meant["policy"], meant["version"])
+        return Meant(meant["policy"], meant["identity"], meant["version"], index)
+
+    def _meaning_now(self, docname: str, written: str) -> Meant | None:
+        target = written.removeprefix("~")
+        now = self.target_index(docname, target)
+        identity = self.identities(now).get(target.rpartition(":")[2]) if now else None
+        if now is None or identity is None:
+            return None
+        meta = self.data["policies"][now]
+        return Meant(meta["id"], identity, str(meta["version"]), now)
+
+    def version_index(self, policy: str, version: str) -> str | None:
+        """The index of the released version ``version`` of ``policy``."""
+        return next(
+            (
+                index
+                for index, meta in self.data["policies"].items()
+                if meta.get("id") == policy
+                and str(meta.get("version")) == version
+                and index in self.data["releases"]
+            ),
+            None,
+        )
+
     def check_renumbered_references(self) -> None:
         """A working page's reference that its policy's last release resolved to a clause since
         renumbered: the editor is told the clause's number now (found: it silently cited another)."""
         told: set[tuple[str, str]] = self.env.__dict__.setdefault(RENUMBERED_TOLD, set())
         told.clear()
-        for index, meta in sorted(self.data["policies"].items()):
+        for index, _meta in sorted(self.data["policies"].items()):
             if not self.is_valid(index) or index in self.data["releases"]:
                 continue  # a released version keeps what it meant
-            last = self.last_release(meta["id"])
-            record = self.data["releases"].get(last) if last else None
-            if last is None or not record or not record.get("references"):
-                continue
-            folder = posixpath.dirname(index)
             for docname in (index, *self.env.toctree_includes.get(index, [])):
-                page = posixpath.relpath(docname, folder)
-                working = self.data["references"].get(docname, [])
-                released = self.data["references"].get(posixpath.join(posixpath.dirname(last), page), [])
-                meanings = same_references(working, released, record["references"].get(page) or {})
-                for (then_written, _number, line), (then, meant) in zip(working, meanings, strict=True):
+                for meaning in self.reference_meanings(docname):
+                    then_written, _number, line = meaning.reference
                     target = then_written.removeprefix("~")
-                    now = self.target_index(docname, target)
-                    # A number the editor rewrote is theirs to choose (found: "2.9 is 2.1" told of
-                    # a new target that does not exist): only one left as released is told to move.
-                    if meant is None or now is None or then != target:
+                    number = self.renumbered_to(docname, meaning)
+                    if number is None:
                         continue
+                    now = cast(str, self.target_index(docname, target))
+                    meant = cast(Meant, meaning.meant)
                     written = target.rpartition(":")[2]
-                    number = self.number_of(now, meant["identity"])
-                    if number is None or number == written:
-                        continue
-                    since = (
-                        "in the draft"
-                        if self.is_draft(now)
-                        else f"since version {self.renumbered_since(now, meant, number)}"
-                    )
+                    first = self.renumbered_since(now, meant.version, meant.identity, number)
+                    since = "in the draft" if self.is_draft(now) else f"since version {first}"
                     # As the editor wrote it: the "~" (the number alone on the page) stays.
                     shown = "~" if then_written.startswith("~") else ""
                     prefix = target.rpartition(":")[0]
@@ -374,10 +425,23 @@ class ClausebookDomain(Domain):
         """The number the clause of ``identity`` has in the version ``index`` (None: not in it)."""
         return next((n for n, i in self.identities(index).items() if i == identity), None)
 
-    def renumbered_since(self, now: str, meant: dict[str, str], number: str) -> str:
-        """The first version after the one a reference was resolved in where its clause has ``number``."""
-        for index in self.released_after(self.data["policies"][now]["id"], meant["version"]):
-            if self.number_of(index, meant["identity"]) == number:
+    def renumbered_to(self, docname: str, meaning: ReferenceMeaning) -> str | None:
+        """The number now of the clause a working reference, left as its policy's last release
+        wrote it, meant, when that clause has been renumbered since (None: it has not).
+
+        A number the editor rewrote is theirs to choose (found: "2.9 is 2.1" told of a new target
+        that does not exist): only one left as released is told to move."""
+        target = meaning.reference[0].removeprefix("~")
+        now = self.target_index(docname, target)
+        if not meaning.as_released or meaning.meant is None or now is None:
+            return None
+        number = self.number_of(now, meaning.meant.identity)
+        return number if number is not None and number != target.rpartition(":")[2] else None
+
+    def renumbered_since(self, now: str, version: str, identity: str, number: str) -> str:
+        """The first version after ``version`` where the clause of ``identity`` has ``number``."""
+        for index in self.released_after(self.data["policies"][now]["id"], version):
+            if self.number_of(index, identity) == number:
                 return str(self.data["policies"][index]["version"])
         return str(self.data["policies"][now]["version"])
 
@@ -752,6 +816,23 @@ __all__ = ["ClausebookDomain", "format_date", "section_anchor", "setup_domain"]
 
 
 Reference = tuple[str, str, int]  # (target as written, the clause it is written in, line)
+
+
+@dataclass(frozen=True)
+class Meant:
+    """The clause a reference means: its policy, its identity, and the version it was read in."""
+
+    policy: str
+    identity: str
+    version: str
+    index: str | None  # that version's index (None: not read in this build)
+
+
+@dataclass(frozen=True)
+class ReferenceMeaning:
+    reference: Reference
+    meant: Meant | None  # None: it names no clause
+    as_released: bool  # it stands as its policy's last release wrote it
 
 
 def same_references(

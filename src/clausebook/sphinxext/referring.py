@@ -8,16 +8,14 @@ references then meant).
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
-from clausebook.sphinxext.domain import ClausebookDomain
+from clausebook.sphinxext.domain import ClausebookDomain, Meant
 from clausebook.sphinxext.entries import VersionEntry, released, version_entries
-from clausebook.sphinxext.handbook import records
 from clausebook.sphinxext.history import clauses_of, previous_of
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice
 from clausebook.versions.comparison import Change, compare, version_key
@@ -34,8 +32,11 @@ def newest(versions: list[VersionEntry]) -> VersionEntry | None:
     return draft or (done[-1] if done else None)
 
 
-def amendments(app: Sphinx, versions: list[VersionEntry]) -> Iterator[tuple[VersionEntry, list[Change]]]:
-    """The last release and the draft of one policy, each with what it changes from the one before."""
+def amendments(
+    app: Sphinx, versions: list[VersionEntry]
+) -> Iterator[tuple[VersionEntry, VersionEntry, list[Change]]]:
+    """The last release and the draft of one policy, each with the version it amends and what it
+    changes from it."""
     done = released(versions)
     candidates = [v for v in versions if v.status == "draft"]
     if done:
@@ -45,7 +46,7 @@ def amendments(app: Sphinx, versions: list[VersionEntry]) -> Iterator[tuple[Vers
         if before is None:
             continue
         changes = compare(clauses_of(app, before), clauses_of(app, entry)).changes
-        yield entry, [c for c in changes if c.old is not None and c.kind != "added"]
+        yield entry, before, [c for c in changes if c.old is not None and c.kind != "added"]
 
 
 def what_happened(change: Change) -> str:
@@ -58,13 +59,20 @@ def what_happened(change: Change) -> str:
     return f"changes clause {change.old}"
 
 
+def _knows(meant: Meant, entry: VersionEntry) -> bool:
+    """Whether a reference that means ``meant`` was written knowing the version ``entry``: it names
+    that version's clause, or a later release's (released since, or written against today's numbers)."""
+    if meant.index == entry.index:
+        return True
+    return entry.status != "draft" and version_key(meant.version) >= version_key(entry.model.version)
+
+
 def notify_referring_clauses(app: Sphinx, env: Any) -> None:
     domain = _domain(app)
-    read = records(app)
     handbook = Path(app.confdir)
     entries = version_entries(app)
     for policy, versions in entries.items():
-        for entry, changes in amendments(app, versions):
+        for entry, before, changes in amendments(app, versions):
             if not changes:
                 continue
             by_old = {c.old: c for c in changes}
@@ -73,29 +81,20 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                 referrer = newest(other_versions) if other != policy else None
                 if referrer is None:
                     continue
-                done = released(other_versions)
-                # A draft's reference as its policy's last release wrote it knew what that release knew.
-                last = done[-1] if referrer.status == "draft" and done else None
                 for docname in (referrer.index, *(s.page for s in referrer.model.sections)):
                     page = docname.removeprefix(referrer.folder + "/")
-                    for reference in read.references(docname):
-                        target = reference.target.removeprefix("~")
-                        in_clause, line = reference.in_clause, reference.line
-                        cited, _, number = target.rpartition(":")
-                        change = by_old.get(number)
-                        if cited != policy or change is None:
+                    for meaning in domain.reference_meanings(docname):
+                        written, in_clause, line = meaning.reference
+                        meant = meaning.meant
+                        # Compared by the clause meant, not by the number (found: following "give
+                        # the new number" was told again, as the number another clause had before).
+                        if meant is None or meant.policy != policy or _knows(meant, entry):
                             continue
-                        recorded = domain.recorded_reference(docname, target) or (
-                            domain.recorded_reference(posixpath.join(last.folder, page), target)
-                            if last is not None
-                            else None
-                        )
-                        if (
-                            entry.status != "draft"
-                            and recorded is not None
-                            and version_key(recorded["version"]) >= version_key(entry.model.version)
-                        ):
-                            continue  # released since, knowing this version
+                        if referrer.status == "draft" and domain.renumbered_to(docname, meaning):
+                            continue  # the draft's own error says what to write (one message, not two)
+                        change = by_old.get(domain.number_of(before.index, meant.identity) or "")
+                        if change is None:
+                            continue
                         where = f"clause {in_clause}" if in_clause else "this page"
                         # Found: the next edit to the referring policy turned this notice into an
                         # error (its draft must cite the number now), and nothing had said it would.
@@ -107,7 +106,7 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                             else ""
                         )
                         notice(
-                            f"{where} of the {referrer.model.title} refers to {{clause}}`{target}`, and "
+                            f"{where} of the {referrer.model.title} refers to {{clause}}`{written}`, and "
                             f"{what} of the {entry.model.title} {what_happened(change)}: check that the "
                             "reference still says what it should (and give the new number if it moved)"
                             f"{later}",

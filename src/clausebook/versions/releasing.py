@@ -11,6 +11,7 @@ reference resolved to the clause identity it means.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,8 @@ def referring_clauses(told: list[str], policy: str) -> list[str]:
     found = []
     for line in told:
         where, _, message = line.partition(": notice: ")
-        if message and f"refers to {{clause}}`{policy}:" in message:
+        # With its "~" as written (the notice quotes the reference as the editor wrote it).
+        if message and re.search(rf"refers to \{{clause\}}`~?{re.escape(policy)}:", message):
             found.append(f"{where}: {message.split(', and ', 1)[0]}")
     return found
 
