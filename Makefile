@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 JOBS ?= 2
 
-.PHONY: html check pdf release pins policy test lint typecheck pytest browser serve clean lock help tree-record
+.PHONY: html check pdf release pins policy test lint typecheck pytest browser serve clean lock help tree-record scenarios
 
 help:
 	@echo "For editors:"
@@ -22,6 +22,7 @@ help:
 	@echo "                 make release POLICY=social-media VERSION=1.1 EFFECTIVE=YYYY-MM-DD [EDITORIAL=\"4.4 6.2\"]"
 	@echo "  make pins      confirm the guidance after an amendment: make pins POLICY=social-media [ITEMS=\"quiz:logo\"]"
 	@echo "  make tree-record  rewrite the record of every path through each decision tree"
+	@echo "  make scenarios    check each policy's scenarios reach the verdicts they say"
 	@echo "For developers:"
 	@echo "  make test      run the tests, the linters and the type checks (lint, typecheck, pytest, browser)"
 	@echo "  make lint      ruff: lint and format check"
@@ -134,6 +135,10 @@ pins: $(STAMP) $(NODE_STAMP) pdf-libraries
 # After changing guidance rules: rewrite the record of every distinct verdict, then review the diff.
 tree-record: html
 	$(BIN)/python -m clausebook tree-record
+
+# Walk each policy's scenarios (quizzes/<policy>.scenarios.yaml) through its guidance rules.
+scenarios: html
+	$(BIN)/python -m clausebook scenarios
 
 clean:
 	rm -rf _build

@@ -4,12 +4,15 @@ under Node and in Chromium (tests/pyodide/, tests/browser/)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from clausebook.interactive.scenarios import cited, problems, walk
 from clausebook.interactive.views import Guidance
 from conftest import REPO, working_folder
 
@@ -23,38 +26,17 @@ def guidance(site: Path) -> Guidance:
 
 
 def interview(guidance: Guidance, answers: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Answer every question the engine asks from ``answers``; the verdict and the questions asked."""
-    view = guidance.tree_view("")
-    asked = []
-    while "question" in view:
-        question = view["question"]
-        assert question["id"] in answers, f"the scenario does not say how to answer {question['id']!r}"
-        asked.append(question["id"])
-        given = answers[question["id"]]
-        part = f"{question['id']}:{','.join(given if isinstance(given, list) else [given])}"
-        view = guidance.tree_view(f"{question['prefix']};{part}" if question["prefix"] else part)
-        assert len(asked) < 50
+    """Answer every question the engine asks from ``answers`` (as ``make scenarios`` does)."""
+    view, asked, problems = walk(guidance, answers)
+    assert not problems, problems
     return view, asked
-
-
-def cited(verdict: dict[str, Any]) -> set[str]:
-    """Every clause the verdict quotes: the honest no-rule verdict's own, and its rules' (notes
-    may stand beside the no-rule verdict)."""
-    own = {c["number"] for c in verdict.get("clauses", [])}
-    return own | {
-        c["number"] for group in verdict["groups"] for rule in group["rules"] for c in rule["clauses"]
-    }
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS["scenarios"], ids=lambda s: s["name"])
 def test_scenario_reaches_what_a_careful_reader_would(guidance: Guidance, scenario: dict[str, Any]) -> None:
-    view, asked = interview(guidance, scenario["answers"])
-    verdict = view["verdict"]
-    assert verdict["outcome"] == scenario["outcome"]
-    assert set(scenario["must_cite"]) <= cited(verdict)
-    assert not set(scenario["must_not_cite"]) & cited(verdict)
-    assert set(asked) == set(scenario["answers"]), "every answer the scenario gives is asked for"
-    for group in verdict["groups"]:
+    assert problems(guidance, scenario) == []
+    view, _asked = interview(guidance, scenario["answers"])
+    for group in view["verdict"]["groups"]:
         for rule in group["rules"]:
             assert rule["clauses"] and all(c["text"] and "#" in c["url"] for c in rule["clauses"])
 
@@ -119,3 +101,36 @@ def test_every_group_in_1_3_reaches_the_same_rules(guidance: Guidance, scenario:
         seen.add((verdict["outcome"], frozenset(cited(verdict) - {"1.3"})))
         assert ("1.3" in cited(verdict)) == (role != "employee")
     assert len(seen) == 1, seen
+
+
+def test_make_scenarios_tells_a_wrong_scenario_with_its_file_and_line(handbook: Path) -> None:
+    """Attack: scenarios.yaml was never checked by the build or a command; a new policy's editor
+    had no way to learn that a scenario of theirs no longer reaches what it says."""
+    path = handbook / "quizzes" / "social-media.scenarios.yaml"
+    text = path.read_text(encoding="utf-8")
+    name = "tweet during a lesson"
+    start = text.index(f"  - name: {name}\n")
+    line = text[:start].count("\n") + 1
+    scenario = text[start : text.index("\n\n", start)]
+    wrong = scenario.replace("outcome: must-not", "outcome: care").replace("when: working", "wen: working")
+    path.write_text(text.replace(scenario, wrong), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "clausebook", "--root", str(handbook), "scenarios"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    where = f"quizzes/social-media.scenarios.yaml:{line}: error: scenario {name!r}: "
+    assert f"{where}the engine asks 'when' (When would you do it?), which the scenario does not answer" in (
+        done.stderr
+    ), done.stderr
+    assert f"social-media: {len(SCENARIOS['scenarios']) - 1} of {len(SCENARIOS['scenarios'])}" in done.stdout
+    path.write_text(
+        text.replace(scenario, scenario.replace("outcome: must-not", "outcome: care")), encoding="utf-8"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "clausebook", "--root", str(handbook), "scenarios"],
+        capture_output=True,
+        text=True,
+    )
+    assert f"{where}the verdict is 'must-not', and the scenario expects 'care'" in done.stderr, done.stderr

@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -254,6 +255,18 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     assert built.returncode == 0, built.stderr
     assert "has changes not yet released" in built.stderr  # a draft, not a second release
     assert "refers to {clause}`safeguarding" not in built.stderr, built.stderr
+
+
+def test_make_scenarios_walks_each_policys_scenarios_through_its_guidance(drafts: tuple[Path, str]) -> None:
+    site, _log = drafts
+    done = subprocess.run(
+        [sys.executable, "-m", "clausebook", "--root", str(site.parent.parent), "scenarios"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "safeguarding: 2 of 2 scenarios reach what they say" in done.stdout
+    assert re.search(r"social-media: (\d+) of \1 scenarios reach what they say", done.stdout), done.stdout
 
 
 # -- a draft is previewed, never found --------------------------------------------------------

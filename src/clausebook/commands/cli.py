@@ -68,6 +68,12 @@ def _tree_record(args: argparse.Namespace) -> int:
     return write_tree_records(args.root)
 
 
+def _scenarios(args: argparse.Namespace) -> int:
+    from clausebook.commands.scenarios import check_scenarios
+
+    return check_scenarios(args.root)
+
+
 def _policy(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -139,6 +145,11 @@ def parser() -> argparse.ArgumentParser:
         "tree-record", help="rewrite quizzes/<policy>.verdicts.md from the built site (after 'build')"
     )
     record.set_defaults(func=_tree_record)
+
+    scenarios = commands.add_parser(
+        "scenarios", help="walk quizzes/<policy>.scenarios.yaml through the guidance (after 'build')"
+    )
+    scenarios.set_defaults(func=_scenarios)
 
     serve = commands.add_parser("serve", help="serve _build/html on this computer, rebuilding on change")
     serve.add_argument("--host", default="127.0.0.1")

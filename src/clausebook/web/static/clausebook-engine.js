@@ -16,6 +16,25 @@ export function keepsCopies() {
   return document.querySelector('meta[name="clausebook-offline"]')?.content === "on";
 }
 
+// Staff must see a plain message within 10 s of opening the page, never a silent spinner;
+// the page itself takes a moment before this script runs.
+export const TIMEOUT_MS = 8000;
+
+let pageStart = null;
+
+/** The engine of this page's guidance tool, started once, as soon as this module runs: the page
+ *  names it in its head (<meta name="clausebook-engine">) and loads this module from there, so
+ *  Python starts while the page's body is still arriving. Null on a page with no tool. */
+export function pageEngine() {
+  const named = document.querySelector('meta[name="clausebook-engine"]');
+  if (!pageStart && named) {
+    const { engineDir, engineWheel, bundle } = named.dataset;
+    pageStart = startEngine({ engineDir, wheel: engineWheel, bundle, timeout: TIMEOUT_MS });
+    pageStart.catch(() => {}); // the widget says why, once its regions are there
+  }
+  return pageStart;
+}
+
 export function startEngine({ engineDir, wheel, bundle, timeout }) {
   const absolute = (url) => new URL(url, location.href).href;
   const worker = new Worker(new URL("clausebook-worker.js", import.meta.url), { type: "module", name: "clausebook-engine" });
@@ -66,3 +85,5 @@ export function startEngine({ engineDir, wheel, bundle, timeout }) {
     return { from, call };
   });
 }
+
+pageEngine();

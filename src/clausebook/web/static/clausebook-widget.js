@@ -8,11 +8,7 @@
 // Python starts; the engine takes over when it is ready. The region's data-engine attribute
 // says where it is: "loading", "ready" or "failed".
 
-import { startEngine } from "./clausebook-engine.js";
-
-// Staff must see a plain message within 10 s of opening the page, never a silent spinner;
-// the page itself takes a moment before this script runs.
-const TIMEOUT_MS = 8000;
+import { pageEngine } from "./clausebook-engine.js";
 
 function setEngine(regions, state, message = "") {
   for (const region of regions) {
@@ -361,10 +357,9 @@ function quizWidget(region, engine) {
 // ---- start --------------------------------------------------------------------------
 
 const regions = [...document.querySelectorAll("[data-cb-widget]")];
-if (regions.length) {
-  const { engineDir, engineWheel, bundle } = regions[0].dataset;
+const engine = regions.length ? pageEngine() : null;
+if (engine) {
   setEngine(regions, "loading");
-  const engine = startEngine({ engineDir, wheel: engineWheel, bundle, timeout: TIMEOUT_MS });
   const trees = [];
   for (const region of regions) {
     if (region.dataset.cbWidget === "tree") trees.push(treeWidget(region, engine));
