@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -330,10 +331,23 @@ def test_notices_for_a_passed_review_date_and_unreleased_changes(handbook: Path)
     result = run_build(handbook, "build", "--today", after)
     assert result.returncode == 0  # a notice, not a failure
     assert f"handbook/{POLICY}/index.md:1: notice:" in result.stderr and "was due for review" in result.stderr
+    # The guidance as released, so that only what this test changes is unreleased.
+    sealed = handbook / "handbook" / "_versions" / POLICY / "1.0" / "_guidance"
+    for name in ("quiz.yaml", "rules.yaml", "pins.json", "verdicts.md"):
+        shutil.copy(sealed / name, handbook / "quizzes" / f"{POLICY}.{name}")
     amend(handbook, "6.1")
     result = run_build(handbook)
     assert result.returncode == 0
-    assert "has changes not yet released (6.1 changed)" in result.stderr and "make release" in result.stderr
+    assert "has changes not yet released (6.1 changed):" in result.stderr and "make release" in result.stderr
+    # Attack: with the rules changed too, the notice still said only "(6.1 changed)".
+    rules = handbook / "quizzes" / f"{POLICY}.rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("title: The policy covers you\n", "title: The policy covers you too\n", 1))
+    assert rules.read_text(encoding="utf-8") != text
+    result = run_build(handbook)
+    assert "has changes not yet released (6.1 changed; the guidance rules changed):" in result.stderr, (
+        result.stderr
+    )
 
 
 def test_a_rebuild_with_no_change_publishes_the_same_site(handbook: Path) -> None:

@@ -314,6 +314,22 @@ def change_words(change: Change) -> str:
     return f"{'section ' if '.' not in str(change.number) else ''}{change.number} {change.kind}"
 
 
+GUIDANCE_KINDS = {"quiz": "the quiz", "rules": "the guidance rules"}
+
+
+def guidance_words(app: Sphinx, before: VersionEntry, draft: VersionEntry) -> str:
+    """ "the guidance rules changed", when the draft's guidance differs from the release's (found:
+    the notice said only "6.1 changed" when the rules had changed too)."""
+    read = records(app)
+    then, now = read.guidance(before.index), read.guidance(draft.index)
+    changed = [
+        words
+        for kind, words in GUIDANCE_KINDS.items()
+        if (then[kind].data if kind in then else None) != (now[kind].data if kind in now else None)
+    ]
+    return f"{' and '.join(changed)} changed" if changed else ""
+
+
 def notices(app: Sphinx, env: Any) -> None:
     """Tell editors what needs them without failing the build: a review date passed, changes not released."""
     today = (
@@ -354,7 +370,8 @@ def notices(app: Sphinx, env: Any) -> None:
             fields = (["title"] if then.title != now.title else []) + fields
             front = f"{', '.join(fields)} changed, shown on the site once released" if fields else ""
             what = (
-                "; ".join(part for part in (listed, front) if part) or "no clause: other text or the guidance"
+                "; ".join(part for part in (listed, front, guidance_words(app, before, draft)) if part)
+                or "no clause: other text or the guidance"
             )
             notice(
                 f"handbook/{policy}/ has changes not yet released ({what}): the site still shows version "
