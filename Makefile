@@ -104,8 +104,11 @@ lock: $(STAMP)
 # where make puts what is given on its command line: a title with quotes or an apostrophe in
 # it reaches the command as it was typed. Each value is taken as it was typed, not expanded
 # by make, so a "$" in a title stays (make would read "$5" as a variable of its own).
+# Only from the command line: a variable of the same name in the environment (WSL sets NAME to
+# the computer's name) is not taken for one.
 EDITOR_VALUES := POLICY VERSION EFFECTIVE EDITORIAL NAME TITLE ITEMS
-$(foreach v,$(EDITOR_VALUES),$(if $(filter command line environment,$(origin $(v))),\
+$(foreach v,$(EDITOR_VALUES),$(if $(filter environment,$(origin $(v))),$(eval unexport $(v))))
+$(foreach v,$(EDITOR_VALUES),$(if $(filter command line,$(origin $(v))),\
   $(eval override $(v) := $$(value $(v)))$(eval export $(v))))
 
 # Publish an amendment as a new frozen version:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -143,3 +144,27 @@ def test_make_policy_warns_of_a_declaration_of_the_same_policy_in_conf_py(tmp_pa
     )
     quiet = new_policy(tmp_path, "expenses", "Staff expenses policy")
     assert quiet.returncode == 0 and "warning" not in quiet.stderr, quiet.stderr
+
+
+def test_make_policy_takes_its_values_from_the_command_line_only(tmp_path: Path) -> None:
+    """Attack: WSL sets NAME to the computer's name, and `make policy TITLE=...` made a policy
+    folder of that name, which the editor never asked for."""
+    (tmp_path / "handbook").mkdir()
+    done = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-f",
+            str(REPO / "Makefile"),
+            f"BIN={REPO / '.venv' / 'bin'}",
+            "STAMP=",
+            "policy",
+            "TITLE=Staff code of conduct",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NAME": "desktop-pc"},
+    )
+    assert done.returncode == 2 and "Say the folder name and the title" in done.stdout + done.stderr
+    assert list((tmp_path / "handbook").iterdir()) == []

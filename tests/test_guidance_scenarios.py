@@ -134,3 +134,40 @@ def test_make_scenarios_tells_a_wrong_scenario_with_its_file_and_line(handbook: 
         text=True,
     )
     assert f"{where}the verdict is 'must-not', and the scenario expects 'care'" in done.stderr, done.stderr
+
+
+LESSON = {"role": "employee", "activity": "post", "capacity": "personal", "when": "working", "device": "own"}
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        # Attack: each of these passed, the check silently off, or crashed with a traceback.
+        ({"must-not-cite": ["3"]}, "a scenario has no field must-not-cite"),
+        ({"must_not_cite": "3"}, 'must_not_cite: give a list of clause numbers, like ["4.4"]'),
+        ({"must_cite": 3}, 'must_cite: give a list of clause numbers, like ["4.4"]'),
+        ({"must_cite": [7.1]}, 'must_cite: write each clause number in quotes, like ["7.1"]'),
+        ({"must_not_cite": ["9.9"]}, "must_not_cite: 9.9 is not a clause of this version of the policy"),
+        ({"outcome": "maybe"}, "outcome: 'maybe' is not one of"),
+        (
+            {"answers": {**LESSON, "capacity": ["personal", "job"]}},
+            "capacity takes one answer: give one, not 2",
+        ),
+        ({"answers": {**LESSON, "content": []}}, "content: give an answer"),
+        (
+            {"answers": {**LESSON, "content": ["none", "logo"]}},
+            "content: none cannot be ticked with other answers",
+        ),
+    ],
+)
+def test_a_scenario_written_wrong_is_told_what_to_mend(
+    guidance: Guidance, change: dict[str, Any], says: str
+) -> None:
+    scenario = {
+        "name": "a lesson",
+        "answers": {**LESSON, "content": ["none"]},
+        "outcome": "must-not",
+        **change,
+    }
+    found = problems(guidance, scenario)
+    assert any(problem.startswith(says) for problem in found), found

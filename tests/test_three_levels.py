@@ -150,6 +150,51 @@ def test_a_drafts_details_say_it_is_not_yet_released_not_when_it_is_in_force(
     assert DRAFT_DETAILS[1] in first and "In force from" not in first
 
 
+def insert_sub_clause(root: Path) -> None:
+    """A new 2.1.1 in the safeguarding policy: 2.1.1 and 2.1.2 become 2.1.2 and 2.1.3; the
+    guidance's citations move with them."""
+    concerns = root / "handbook/safeguarding/02-concerns.md"
+    concerns.write_text(
+        concerns.read_text(encoding="utf-8")
+        .replace("{clause} 2.1.2\n", "{clause} 2.1.3\n")
+        .replace("{clause} 2.1.1\n", "{clause} 2.1.2\n")
+        .replace(
+            ":::{clause} 2.1.2\n",
+            ":::{clause} 2.1.1\nThey make sure the child is safe now.\n:::\n\n:::{clause} 2.1.2\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    rules = root / "quizzes/safeguarding.rules.yaml"
+    rules.write_text(
+        rules.read_text(encoding="utf-8").replace('["2.1.2"]', '["2.1.3"]').replace('"2.1.1"', '"2.1.2"'),
+        encoding="utf-8",
+    )
+
+
+def test_a_policy_never_released_is_told_of_a_renumbering_at_every_build(tmp_path: Path) -> None:
+    """Attack: the visitors policy, still a first draft, referred to safeguarding's 2.1.2; after
+    safeguarding 1.1 renumbered it, the release listed the reference once, and every later build
+    said nothing while the link went to another clause."""
+    root = with_three_levels(tmp_path / "repo")
+    done = release(root, "safeguarding", "1.0", "2025-01-01")
+    assert done.returncode == 0, done.stdout + done.stderr
+    insert_sub_clause(root)
+    scenarios = root / "quizzes/safeguarding.scenarios.yaml"
+    scenarios.write_text(
+        scenarios.read_text(encoding="utf-8").replace('"2.1.2"', '"2.1.3"'), encoding="utf-8"
+    )
+    assert run_build(root).returncode == 0
+    assert write_tree_records(root) == 0
+    done = release(root, "safeguarding", "1.1", "2025-06-01")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for _ in range(2):
+        built = run_build(root)
+        assert built.returncode == 0, built.stderr
+        told = "clause 1.2 of the Visitors policy refers to {clause}`safeguarding:2.1.2`, and version 1.1"
+        assert told in built.stderr and "renumbers clause 2.1.2 to 2.1.3" in built.stderr, built.stderr
+
+
 def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_to_it(tmp_path: Path) -> None:
     root = with_three_levels(tmp_path / "repo")
     signing_in = root / "handbook/visitors/01-signing-in.md"

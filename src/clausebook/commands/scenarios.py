@@ -43,6 +43,10 @@ def check_scenarios(root: Path) -> int:
             print(f"{shown}:{error.line}: error: {error}", file=sys.stderr)
             failed += 1
             continue
+        except UnicodeDecodeError:
+            print(f"{shown}:1: error: the file is not saved as UTF-8: save it as UTF-8", file=sys.stderr)
+            failed += 1
+            continue
         listed = source.data.get("scenarios") if isinstance(source.data, dict) else None
         if not isinstance(listed, list):
             print(f"{shown}:1: error: list the scenarios under 'scenarios:'", file=sys.stderr)

@@ -71,8 +71,24 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
+def _bad_date_line(node: yaml.Node) -> int:
+    """The line of the first value YAML reads as a date and cannot make one of (0: none)."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+        try:
+            yaml.SafeLoader("").construct_yaml_timestamp(node)
+        except ValueError:
+            return node.start_mark.line + 1
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    return next((line for line in map(_bad_date_line, children) if line), 0)
+
+
 def parse_yaml(text: str, path: str) -> YamlSource:
     """Parse ``text``; a syntax error is raised with the line the parser stopped at."""
+    node = None
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = None if node is None else yaml.SafeLoader("").construct_document(node)
@@ -83,6 +99,14 @@ def parse_yaml(text: str, path: str) -> YamlSource:
             f"this is not valid YAML ({error.problem or error.context}): check the indentation and the "
             "colons on this line and the one before; text with a colon in it needs quotes",
             line,
+        ) from None
+    except YamlSyntaxError:
+        raise  # the loader's own, with its line
+    except ValueError as error:
+        # A value YAML reads as a date that is no date (2026-02-30): found as a traceback.
+        raise YamlSyntaxError(
+            f"a date here is not a real date ({error}): write one like 2026-02-28, or put text in quotes",
+            (_bad_date_line(node) if node is not None else 0) or 1,
         ) from None
     lines: dict[ItemPath, int] = {}
     if node is not None:

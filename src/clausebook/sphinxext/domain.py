@@ -323,7 +323,8 @@ class ClausebookDomain(Domain):
             if meant is not None and then == reference[0].removeprefix("~"):
                 found.append(ReferenceMeaning(reference, self._recorded_meaning(meant), True))
             else:
-                found.append(ReferenceMeaning(reference, self._meaning_now(docname, reference[0]), False))
+                now = self._meaning_now(docname, reference[0])
+                found.append(ReferenceMeaning(reference, now, False, rewritten=meant is not None))
         return found
 
     def _recorded_meaning(self, meant: dict[str, str] | None) -> Meant | None:
@@ -833,6 +834,7 @@ class ReferenceMeaning:
     reference: Reference
     meant: Meant | None  # None: it names no clause
     as_released: bool  # it stands as its policy's last release wrote it
+    rewritten: bool = False  # one of that release's references, its number changed since
 
 
 def same_references(
@@ -865,6 +867,14 @@ def same_references(
         seen[group] = place + 1
         before = groups.get(group, [])
         written = reference[0].removeprefix("~")
-        same = before[place] if len(before) == counts[group] else written
+        if len(before) == counts[group]:
+            same = before[place]
+        elif written in before:
+            same = written  # the same target in the same clause: the same reference
+        else:
+            # Not matched within its clause (found: matched page-wide, it took another clause's
+            # meaning, and the editor was told to write that clause's number): a new one.
+            found.append((written, None))
+            continue
         found.append((same, recorded.get(same)))
     return found

@@ -86,13 +86,25 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                     for meaning in domain.reference_meanings(docname):
                         written, in_clause, line = meaning.reference
                         meant = meaning.meant
-                        # Compared by the clause meant, not by the number (found: following "give
-                        # the new number" was told again, as the number another clause had before).
-                        if meant is None or meant.policy != policy or _knows(meant, entry):
+                        cited, _, number = written.removeprefix("~").rpartition(":")
+                        if cited != policy:
                             continue
-                        if referrer.status == "draft" and domain.renumbered_to(docname, meaning):
-                            continue  # the draft's own error says what to write (one message, not two)
-                        change = by_old.get(domain.number_of(before.index, meant.identity) or "")
+                        if meaning.as_released or meaning.rewritten:
+                            # Compared by the clause meant, not by the number (found: following
+                            # "give the new number" was told again, as the number another clause
+                            # had before).
+                            if meant is None or _knows(meant, entry):
+                                continue
+                            if referrer.status == "draft" and domain.renumbered_to(docname, meaning):
+                                continue  # the draft's own error says what to write (one message)
+                            change = by_old.get(domain.number_of(before.index, meant.identity) or "")
+                        else:
+                            # New since its policy's last release, or in a policy never released:
+                            # no release says which numbering it was written against, so it is
+                            # compared by its number, and told until its policy is released
+                            # (found: taken as written against today's numbers, it switched to
+                            # another clause when a release renumbered, and nothing was said).
+                            change = by_old.get(number)
                         if change is None:
                             continue
                         where = f"clause {in_clause}" if in_clause else "this page"
