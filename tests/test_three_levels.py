@@ -231,6 +231,8 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     done = release(root, "safeguarding", "1.1", "2025-06-01")
     assert done.returncode == 0, done.stdout + done.stderr
     assert with_line in done.stderr and "renumbers clause 2.1.2 to 2.1.3" in done.stderr
+    # Attack: the new number is refused until it is in force, and the advice did not say so.
+    assert "(and give the new number if it moved, once that draft is released and in force)" in done.stderr
     built = run_build(root)
     assert built.returncode == 0, built.stderr
     assert with_line in built.stderr and "version 1.1 of the Safeguarding policy renumbers" in built.stderr

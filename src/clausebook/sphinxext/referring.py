@@ -14,7 +14,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from clausebook.sphinxext.domain import ClausebookDomain, Meant
+from clausebook.sphinxext.domain import ClausebookDomain, Meant, format_date
 from clausebook.sphinxext.entries import VersionEntry, released, version_entries
 from clausebook.sphinxext.history import clauses_of, previous_of
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice
@@ -117,10 +117,20 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                             if entry.status == "current" and referrer.status != "draft" and renumbered
                             else ""
                         )
+                        # Found: a new number is refused until it is in force (references
+                        # cite the version in force), so the advice says when it can be given.
+                        when = (
+                            ", once that draft is released and in force"
+                            if entry.status == "draft"
+                            else f", once version {entry.model.version} is in force on "
+                            f"{format_date(entry.model.effective)}"
+                            if entry.status == "future"
+                            else ""
+                        )
                         notice(
                             f"{where} of the {referrer.model.title} refers to {{clause}}`{written}`, and "
                             f"{what} of the {entry.model.title} {what_happened(change)}: check that the "
-                            "reference still says what it should (and give the new number if it moved)"
+                            f"reference still says what it should (and give the new number if it moved{when})"
                             f"{later}",
                             f"{handbook / other / page}.md:{line}",
                             ClausebookWarning.REFERRING_CLAUSE,
