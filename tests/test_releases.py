@@ -463,3 +463,24 @@ def test_a_clause_referred_to_within_its_policy_lists_that_version_s_referrer_on
         assert len(said) == 1, (version, said)
         assert re.sub(r"<[^>]+>", "", said[0]) == "Referred to by clause 8.2.", (version, said)
         assert 'href="08-breach.html#clause-8-2"' in said[0], (version, said)
+
+
+def test_a_reference_to_a_removed_clause_says_it_was_removed(handbook: Path) -> None:
+    """Attack: a reference to a clause the draft removes was told to "cite the clause's current
+    number", which a removed clause does not have."""
+    prohibited = clause_file(handbook, "4.5")
+    text = prohibited.read_text(encoding="utf-8")
+    prohibited.write_text(
+        re.sub(r"\n:::\{clause\} 4\.5\n.*?\n:::\n", "\n", text, flags=re.S), encoding="utf-8"
+    )
+    personal = handbook / "handbook" / POLICY / "03-personal-use.md"
+    personal.write_text(
+        personal.read_text(encoding="utf-8") + "\nSee also {clause}`4.5`.\n", encoding="utf-8"
+    )
+    line = personal.read_text(encoding="utf-8").splitlines().index("See also {clause}`4.5`.") + 1
+    result = run_build(handbook)
+    assert result.returncode != 0
+    told = next(row for row in result.stderr.splitlines() if f"03-personal-use.md:{line}:" in row)
+    assert "clause 4.5 of version 1.0 was removed. Cite another clause, or take the reference out" in told, (
+        told
+    )

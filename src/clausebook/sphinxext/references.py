@@ -231,6 +231,26 @@ def _refused(domain: ClausebookDomain, fromdocname: str, policy: str) -> bool:
     return bool(held) and not any(domain.is_valid(index) for index in held)
 
 
+def removed_in(domain: ClausebookDomain, cited: str, number: str) -> str | None:
+    """The version whose clause ``number`` the version ``cited`` removed (None: none it follows had
+    such a clause, or that clause is in ``cited`` under some number)."""
+    record = records(domain).policy(cited)
+    if record is None:
+        return None
+    earlier = [domain.last_release(record.id)]
+    release = records(domain).release(cited)
+    if release is not None and release.previous:
+        earlier.append(domain.version_index(record.id, release.previous))
+    for index in earlier:
+        if index is None or index == cited:
+            continue
+        identity = domain.identities(index).get(number)
+        if identity is not None and domain.number_of(cited, identity) is None:
+            meta = records(domain).policy(index)
+            return meta.version if meta is not None else None
+    return None
+
+
 def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool | None:
     """Refuse a reference that leads nowhere, saying what to write instead (with file and line)."""
     if domain.name != "cb":
@@ -273,6 +293,12 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
                 f"{{clause}}`{written}` cites a clause that does not exist in {where}: clause {number} "
                 f"of version {released.version if released else 'released last'} is {moved} now. "
                 f"If that is the clause you mean, write {{clause}}`{rewrite}`"
+            )
+        elif cited and (gone := removed_in(domain, cited, number)):
+            # Found: "cite the clause's current number" for a clause that has none.
+            message = (
+                f"{{clause}}`{written}` cites a clause that does not exist in {where}: clause {number} "
+                f"of version {gone} was removed. Cite another clause, or take the reference out"
             )
         else:
             message = (
