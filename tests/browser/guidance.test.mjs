@@ -284,6 +284,18 @@ test("Back, Change, Start again, the browser's Back button and a shared link", a
   await page.close();
 });
 
+test("a shared link cut short still opens the interview, with no error", async () => {
+  // Attack: "#walk=role:employee%3" (a link cut off in an email) threw "URI malformed".
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(`${server.base}${policy.tree}#walk=role:employee%3`);
+  await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector('[data-cb-widget="tree"]').dataset.step === "activity");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("with JavaScript off: the first question, a note, and every rule as a checklist citing its clauses", async () => {
   const noJs = await launch({ javaScript: false });
   const page = await noJs.context.newPage();

@@ -54,7 +54,14 @@ function quote(clause) {
 // Back goes back one answer and a link can be shared.
 
 function walkFromAddress() {
-  const hash = decodeURIComponent(location.hash.slice(1));
+  let hash = location.hash.slice(1);
+  try {
+    hash = decodeURIComponent(hash);
+  } catch {
+    // A link cut short ("...%3") is not an error for the reader: the engine reads what it can.
+    hash = hash.replace(/%[0-9A-Fa-f]?$/, "");
+    try { hash = decodeURIComponent(hash); } catch { hash = ""; }
+  }
   return hash.startsWith("walk=") ? hash.slice(5) : "";
 }
 
