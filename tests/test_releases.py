@@ -484,3 +484,17 @@ def test_a_reference_to_a_removed_clause_says_it_was_removed(handbook: Path) -> 
     assert "clause 4.5 of version 1.0 was removed. Cite another clause, or take the reference out" in told, (
         told
     )
+
+
+def test_a_change_to_the_scenarios_alone_makes_no_draft(handbook: Path) -> None:
+    """Attack: editing only quizzes/<policy>.scenarios.yaml (never shown to staff) made a draft,
+    and the build asked for a release that would change nothing a reader sees."""
+    sealed = handbook / "handbook" / "_versions" / POLICY / "1.0" / "_guidance"
+    for frozen in sealed.iterdir():
+        shutil.copy(frozen, handbook / "quizzes" / f"{POLICY}.{frozen.name}")
+    result = run_build(handbook)
+    assert result.returncode == 0 and "has changes not yet released" not in result.stderr, result.stderr
+    scenarios = handbook / "quizzes" / f"{POLICY}.scenarios.yaml"
+    scenarios.write_text(scenarios.read_text(encoding="utf-8").replace("situation: ", "situation: Say ", 1))
+    result = run_build(handbook)
+    assert result.returncode == 0 and "has changes not yet released" not in result.stderr, result.stderr

@@ -152,6 +152,12 @@ def _replacement(value: str) -> Callable[[re.Match[str]], str]:
     return lambda match: f"{match['lead']}{value}{match['tail']}"
 
 
+# Sealed with a release, but shown to no reader: the editors' scenarios test the guidance, so a
+# change to them alone is not a change to the version (found: it made a draft, and the build
+# asked for a release that would change nothing staff see).
+UNSHOWN_GUIDANCE = frozenset({"scenarios.yaml"})
+
+
 def differs_from(working: Path, release: Release) -> list[str]:
     """The working files that differ from a release, byte for byte (a release leaves the working
     copy exactly like its snapshot, so any edit since, even to the index's date, shows)."""
@@ -167,6 +173,8 @@ def differs_from(working: Path, release: Release) -> list[str]:
     if release.guidance is not None:  # the guidance is part of the version: a change to it is a draft too
         live = guidance_sources(quizzes_of(working), release.policy)
         for name in sorted(set(live) | set(release.guidance)):
+            if name in UNSHOWN_GUIDANCE:
+                continue
             frozen = release.guidance_folder / name
             if name not in live or not frozen.is_file() or live[name].read_bytes() != frozen.read_bytes():
                 changed.append(f"{QUIZZES}/{release.policy}.{name}")
