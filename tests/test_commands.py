@@ -67,28 +67,35 @@ def test_make_policy_writes_the_folder_index_and_a_first_section(tmp_path: Path)
     assert "make release POLICY=code-of-conduct VERSION=1.0" in done.stdout
 
 
-def test_make_policy_keeps_quotes_apostrophes_and_dollars_in_the_title(tmp_path: Path) -> None:
-    """Editor trial: TITLE='The "Gifts" policy' lost its quotes on the way through make; attack:
-    make read the "$5" of "gifts over $50" as a variable of its own, and the title lost it."""
-    (tmp_path / "handbook").mkdir()
-    title = 'The "Gifts and hospitality" policy: a head\'s guide to gifts over $50 ($$)'
-    done = subprocess.run(
+def make_policy_in(
+    folder: Path, *values: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real `make policy` on a handbook of its own, with the repository's tools installed
+    already (STAMP= : no install step)."""
+    return subprocess.run(
         [
             "make",
             "--no-print-directory",
             "-f",
             str(REPO / "Makefile"),
-            # The repository's tools, installed already (STAMP= : no install step), on a handbook of its own.
             f"BIN={REPO / '.venv' / 'bin'}",
             "STAMP=",
             "policy",
-            "NAME=gifts",
-            f"TITLE={title}",
+            *values,
         ],
-        cwd=tmp_path,
+        cwd=folder,
         capture_output=True,
         text=True,
+        env=env,
     )
+
+
+def test_make_policy_keeps_quotes_apostrophes_and_dollars_in_the_title(tmp_path: Path) -> None:
+    """Editor trial: TITLE='The "Gifts" policy' lost its quotes on the way through make; attack:
+    make read the "$5" of "gifts over $50" as a variable of its own, and the title lost it."""
+    (tmp_path / "handbook").mkdir()
+    title = 'The "Gifts and hospitality" policy: a head\'s guide to gifts over $50 ($$)'
+    done = make_policy_in(tmp_path, "NAME=gifts", f"TITLE={title}")
     assert done.returncode == 0, done.stdout + done.stderr
     index = (tmp_path / "handbook" / "gifts" / "index.md").read_text(encoding="utf-8")
     assert f"\n# {title}\n" in index, index
@@ -150,21 +157,6 @@ def test_make_policy_takes_its_values_from_the_command_line_only(tmp_path: Path)
     """Attack: WSL sets NAME to the computer's name, and `make policy TITLE=...` made a policy
     folder of that name, which the editor never asked for."""
     (tmp_path / "handbook").mkdir()
-    done = subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "-f",
-            str(REPO / "Makefile"),
-            f"BIN={REPO / '.venv' / 'bin'}",
-            "STAMP=",
-            "policy",
-            "TITLE=Staff code of conduct",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NAME": "desktop-pc"},
-    )
+    done = make_policy_in(tmp_path, "TITLE=Staff code of conduct", env={**os.environ, "NAME": "desktop-pc"})
     assert done.returncode == 2 and "Say the folder name and the title" in done.stdout + done.stderr
     assert list((tmp_path / "handbook").iterdir()) == []

@@ -207,23 +207,7 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
         done = release(root, policy, "1.0", effective)
         assert done.returncode == 0, done.stdout + done.stderr
     # A new sub-clause before 2.1.1 renumbers 2.1.1 and 2.1.2; the editor moves the guidance's citation.
-    concerns = root / "handbook/safeguarding/02-concerns.md"
-    text = concerns.read_text(encoding="utf-8")
-    concerns.write_text(
-        text.replace("{clause} 2.1.2\n", "{clause} 2.1.3\n")
-        .replace("{clause} 2.1.1\n", "{clause} 2.1.2\n")
-        .replace(
-            ":::{clause} 2.1.2\n",
-            ":::{clause} 2.1.1\nThey make sure the child is safe now.\n:::\n\n:::{clause} 2.1.2\n",
-            1,
-        ),
-        encoding="utf-8",
-    )
-    rules = root / "quizzes/safeguarding.rules.yaml"
-    rules.write_text(
-        rules.read_text(encoding="utf-8").replace('["2.1.2"]', '["2.1.3"]').replace('"2.1.1"', '"2.1.2"'),
-        encoding="utf-8",
-    )
+    insert_sub_clause(root)
     with_line = "handbook/visitors/01-signing-in.md:8: notice: clause 1.2 of the Visitors policy refers to"
     # The first release wrote the record of verdicts; the moved citation changes it: reviewed first.
     assert run_build(root).returncode == 0
