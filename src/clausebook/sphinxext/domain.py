@@ -330,7 +330,7 @@ class ClausebookDomain(Domain):
     def _recorded_meaning(self, meant: dict[str, str] | None) -> Meant | None:
         if meant is None:
             return None
-        index = self.version_index(meant["policy"], meant["version"])
+        index = self.index_of_version(meant["policy"], meant["version"])
         return Meant(meant["policy"], meant["identity"], meant["version"], index)
 
     def _meaning_now(self, docname: str, written: str) -> Meant | None:
@@ -341,19 +341,6 @@ class ClausebookDomain(Domain):
             return None
         meta = self.data["policies"][now]
         return Meant(meta["id"], identity, str(meta["version"]), now)
-
-    def version_index(self, policy: str, version: str) -> str | None:
-        """The index of the released version ``version`` of ``policy``."""
-        return next(
-            (
-                index
-                for index, meta in self.data["policies"].items()
-                if meta.get("id") == policy
-                and str(meta.get("version")) == version
-                and index in self.data["releases"]
-            ),
-            None,
-        )
 
     def check_renumbered_references(self) -> None:
         """A working page's reference that its policy's last release resolved to a clause since
@@ -497,6 +484,7 @@ class ClausebookDomain(Domain):
         return max(done)[1] if done else None
 
     def index_of_version(self, policy: str, version: str) -> str | None:
+        """The index of the released version ``version`` of ``policy``."""
         return next(
             (
                 index

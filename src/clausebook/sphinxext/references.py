@@ -240,7 +240,7 @@ def removed_in(domain: ClausebookDomain, cited: str, number: str) -> str | None:
     earlier = [domain.last_release(record.id)]
     release = records(domain).release(cited)
     if release is not None and release.previous:
-        earlier.append(domain.version_index(record.id, release.previous))
+        earlier.append(domain.index_of_version(record.id, release.previous))
     for index in earlier:
         if index is None or index == cited:
             continue
