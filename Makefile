@@ -40,7 +40,7 @@ check: $(STAMP) $(NODE_STAMP)
 
 # The PDFs alone, into _build/pdf/. A school's edition: make pdf SCHOOL="Name as in conf.py".
 pdf: $(STAMP) $(NODE_STAMP) pdf-libraries
-	$(BIN)/python -m clausebook pdf --school "$(SCHOOL)"
+	$(BIN)/python -m clausebook pdf --school="$(SCHOOL)"
 
 # WeasyPrint needs Pango, HarfBuzz and fontconfig from the system; install them when missing.
 .PHONY: pdf-libraries
@@ -116,8 +116,8 @@ $(foreach v,$(EDITOR_VALUES),$(if $(filter command line,$(origin $(v))),\
 release: $(STAMP) $(NODE_STAMP) pdf-libraries
 	@test -n "$${POLICY-}" -a -n "$${VERSION-}" -a -n "$${EFFECTIVE-}" || { \
 	  echo 'Say which policy, version and date: make release POLICY=social-media VERSION=1.1 EFFECTIVE=YYYY-MM-DD'; exit 2; }
-	$(BIN)/python -m clausebook release --policy "$${POLICY-}" --version "$${VERSION-}" \
-	  --effective "$${EFFECTIVE-}" --editorial "$${EDITORIAL-}"
+	$(BIN)/python -m clausebook release --policy="$${POLICY-}" --version="$${VERSION-}" \
+	  --effective="$${EFFECTIVE-}" --editorial="$${EDITORIAL-}"
 	@# Build it, then record what its readers see, so an engine change that alters it fails the tests.
 	$(MAKE) --no-print-directory html
 	$(BIN)/python tools/released_views.py
@@ -133,7 +133,7 @@ policy: $(STAMP)
 #   make pins POLICY=social-media [ITEMS="quiz:logo rule:logo-in-profile"]
 pins: $(STAMP) $(NODE_STAMP) pdf-libraries
 	@test -n "$${POLICY-}" || { echo 'Say which policy: make pins POLICY=social-media'; exit 2; }
-	$(BIN)/python -m clausebook pins --policy "$${POLICY-}" --items "$${ITEMS-}"
+	$(BIN)/python -m clausebook pins --policy="$${POLICY-}" --items="$${ITEMS-}"
 
 # After changing guidance rules: rewrite the record of every distinct verdict, then review the diff.
 tree-record: html

@@ -67,11 +67,11 @@ def test_make_policy_writes_the_folder_index_and_a_first_section(tmp_path: Path)
     assert "make release POLICY=code-of-conduct VERSION=1.0" in done.stdout
 
 
-def make_policy_in(
-    folder: Path, *values: str, env: dict[str, str] | None = None
+def make_in(
+    folder: Path, target: str, *values: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The real `make policy` on a handbook of its own, with the repository's tools installed
-    already (STAMP= : no install step)."""
+    """The real `make <target>` on a handbook of its own, with the repository's tools installed
+    already (STAMP= NODE_STAMP= : no install step)."""
     return subprocess.run(
         [
             "make",
@@ -80,7 +80,8 @@ def make_policy_in(
             str(REPO / "Makefile"),
             f"BIN={REPO / '.venv' / 'bin'}",
             "STAMP=",
-            "policy",
+            "NODE_STAMP=",
+            target,
             *values,
         ],
         cwd=folder,
@@ -90,12 +91,32 @@ def make_policy_in(
     )
 
 
+@pytest.mark.parametrize(
+    ("target", "values"),
+    [
+        ("release", ("POLICY=-x", "VERSION=1.1", "EFFECTIVE=2027-01-01")),
+        ("pins", ("POLICY=-x", "ITEMS=-rule:logo")),
+    ],
+)
+def test_a_value_starting_with_a_hyphen_reaches_the_command(
+    tmp_path: Path, target: str, values: tuple[str, ...]
+) -> None:
+    """Attack: POLICY=-x or ITEMS=-x was read by the command line as an option of its own, and
+    the editor was told "expected one argument" instead of what was wrong with the value."""
+    (tmp_path / "handbook" / "social-media").mkdir(parents=True)
+    (tmp_path / "handbook" / "social-media" / "index.md").write_text("# Social media\n", encoding="utf-8")
+    done = make_in(tmp_path, target, *values)
+    assert done.returncode != 0
+    assert "expected one argument" not in done.stderr
+    assert "there is no policy '-x'" in done.stderr, done.stderr
+
+
 def test_make_policy_keeps_quotes_apostrophes_and_dollars_in_the_title(tmp_path: Path) -> None:
     """Editor trial: TITLE='The "Gifts" policy' lost its quotes on the way through make; attack:
     make read the "$5" of "gifts over $50" as a variable of its own, and the title lost it."""
     (tmp_path / "handbook").mkdir()
     title = 'The "Gifts and hospitality" policy: a head\'s guide to gifts over $50 ($$)'
-    done = make_policy_in(tmp_path, "NAME=gifts", f"TITLE={title}")
+    done = make_in(tmp_path, "policy", "NAME=gifts", f"TITLE={title}")
     assert done.returncode == 0, done.stdout + done.stderr
     index = (tmp_path / "handbook" / "gifts" / "index.md").read_text(encoding="utf-8")
     assert f"\n# {title}\n" in index, index
@@ -157,6 +178,8 @@ def test_make_policy_takes_its_values_from_the_command_line_only(tmp_path: Path)
     """Attack: WSL sets NAME to the computer's name, and `make policy TITLE=...` made a policy
     folder of that name, which the editor never asked for."""
     (tmp_path / "handbook").mkdir()
-    done = make_policy_in(tmp_path, "TITLE=Staff code of conduct", env={**os.environ, "NAME": "desktop-pc"})
+    done = make_in(
+        tmp_path, "policy", "TITLE=Staff code of conduct", env={**os.environ, "NAME": "desktop-pc"}
+    )
     assert done.returncode == 2 and "Say the folder name and the title" in done.stdout + done.stderr
     assert list((tmp_path / "handbook").iterdir()) == []

@@ -205,11 +205,13 @@ def test_release_with_no_change_is_refused(handbook: Path) -> None:
     assert tree_digest(handbook / "handbook") == before
 
 
-def test_release_of_unknown_policy_is_refused(handbook: Path) -> None:
-    result = run_build(
-        handbook, "release", "--policy", "no-such", "--version", "1.0", "--effective", "2026-01-01"
-    )
-    assert result.returncode != 0 and "there is no policy 'no-such'" in result.stderr
+# Attack: a name too long for the file system gave a traceback (File name too long), and a path
+# was joined to handbook/ as it was typed.
+@pytest.mark.parametrize("name", ["no-such", "x" * 300, f"../handbook/{POLICY}", f"{POLICY}/"])
+def test_release_of_unknown_policy_is_refused(handbook: Path, name: str) -> None:
+    result = run_build(handbook, "release", f"--policy={name}", "--version=1.0", "--effective=2026-01-01")
+    assert result.returncode == 1 and f"there is no policy '{name}'" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_release_of_sources_with_a_problem_is_refused(handbook: Path) -> None:

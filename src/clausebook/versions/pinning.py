@@ -15,10 +15,19 @@ from clausebook.commands.build import Paths, build
 from clausebook.modelfile import read_model
 from clausebook.sources.yamlsource import read_yaml
 from clausebook.versions.pins import confirm, drop_stale, items, load, moved_citation_notices, pins_path, save
+from clausebook.versions.releases import policy_folders
 
 
 def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
     paths = Paths(root.resolve())
+    known = policy_folders(paths.handbook)
+    if policy not in known:  # before the build: it takes a minute, and could not change this
+        print(
+            f"error: there is no policy '{policy}' in handbook/ (policies: {', '.join(known) or 'none'}). "
+            "No pin was changed.",
+            file=sys.stderr,
+        )
+        return 1
     # Its notices are left out: "not pinned: run make pins" is what this command is doing.
     told: list[str] = []
     if build(paths.root, publish_site=False, quiet=True, show_notices=False, told=told) != 0:
@@ -36,9 +45,9 @@ def confirm_pins(root: Path, policy: str, only: set[str]) -> int:
         return 1
     entry = read_model(paths.root).policy(policy)
     if entry is None:
-        known = ", ".join(p.id for p in read_model(paths.root).policies)
+        listed = ", ".join(p.id for p in read_model(paths.root).policies)
         print(
-            f"error: there is no policy '{policy}' (policies: {known}). No pin was changed.", file=sys.stderr
+            f"error: there is no policy '{policy}' (policies: {listed}). No pin was changed.", file=sys.stderr
         )
         return 1
     # The version being worked on: the draft when there is one (the public manifest leaves it out).

@@ -388,11 +388,19 @@ def integrity_problems(handbook: Path) -> list[Problem]:
     return problems
 
 
+def policy_folders(handbook: Path) -> list[str]:
+    """The policies' folder names. A name an editor typed is looked up here, never joined to a
+    path: one too long for the file system, or one like "../x", is a policy the handbook does not
+    hold, not a crash."""
+    if not handbook.is_dir():
+        return []
+    return sorted(p.name for p in handbook.iterdir() if p.is_dir() and (p / "index.md").is_file())
+
+
 def check_new_release(handbook: Path, policy: str, version: str, effective: str) -> list[Release]:
     """Refuse, before anything is written, a release that cannot be made. Returns the releases so far."""
-    folder = handbook / policy
-    if not (folder / "index.md").is_file():
-        known = sorted(p.name for p in handbook.iterdir() if (p / "index.md").is_file() and p.is_dir())
+    known = policy_folders(handbook)
+    if policy not in known:
         raise ReleaseError(
             f"there is no policy '{policy}' in handbook/ (policies: {', '.join(known) or 'none'})"
         )
@@ -419,7 +427,7 @@ def check_new_release(handbook: Path, policy: str, version: str, effective: str)
                 f"{effective} is before {last.effective}, when version {last.version} came into force: "
                 "a new version cannot come into force before the one it replaces"
             )
-        if not differs_from(folder, last):
+        if not differs_from(handbook / policy, last):
             raise ReleaseError(
                 f"handbook/{policy}/ is the same as version {last.version}: there is nothing to release. "
                 "Amend the policy's files first"
