@@ -123,7 +123,7 @@ test("an answer given before the interview's script has arrived is kept, and ans
   const page = await context.newPage();
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route("**/clausebook-widget.js", async (route) => { await held; await route.continue(); });
+  await page.route("**/clausebook-widget.js*", async (route) => { await held; await route.continue(); });
   const errors = [];
   page.on("pageerror", (error) => errors.push(String(error)));
   await page.goto(server.base + policy.tree, { waitUntil: "domcontentloaded" });
@@ -137,6 +137,43 @@ test("an answer given before the interview's script has arrived is kept, and ans
   await page.waitForFunction(() => document.querySelector('[data-cb-widget="tree"]').dataset.step === "activity");
   assert.equal(decodeURIComponent(new URL(page.url()).hash), `#walk=role:${scenario.answers.role}`);
   assert.deepEqual(errors, [], "the page's CSP let its own small script run");
+  await page.close();
+}));
+
+test("the page's scripts carry one content hash, and the engine starts one worker", () => withFreshBrowser(async (context) => {
+  // After an upgrade, a browser's kept copy of a script must not run with a new page: each script
+  // is asked for with the ?v= the page names, the worker too (the widget imports the engine at
+  // the address the page's head used, or the engine would be a second module with a second worker).
+  const page = await context.newPage();
+  const asked = [];
+  page.on("request", (request) => { if (/clausebook-(engine|widget|worker)\.js/.test(request.url())) asked.push(new URL(request.url())); });
+  const workers = [];
+  page.on("worker", (worker) => workers.push(worker.url()));
+  await page.goto(server.base + policy.tree);
+  await page.waitForSelector('[data-cb-widget][data-engine="ready"]', { timeout: 15000 });
+  const named = await page.locator('script[src*="clausebook-widget.js"]').getAttribute("src");
+  const version = new URL(named, server.base).search;
+  assert.match(version, /^\?v=[0-9a-f]{8}$/);
+  assert.deepEqual([...new Set(asked.map((url) => url.pathname.split("/").pop()))].sort(),
+    ["clausebook-engine.js", "clausebook-widget.js", "clausebook-worker.js"]);
+  for (const url of asked) assert.equal(url.search, version, url.href);
+  assert.equal(workers.length, 1, workers.join(", "));
+  await page.close();
+}));
+
+test("an answer given when the interview's script never arrives says so, and points to the checklist", () => withFreshBrowser(async (context) => {
+  // Found: a blocked or missing clausebook-widget.js (a proxy, a half-copied site) left the tap
+  // kept for a script that never came: the reader pressed Continue and nothing happened, ever.
+  const page = await context.newPage();
+  await page.route("**/clausebook-widget.js*", () => {}); // never answered
+  await page.goto(server.base + policy.tree, { waitUntil: "domcontentloaded" });
+  const form = page.locator(".cb-static form");
+  await form.locator(`input[value="${SCENARIOS[0].answers.role}"]`).check();
+  await form.getByRole("button", { name: "Continue" }).click();
+  const note = page.locator('[data-cb-widget="tree"] .cb-engine-message').first();
+  assert.match(await note.innerText(), /getting the next question ready/i, "the tap is acknowledged at once");
+  await page.waitForFunction(() => /checklist below/.test(document.querySelector(".cb-engine-message").textContent), null, { timeout: 15000 });
+  assert.equal(new URL(page.url()).search, "", "the page was not reloaded");
   await page.close();
 }));
 

@@ -591,6 +591,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
         return
     record = fingerprints(app)
     stamp = [*code_stamp(app), engine]
+    scripts_version = engine_assets.page_scripts_version()
     for versions in version_entries(app).values():
         for entry in versions:
             data = bundle(app, entry.index)
@@ -614,6 +615,7 @@ def collect_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 "cb_outcomes": OUTCOMES,
                 "cb_engine_dir": engine,
                 "cb_engine_wheel": engine_assets.WHEEL,
+                "cb_scripts_version": scripts_version,
                 "cb_effective": format_date(entry.model.effective),
                 "cb_policy_title": entry.model.title,
                 "cb_policy_version": entry.model.version,

@@ -63,6 +63,23 @@ package-dir = {{"" = "src"}}
 """
 
 
+PAGE_SCRIPTS = tuple(
+    PACKAGE / "web" / "static" / name
+    for name in ("clausebook-engine.js", "clausebook-widget.js", "clausebook-worker.js")
+)
+
+
+def page_scripts_version() -> str:
+    """One content hash for the guidance pages' scripts, put on their addresses (``?v=``) as Sphinx
+    does for its own: after an upgrade a browser's kept copy of one is never run with a new page.
+    One for the three, because each imports the next with its own ``?v=``: a module at two
+    addresses would be two modules, and start two workers."""
+    digest = hashlib.sha256()
+    for path in PAGE_SCRIPTS:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 class AssetError(RuntimeError):
     """Something the engine needs in the browser is missing; the message says how to get it."""
 

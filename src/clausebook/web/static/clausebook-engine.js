@@ -37,7 +37,7 @@ export function pageEngine() {
 
 export function startEngine({ engineDir, wheel, bundle, timeout }) {
   const absolute = (url) => new URL(url, location.href).href;
-  const worker = new Worker(new URL("clausebook-worker.js", import.meta.url), { type: "module", name: "clausebook-engine" });
+  const worker = new Worker(new URL(`clausebook-worker.js${new URL(import.meta.url).search}`, import.meta.url), { type: "module", name: "clausebook-engine" });
   const pending = new Map();
   let next = 0;
   const ready = new Promise((resolve, reject) => {

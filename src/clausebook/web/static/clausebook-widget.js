@@ -8,7 +8,9 @@
 // Python starts; the engine takes over when it is ready. The region's data-engine attribute
 // says where it is: "loading", "ready" or "failed".
 
-import { pageEngine } from "./clausebook-engine.js";
+// With this file's own ?v= (the page's content hash of the scripts): the page's head loaded the
+// engine at that address, and one module at two addresses would be two, each with its worker.
+const { pageEngine } = await import(new URL(`clausebook-engine.js${new URL(import.meta.url).search}`, import.meta.url));
 
 function setEngine(regions, state, message = "") {
   for (const region of regions) {
@@ -308,6 +310,7 @@ function treeWidget(region, engine) {
   window.addEventListener("hashchange", moved);
   const first = statik.querySelector("form");
   region.dataset.step = first.dataset.question;
+  region.dataset.wired = ""; // the page's own small script now leaves answers to this one
   onAnswer(first); // until the table's view replaces it, or without one
   // An answer given before this script ran (the page's own small script kept it): taken now.
   if (first.dataset.early) first.requestSubmit();
