@@ -203,11 +203,22 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
         + "\n:::{clause} 1.3\nThey call for help as {clause}`safeguarding:2.1.1` says.\n:::\n",
         encoding="utf-8",
     )
+    concerns = root / "handbook/safeguarding/02-concerns.md"
+    concerns.write_text(
+        concerns.read_text(encoding="utf-8")
+        + "\n:::{clause} 2.3\nThe record {clause}`2.1.2` asks for goes to the lead.\n:::\n",
+        encoding="utf-8",
+    )
     for policy, effective in (("safeguarding", "2025-01-01"), ("visitors", "2025-02-01")):
         done = release(root, policy, "1.0", effective)
         assert done.returncode == 0, done.stdout + done.stderr
-    # A new sub-clause before 2.1.1 renumbers 2.1.1 and 2.1.2; the editor moves the guidance's citation.
+    # A new sub-clause before 2.1.1 renumbers 2.1.1 and 2.1.2; the editor moves the guidance's
+    # citation, and the policy's own reference to 2.1.2.
     insert_sub_clause(root)
+    concerns.write_text(
+        concerns.read_text(encoding="utf-8").replace("{clause}`2.1.2` asks", "{clause}`2.1.3` asks"),
+        encoding="utf-8",
+    )
     with_line = "handbook/visitors/01-signing-in.md:8: notice: clause 1.2 of the Visitors policy refers to"
     # The first release wrote the record of verdicts; the moved citation changes it: reviewed first.
     assert run_build(root).returncode == 0
@@ -215,6 +226,8 @@ def test_the_first_release_puts_it_in_force_and_a_renumbering_names_who_refers_t
     done = release(root, "safeguarding", "1.1", "2025-06-01")
     assert done.returncode == 0, done.stdout + done.stderr
     assert with_line in done.stderr and "renumbers clause 2.1.2 to 2.1.3" in done.stderr
+    # Found: a clause whose only change was that reference's new number was released as substantive.
+    assert re.search(r"changed +2\.3 +editorial \(only its references changed", done.stdout), done.stdout
     # Attack: the new number is refused until it is in force, and the advice did not say so.
     assert "(and give the new number if it moved, once that draft is released and in force)" in done.stderr
     built = run_build(root)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clausebook.versions.comparison import VersionClause, compare, in_force, periods, redline
+import pytest
+
+from clausebook.versions.comparison import (
+    VersionClause,
+    compare,
+    in_force,
+    only_references_moved,
+    periods,
+    redline,
+)
 
 OLD = [
     VersionClause("4.1", "Employees must avoid damaging communications."),
@@ -101,3 +110,26 @@ def test_the_unreleased_changes_notice_names_a_section_as_a_section() -> None:
     assert change_words(Change("changed", "3", "3", "3")) == "section 3 changed"
     assert change_words(Change("changed", "4.4", "4.4", "4.4")) == "4.4 changed"
     assert change_words(Change("renumbered", "4.4", "4.3", "4.4")) == "4.4 renumbered to 4.3"
+
+
+# 4.4 became 4.5 (a clause was inserted before it); 4.3 kept its number.
+BEFORE = {"4.3": "4.3", "4.4": "4.4", "4.5": "4.5"}
+AFTER = {"4.3": "4.3", "4.4": "4.4~1.1", "4.5": "4.4", "4.6": "4.5"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "editorial"),
+    [
+        ("Follow clause 4.4.", "Follow clause 4.5.", True),  # the same clause, its new number
+        ("See 4.4 and 4.5, then 4.3.", "See 4.5 and 4.6, then 4.3.", True),
+        ("Follow clause 4.4.", "Follow clause 4.4.", False),  # nothing changed
+        ("Follow clause 4.4.", "Follow clause 4.6.", False),  # another clause now
+        ("Follow clause 4.4.", "Follow clause 4.4 at once.", False),  # words
+        ("Follow clause 4.4.", "Always follow clause 4.5.", False),  # words, and the number
+        ("Follow clause 4.9.", "Follow clause 4.5.", False),  # a number that named no clause
+    ],
+)
+def test_a_reference_given_its_clause_s_new_number_is_not_a_new_rule(
+    old: str, new: str, editorial: bool
+) -> None:
+    assert only_references_moved(old, new, BEFORE, AFTER) is editorial

@@ -136,6 +136,33 @@ def compare(
     return Comparison(tuple(changes), identities)
 
 
+# A clause number in a clause's words: "4.4", "2.1.3" (a sentence's full stop after it is not part of it).
+NUMBER_IN_TEXT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)+)(?!\w)")
+
+
+def only_references_moved(
+    old_text: str, new_text: str, old_identities: Mapping[str, str], new_identities: Mapping[str, str]
+) -> bool:
+    """Whether the only words that differ are clause numbers, each naming the same clause as before:
+    a reference that followed a renumbering says nothing new (found: it was released as a
+    substantive change). Each number is read as one of this policy's clauses."""
+    old_parts = NUMBER_IN_TEXT.split(normalise(old_text))
+    new_parts = NUMBER_IN_TEXT.split(normalise(new_text))
+    if len(old_parts) != len(new_parts):
+        return False
+    moved = False
+    for index, (before, after) in enumerate(zip(old_parts, new_parts, strict=True)):
+        if before == after:
+            continue
+        if index % 2 == 0:  # words, not a number
+            return False
+        identity = old_identities.get(before)
+        if identity is None or new_identities.get(after) != identity:
+            return False
+        moved = True
+    return moved
+
+
 def redline(old: str, new: str) -> list[tuple[str, str]]:
     """Word by word: ("equal" | "delete" | "insert", text)."""
     a, b = normalise(old).split(), normalise(new).split()

@@ -22,7 +22,7 @@ from clausebook.interactive.views import Guidance
 from clausebook.model import ModelVersion
 from clausebook.modelfile import read_model
 from clausebook.sources.staging import DRAFT
-from clausebook.versions.comparison import VersionClause, compare
+from clausebook.versions.comparison import VersionClause, compare, only_references_moved
 from clausebook.versions.pins import moved_citation_notices
 from clausebook.versions.releases import QUIZZES, ReleaseError, check_new_release, freeze
 
@@ -141,6 +141,7 @@ def release(
         return 1
     new = model_clauses(working)
     changes: list[dict[str, Any]] = []
+    followed: set[str] = set()  # clauses whose only change is a reference's new number
     if done:
         last = done[-1]
         used = {identity for r in done for identity in r.identities.values()}
@@ -158,11 +159,19 @@ def release(
             return 1
         identities = dict(comparison.identities)
         for c in comparison.changes:
-            # A clause that only moved says nothing new: its number changed, not its words.
-            nature = "editorial" if c.number in editorial or c.kind == "renumbered" else "substantive"
+            # A clause that only moved says nothing new: its number changed, not its words. Nor
+            # does one whose only change is a reference given the new number of the clause it meant.
+            follows = c.kind == "changed" and only_references_moved(
+                c.old_text, c.new_text, last.identities, comparison.identities
+            )
+            nature = (
+                "editorial" if c.number in editorial or c.kind == "renumbered" or follows else "substantive"
+            )
             changes.append(
                 {"kind": c.kind, "old": c.old, "new": c.new, "identity": c.identity, "nature": nature}
             )
+            if follows:
+                followed.add(c.number)
     else:
         identities = {c.number: c.number for c in new}
     sealed = sealed_records(working, policy)
@@ -188,7 +197,12 @@ def release(
         )
     print(f"Released {policy} {version}, in force from {effective}: {target.relative_to(paths.root)}")
     for change in changes:
-        print(f"  {change['kind']:<10} {change_label(change):<12} {change['nature']}")
+        why = (
+            " (only its references changed, to the moved clauses' new numbers)"
+            if change["new"] in followed
+            else ""
+        )
+        print(f"  {change['kind']:<10} {change_label(change):<12} {change['nature']}{why}")
     if done and not changes:
         print("  No clause changed (headings, other text or the guidance did).")
     referring = referring_clauses(told, policy)
