@@ -54,13 +54,16 @@ def _record(node: yaml.Node, path: ItemPath, lines: dict[ItemPath, int]) -> None
             _record(value, (*path, index), lines)
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader, refusing anchors and aliases (``&a``, ``*a``) as front matter does: a few
-    lines of them expand to billions of items (found: a check that ran for minutes without a
-    word), and no guidance file needs them."""
+# libyaml's parser where the installed PyYAML has it (its wheels do): the guidance files are read
+# at every build, and the pure-Python composer was a tenth of a rebuild after one edit.
+_SAFE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()
+
+def _refuse_anchors(text: str) -> None:
+    """Refuse anchors and aliases (``&a``, ``*a``) as front matter does: a few lines of them
+    expand to billions of items (found: a check that ran for minutes without a word), and no
+    guidance file needs them. Read from the parser's events, before anything is built."""
+    for event in yaml.parse(text, Loader=_SAFE):
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise YamlSyntaxError(
@@ -68,14 +71,13 @@ class _Loader(yaml.SafeLoader):
                 "files: write the item out in full",
                 event.start_mark.line + 1,
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
 def _bad_date_line(node: yaml.Node) -> int:
     """The line of the first value YAML reads as a date and cannot make one of (0: none)."""
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
         try:
-            yaml.SafeLoader("").construct_yaml_timestamp(node)
+            _SAFE("").construct_yaml_timestamp(node)
         except ValueError:
             return node.start_mark.line + 1
     children: list[yaml.Node] = []
@@ -90,8 +92,9 @@ def parse_yaml(text: str, path: str) -> YamlSource:
     """Parse ``text``; a syntax error is raised with the line the parser stopped at."""
     node = None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = None if node is None else yaml.SafeLoader("").construct_document(node)
+        _refuse_anchors(text)
+        node = yaml.compose(text, Loader=_SAFE)
+        data = None if node is None else _SAFE("").construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
