@@ -69,7 +69,7 @@ def _refuse_anchors(text: str) -> None:
             raise YamlSyntaxError(
                 f"'&{anchor}' or '*{anchor}' (a YAML anchor or alias) is not accepted in guidance "
                 "files: write the item out in full",
-                event.start_mark.line + 1,
+                event.start_mark.line + 1 if event.start_mark else 1,
             )
 
 
