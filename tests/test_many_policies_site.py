@@ -3,6 +3,7 @@ command an editor runs: the site, the PDFs, the manifest, references across poli
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from conftest import REPO, copy_content, run_build
 
 MORE = Path(__file__).parent / "roots" / "more-policies"
 GIFTS = "Gifts and hospitality policy"
+INSERTED = "Claims are made on the Trust's claim form."
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,22 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     assert started.returncode == 0, started.stderr
     result = run_build(root)
     assert result.returncode == 0, result.stdout + result.stderr
-    return root / "_build" / "html", result.stdout + result.stderr
+    # The expenses policy's 1.1, in force today: a clause inserted before 1.1, and 1.0's 1.2
+    # removed, so that 1.0's 1.1 is 1.2 now and 1.0's 1.2 is gone.
+    claims = root / "handbook" / "expenses" / "01-claims.md"
+    old = claims.read_text(encoding="utf-8")
+    claims.write_text(
+        f"# 1. Claims\n\n:::{{clause}} 1.1\n{INSERTED}\n:::\n\n:::{{clause}} 1.2\n"
+        + old.split(":::{clause} 1.1\n", 1)[1].split(":::{clause} 1.2", 1)[0].rstrip()
+        + "\n",
+        encoding="utf-8",
+    )
+    today = dt.date.today().isoformat()
+    released = run_build(root, "release", "--policy", "expenses", "--version", "1.1", "--effective", today)
+    assert released.returncode == 0, released.stdout + released.stderr
+    rebuilt = run_build(root)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    return root / "_build" / "html", result.stdout + result.stderr + rebuilt.stdout + rebuilt.stderr
 
 
 def policy(site: Path, policy_id: str) -> dict:

@@ -8,9 +8,9 @@ import { serveSite, launch, accessibilityProblems, manifest, SITE } from "../bro
 
 let server, browser;
 const policies = manifest().policies;
-const clausesOf = (id) => {
+const clausesOf = (id, status = "current") => {
   const policy = policies.find((p) => p.id === id);
-  const version = policy.versions.find((v) => v.status === "current");
+  const version = policy.versions.find((v) => v.status === status);
   return JSON.parse(readFileSync(join(SITE, version.clauses), "utf8")).clauses;
 };
 const clause = (id, number) => clausesOf(id).find((c) => c.number === number);
@@ -80,5 +80,53 @@ test("a reference to another policy's clause sits in its sentence, on one line",
   assert.equal(await reference.evaluate((el) => getComputedStyle(el).display), "inline");
   const lines = await sentence.evaluate((p) => p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
   assert.ok(lines < 1.5, `the sentence takes ${lines.toFixed(1)} lines`);
+  await page.close();
+});
+
+// The fixture released the expenses policy's 1.1: a clause inserted before 1.1, and 1.0's 1.2
+// removed. Someone with a print of 1.0 searches its numbers.
+async function clauseResults(page, query) {
+  await page.goto(server.base + "index.html");
+  await search(page, query);
+  const section = page.locator(".cb-search-clauses");
+  await section.waitFor({ timeout: 10000 });
+  return section;
+}
+
+test("a number that named another clause in an earlier version shows both, never one silently", async () => {
+  const page = await browser.context.newPage();
+  const section = await clauseResults(page, "expenses 1.1");
+  const was = clausesOf("expenses", "superseded").find((c) => c.number === "1.1");
+  const moved = clausesOf("expenses").find((c) => c.text === was.text);
+  assert.equal(moved.number, "1.2");
+  const items = section.locator("li");
+  assert.equal(await items.count(), 2);
+  assert.equal(await items.nth(0).locator("a").first().getAttribute("href"), clause("expenses", "1.1").url);
+  const earlier = items.nth(1);
+  assert.equal(await earlier.locator("a").first().textContent(), "1.1 in version 1.0");
+  assert.equal(await earlier.locator("a").first().getAttribute("href"), was.url);
+  assert.match(await earlier.textContent(), /In the version in force, this clause is clause 1\.2\./);
+  assert.equal(await earlier.locator("p a").getAttribute("href"), moved.url);
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await page.close();
+});
+
+test("a number whose clause a later version removed says so", async () => {
+  const page = await browser.context.newPage();
+  const section = await clauseResults(page, "expenses 1.2");
+  const gone = clausesOf("expenses", "superseded").find((c) => c.number === "1.2");
+  assert.ok(!clausesOf("expenses").some((c) => c.text === gone.text), "the fixture removed it");
+  const earlier = section.locator("li").nth(1);
+  assert.equal(await earlier.locator("a").first().getAttribute("href"), gone.url);
+  assert.match(await earlier.textContent(), /A later version removed this clause\./);
+  await page.close();
+});
+
+test("a number no policy has, now or before, is said to be none", async () => {
+  const page = await browser.context.newPage();
+  const section = await clauseResults(page, "9.9");
+  assert.equal(await section.locator("h2").textContent(), "No clause 9.9");
+  assert.match(await section.textContent(), /No policy in force has a clause 9\.9/);
+  assert.ok(page.url().includes("search.html"));
   await page.close();
 });

@@ -20,9 +20,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from clausebook.model import ModelPolicy
 from clausebook.sphinxext.domain import ClausebookDomain
 from clausebook.sphinxext.entries import page_url, released, shown, version_entries
 from clausebook.sphinxext.handbook import policy_record
+from clausebook.sphinxext.outputs import handbook_model
 from clausebook.sphinxext.references import readable_text
 
 INDEX = "clausebook-clauses.js"
@@ -33,11 +35,13 @@ SEARCH_PAGE = "search"
 def clause_index(app: Sphinx) -> dict[str, Any]:
     """Every clause of each policy's version in force (or first to come), as readers search it."""
     domain: ClausebookDomain = app.env.domains["cb"]  # type: ignore[assignment]
+    model = handbook_model(app)
     policies = []
     for policy, versions in version_entries(app).items():
         entry = shown(versions)
         if entry is None:
             continue
+        found = model.policy(policy)
         clauses = [
             {
                 "number": str(clause.number),
@@ -66,9 +70,43 @@ def clause_index(app: Sphinx) -> dict[str, Any]:
                     }
                     for v in released(versions)
                 ],
+                "earlier": [] if found is None else earlier_numbers(found, entry.folder),
             }
         )
     return {"policies": policies}
+
+
+def earlier_numbers(policy: ModelPolicy, shown: str) -> list[dict[str, str]]:
+    """The numbers that named another clause, or a clause since removed, in a version released
+    before the one shown (``shown``: its folder): staff search for a number from an old print,
+    and would otherwise land on whatever that number names now. Newest first, each number and
+    clause once: ``{"number", "version", "url", "now"}``, ``now`` being the clause's number in the
+    version shown, or "" if it was removed."""
+    folders = [v.folder for v in policy.versions]
+    if shown not in folders:
+        return []
+    today = policy.versions[folders.index(shown)]
+    numbers = {c.identity: c.number for c in today.clauses}
+    meaning = {c.number: c.identity for c in today.clauses}
+    found: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for version in reversed(policy.versions[: folders.index(shown)]):
+        if version.status == "draft":
+            continue
+        for clause in version.clauses:
+            key = (clause.number, clause.identity)
+            if meaning.get(clause.number) == clause.identity or key in seen:
+                continue
+            seen.add(key)
+            found.append(
+                {
+                    "number": clause.number,
+                    "version": version.version,
+                    "url": clause.url,
+                    "now": numbers.get(clause.identity, ""),
+                }
+            )
+    return found
 
 
 def add_search_scripts(

@@ -67,15 +67,22 @@
 
   const number = query.match(NUMBER);
   let numbered = [];
+  // What the number named in earlier versions, where it named another clause or one since
+  // removed: someone reading an old print would otherwise land on a different clause.
+  let earlier = [];
   if (number) {
     const asked = words(query.replace(number[1], " "));
-    const candidates = data.policies
+    const named = data.policies.filter((policy) => policyNamed(policy, asked));
+    const candidates = named
       .map((policy) => ({ policy, clause: policy.clauses.find((c) => c.number === number[1]) }))
-      .filter((found) => found.clause && policyNamed(found.policy, asked));
+      .filter((found) => found.clause);
+    earlier = named.flatMap((policy) =>
+      (policy.earlier || []).filter((e) => e.number === number[1]).map((e) => ({ policy, earlier: e })),
+    );
     const from = asked.length === 0 ? referrerPolicy() : null;
     const chosen =
       candidates.length === 1 ? candidates[0] : candidates.find((found) => from && found.policy === from);
-    if (chosen) {
+    if (chosen && !earlier.some((e) => e.policy === chosen.policy)) {
       window.location.replace(link(chosen.clause.url));
       return;
     }
@@ -83,8 +90,12 @@
   }
 
   const asked = words(query).filter((w) => !number || w !== number[1]);
+  // A number no clause has, now or before, alone or with a policy's name: say so, rather than
+  // list the clauses that happen to hold the policy's name.
+  const nothing =
+    number && !numbered.length && !earlier.length && (!asked.length || data.policies.some((p) => policyNamed(p, asked)));
   const matches = [];
-  if (!numbered.length && asked.length) {
+  if (!numbered.length && !nothing && asked.length) {
     for (const policy of data.policies) {
       for (const clause of policy.clauses) {
         const haystack = ` ${clause.text.toLowerCase()} ${clause.section.toLowerCase()} `;
@@ -96,8 +107,8 @@
     }
     matches.sort((a, b) => b.score - a.score);
   }
-  const shown = numbered.length ? numbered : matches.slice(0, 20);
-  if (!shown.length) return;
+  const shown = numbered.length || earlier.length ? numbered : matches.slice(0, 20);
+  if (!shown.length && !earlier.length && !nothing) return;
 
   // Sphinx's page search asks for pages holding every word, stemmed: it can find no page where
   // clauses were found above, and its own message would then say nothing matched.
@@ -105,9 +116,11 @@
     "Your search did not match any documents. Please make sure that all words are spelled correctly and that you've selected enough categories.";
   const instead = "No page matched every word as a whole; the clauses above hold your words.";
   // doctools.js declares Documentation with const: a global name, not a property of window.
-  if (typeof Documentation !== "undefined" && Documentation.TRANSLATIONS) Documentation.TRANSLATIONS[NOTHING] = instead;
-  const summary = results && results.querySelector(".search-summary");
-  if (summary && summary.textContent.trim() === NOTHING) summary.textContent = instead;
+  if (!nothing) {
+    if (typeof Documentation !== "undefined" && Documentation.TRANSLATIONS) Documentation.TRANSLATIONS[NOTHING] = instead;
+    const summary = results && results.querySelector(".search-summary");
+    if (summary && summary.textContent.trim() === NOTHING) summary.textContent = instead;
+  }
 
   const snippet = (text) => {
     const lower = text.toLowerCase();
@@ -121,10 +134,19 @@
   section.setAttribute("aria-labelledby", "cb-search-clauses-title");
   const heading = document.createElement("h2");
   heading.id = "cb-search-clauses-title";
-  heading.textContent = numbered.length
-    ? `Clause ${number[1]} is in ${numbered.length} policies`
-    : `Clauses (${matches.length})`;
+  heading.textContent = nothing
+    ? `No clause ${number[1]}`
+    : earlier.length
+      ? `Clause ${number[1]}, in force and in earlier versions`
+      : numbered.length
+        ? `Clause ${number[1]} is in ${numbered.length} policies`
+        : `Clauses (${matches.length})`;
   section.append(heading);
+  if (nothing) {
+    const none = document.createElement("p");
+    none.textContent = `No policy in force has a clause ${number[1]}, and none had one in an earlier version.`;
+    section.append(none);
+  }
   const list = document.createElement("ul");
   for (const { policy, clause } of shown) {
     const item = document.createElement("li");
@@ -139,7 +161,29 @@
     item.append(title, where, words_);
     list.append(item);
   }
-  section.append(list);
+  for (const { policy, earlier: was } of earlier) {
+    const item = document.createElement("li");
+    const title = document.createElement("a");
+    title.href = link(was.url);
+    title.textContent = `${was.number} in version ${was.version}`;
+    const where = document.createElement("span");
+    where.className = "cb-search-policy";
+    where.textContent = ` · ${policy.title}`;
+    const since = document.createElement("p");
+    const now = was.now && policy.clauses.find((c) => c.number === was.now);
+    if (now) {
+      since.append(`In the version in force, this clause is `);
+      const there = document.createElement("a");
+      there.href = link(now.url);
+      there.textContent = `clause ${now.number}`;
+      since.append(there, ".");
+    } else {
+      since.textContent = "A later version removed this clause.";
+    }
+    item.append(title, where, since);
+    list.append(item);
+  }
+  if (list.children.length) section.append(list);
   (results ? results.parentNode : document.querySelector('[role="main"]') || document.body).insertBefore(
     section,
     results,
