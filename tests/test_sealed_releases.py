@@ -271,6 +271,28 @@ def test_a_working_reference_to_a_renumbered_clause_is_told_its_number(history: 
     ), result.stderr
 
 
+def test_a_renumbered_reference_with_the_editor_s_own_words_is_quoted_with_them(history: History) -> None:
+    """Editor trial: {clause}`words <social-media:4.4>` was told as {clause}`social-media:4.4`,
+    which a search of the page does not find, and the advice dropped the editor's words."""
+    root = history.root
+    page = root / "handbook" / "conduct" / "02-online.md"
+    original = page.read_text(encoding="utf-8")
+    assert "{clause}`social-media:4.4`" in original.splitlines()[3]
+    page.write_text(
+        original.replace("{clause}`social-media:4.4`", "{clause}`the rule on posts <social-media:4.4>`", 1),
+        encoding="utf-8",
+    )
+    try:
+        result = run_build(root)
+    finally:
+        page.write_text(original, encoding="utf-8")
+    assert result.returncode != 0
+    assert (
+        "handbook/conduct/02-online.md:4: error: {clause}`the rule on posts <social-media:4.4>`: 4.4 is 4.5 "
+        "since version 1.1: write {clause}`the rule on posts <social-media:4.5>`" in result.stderr
+    ), result.stderr
+
+
 def test_a_renumbered_citation_is_a_citation_moved_not_a_re_pin(history: History) -> None:
     """Finding 3: the build said 'clause 4.4 changed, run make pins'; the clause had moved to 4.5."""
     notices = history.results["draft renumbered"].stderr
@@ -414,7 +436,10 @@ def test_a_citation_of_a_number_a_removal_took_away_is_told_once_with_its_new_nu
     # And a reference the draft adds, to the number that is gone.
     other = history.root / "handbook" / SM / "08-breach.md"
     original = other.read_text(encoding="utf-8")
-    other.write_text(original + f"\nSee clause {{clause}}`{last}`.\n", encoding="utf-8")
+    other.write_text(
+        original + f"\nSee clause {{clause}}`{last}`.\n\nAnd {{clause}}`the last one <{last}>`.\n",
+        encoding="utf-8",
+    )
     try:
         result = working_build(history.root, page, edit)
     finally:
@@ -425,6 +450,12 @@ def test_a_citation_of_a_number_a_removal_took_away_is_told_once_with_its_new_nu
         f"handbook/{SM}/08-breach.md:{line}: error: {{clause}}`{last}` cites a clause that does not exist "
         f"in this policy: clause {last} of version 1.2 is {now} now. If that is the clause you mean, "
         f"write {{clause}}`{now}`" in result.stderr
+    ), result.stderr
+    # With the editor's own words, quoted as typed, and kept in the advice.
+    assert (
+        f"handbook/{SM}/08-breach.md:{line + 2}: error: {{clause}}`the last one <{last}>` cites a clause "
+        f"that does not exist in this policy: clause {last} of version 1.2 is {now} now. If that is the "
+        f"clause you mean, write {{clause}}`the last one <{now}>`" in result.stderr
     ), result.stderr
     for kind, line in cites_last:
         assert (

@@ -74,6 +74,12 @@ class ClauseRole(XRefRole):
         return title, target.strip()
 
 
+def as_typed(target: str, words: str = "") -> str:
+    """A {clause} reference as the editor typed it, with their own link text if they gave one:
+    a message quoting only the target could not be found in the source."""
+    return f"{{clause}}`{words} <{target}>`" if words else f"{{clause}}`{target}`"
+
+
 class PolicyRole(ClauseRole):
     """``{policy}`disciplinary``` shows the policy's title, linked to it."""
 
@@ -116,9 +122,10 @@ class ClausebookDomain(Domain):
         "policies": {},  # index docname -> the editor's fields (checked), with "id" and "title"
         "status": {},  # index docname -> BuildStatus
         "citing": {},  # docname -> "local", "cites:<policy>,..." or "everywhere": what its output depends on
-        "references": {},  # docname -> [(target, number of the clause it is in or "", line)]
+        # docname -> [(target, number of the clause it is in or "", line, the editor's link text or "")]
+        "references": {},
     }
-    data_version = 4
+    data_version = 5
 
     # -- collecting ------------------------------------------------------------
 
@@ -138,8 +145,9 @@ class ClausebookDomain(Domain):
     def note_policy(self, docname: str, metadata: dict[str, Any]) -> None:
         self.data["policies"][docname] = metadata
 
-    def note_references(self, docname: str, found: list[tuple[str, str, int]]) -> None:
-        """The page's {clause} references: (target as written, the clause it is in or "", line)."""
+    def note_references(self, docname: str, found: list[tuple[str, str, int, str]]) -> None:
+        """The page's {clause} references: (target as written, the clause it is in or "", line,
+        the link text the editor gave or "")."""
         if found:
             self.data["references"][docname] = found
 
@@ -352,7 +360,7 @@ class ClausebookDomain(Domain):
                 continue  # a released version keeps what it meant
             for docname in (index, *self.env.toctree_includes.get(index, [])):
                 for meaning in self.reference_meanings(docname):
-                    then_written, _number, line = meaning.reference
+                    then_written, _number, line, words = meaning.reference
                     target = then_written.removeprefix("~")
                     number = self.renumbered_to(docname, meaning)
                     if number is None:
@@ -365,11 +373,12 @@ class ClausebookDomain(Domain):
                     # As the editor wrote it: the "~" (the number alone on the page) stays.
                     shown = "~" if then_written.startswith("~") else ""
                     prefix = target.rpartition(":")[0]
+                    rewrite = f"{shown}{prefix + ':' if prefix else ''}{number}"
                     warn(
                         ClausebookWarning.RENUMBERED_REFERENCE,
-                        f"{{clause}}`{then_written}`: {written} is {number} {since}: write "
-                        f"{{clause}}`{shown}{prefix + ':' if prefix else ''}{number}` (the clause this page "
-                        f"cited when it was released now has that number)",
+                        f"{as_typed(then_written, words)}: {written} is {number} {since}: write "
+                        f"{as_typed(rewrite, words)} (the clause this page cited when it was released "
+                        "now has that number)",
                         (docname, line),
                     )
                     # This says what to write: the "does not exist" refusal would say it less well.
@@ -804,7 +813,8 @@ def setup_domain(app: Any) -> None:
 __all__ = ["ClausebookDomain", "format_date", "section_anchor", "setup_domain"]
 
 
-Reference = tuple[str, str, int]  # (target as written, the clause it is written in, line)
+# (target as written, the clause it is written in, line, the link text the editor gave or "")
+Reference = tuple[str, str, int, str]
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class Reference:
     target: str  # as written, with its "~" if it has one: "~code-of-conduct:3.2"
     in_clause: str  # the number of the clause it is written in, or "" outside any clause
     line: int
+    words: str = ""  # the link text the editor gave ({clause}`their words <4.4>`), if any
 
 
 @dataclass(frozen=True)

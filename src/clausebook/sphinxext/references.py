@@ -26,7 +26,7 @@ from sphinx.util.nodes import make_refnode
 from clausebook.model import ClauseNumber, is_clause_number, parse_section_heading, section_anchor
 from clausebook.sources.declarations import declaration_line
 from clausebook.sphinxext.clauses import clause
-from clausebook.sphinxext.domain import RENUMBERED_TOLD, ClausebookDomain
+from clausebook.sphinxext.domain import RENUMBERED_TOLD, ClausebookDomain, as_typed
 from clausebook.sphinxext.entries import permalink_page, shown, version_entries
 from clausebook.sphinxext.handbook import PolicyRecord, records
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice, warn
@@ -262,6 +262,7 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
     if (node["refdoc"], target) in domain.env.__dict__.get(RENUMBERED_TOLD, ()):
         return True  # told already, with the clause's number now
     written = ("~" if node.get("cb_short") else "") + target
+    words = node.astext() if node.get("refexplicit") else ""
     unknown_policy = (
         f"no policy is called '{{name}}': the handbook holds or declares {known_policies(domain)}. "
         "Use a policy's folder name, or declare a policy the handbook does not hold in "
@@ -271,11 +272,11 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
         message = f"{{policy}}`{target}`: " + unknown_policy.format(name=target)
     elif not is_clause_number(number):
         message = (
-            f"{{clause}}`{written}` is not a clause number: cite a clause by its number, "
+            as_typed(written, words) + " is not a clause number: cite a clause by its number, "
             "like {clause}`4.2`, or {clause}`other-policy:4.2` for another policy"
         )
     elif policy and held_index(domain, node["refdoc"], policy) is None:
-        message = f"{{clause}}`{written}`: " + unknown_policy.format(name=policy)
+        message = as_typed(written, words) + ": " + unknown_policy.format(name=policy)
     else:
         where = "this policy"
         if policy and policy != policy_of(domain, node["refdoc"]):
@@ -290,19 +291,19 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
             released = records(domain).policy(last) if last else None
             rewrite = f"{written.rpartition(':')[0]}:{moved}" if policy else moved
             message = (
-                f"{{clause}}`{written}` cites a clause that does not exist in {where}: clause {number} "
+                as_typed(written, words) + f" cites a clause that does not exist in {where}: clause {number} "
                 f"of version {released.version if released else 'released last'} is {moved} now. "
-                f"If that is the clause you mean, write {{clause}}`{rewrite}`"
+                f"If that is the clause you mean, write {as_typed(rewrite, words)}"
             )
         elif cited and (gone := removed_in(domain, cited, number)):
             # Found: "cite the clause's current number" for a clause that has none.
             message = (
-                f"{{clause}}`{written}` cites a clause that does not exist in {where}: clause {number} "
+                as_typed(written, words) + f" cites a clause that does not exist in {where}: clause {number} "
                 f"of version {gone} was removed. Cite another clause, or take the reference out"
             )
         else:
             message = (
-                f"{{clause}}`{written}` cites a clause that does not exist in {where}: it may have "
+                as_typed(written, words) + f" cites a clause that does not exist in {where}: it may have "
                 "been renumbered or removed, or its section file deleted. Cite the clause's current number."
             )
     # The PDF step resolves the same pages again: one reference is one problem.
@@ -333,7 +334,8 @@ def collect_references(app: Sphinx, doctree: nodes.document) -> None:
             within = within.parent
         number = within["number"] if within is not None else ""
         target = ("~" if ref.get("cb_short") else "") + ref["reftarget"]
-        found.append((target, number, ref.line or (within.line if within is not None else 0) or 0))
+        line = ref.line or (within.line if within is not None else 0) or 0
+        found.append((target, number, line, ref.astext() if ref.get("refexplicit") else ""))
     if found:
         domain.note_references(env.docname, found)
 

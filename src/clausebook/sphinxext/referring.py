@@ -84,7 +84,7 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                 for docname in (referrer.index, *(s.page for s in referrer.model.sections)):
                     page = docname.removeprefix(referrer.folder + "/")
                     for meaning in domain.reference_meanings(docname):
-                        written, in_clause, line = meaning.reference
+                        written, in_clause, line, _words = meaning.reference
                         meant = meaning.meant
                         cited, _, number = written.removeprefix("~").rpartition(":")
                         if cited != policy:
