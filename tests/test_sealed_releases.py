@@ -689,3 +689,38 @@ def test_a_committed_digest_is_never_rewritten(history: History, monkeypatch: py
     assert write_missing(root) == []
     first = next(i for i in released_views(root) if (i.policy, i.version) == (SM, "1.0"))
     assert first.committed is not None and first.committed != first.digest
+
+
+def test_a_clause_left_out_on_purpose_that_a_draft_renumbers_is_told_its_number(history: History) -> None:
+    """The rules file lists 1.1 under not_covered; a draft inserts a clause before it, so 1.1 is
+    another clause: the editor is told the number of the clause the release left out (found:
+    the new 1.1 was marked as left out on purpose, and nothing was said). Once rewritten, or
+    once its reason says why, the item is taken as written."""
+    root = history.root
+    page = root / "handbook" / SM / "01-introduction.md"
+    rules = guidance_file(root, "rules")
+    original, original_rules = page.read_text(encoding="utf-8"), rules.read_text(encoding="utf-8")
+    count = original.count(":::{clause} 1.")
+    text = original
+    for n in range(count, 0, -1):
+        text = text.replace(f":::{{clause}} 1.{n}\n", f":::{{clause}} 1.{n + 1}\n")
+    text = text.replace(
+        ":::{clause} 1.2\n", ":::{clause} 1.1\nA clause added by the test.\n:::\n\n:::{clause} 1.2\n", 1
+    )
+    lines = original_rules.splitlines()
+    start = lines.index("not_covered:")
+    line = next(n for n, t in enumerate(lines[start:], start + 1) if t.strip() == '- clause: "1.1"')
+    told = (
+        f"quizzes/{SM}.rules.yaml:{line}: notice: not_covered lists clause 1.1, which the draft gives to "
+        "another clause; the clause it listed in version 1.2 is 1.2 now: write 1.2"
+    )
+    try:
+        page.write_text(text, encoding="utf-8")
+        renumbered = run_build(root)
+        rules.write_text(original_rules.replace('- clause: "1.1"', '- clause: "1.2"', 1), encoding="utf-8")
+        rewritten = run_build(root)
+    finally:
+        page.write_text(original, encoding="utf-8")
+        rules.write_text(original_rules, encoding="utf-8")
+    assert told in renumbered.stderr, renumbered.stderr
+    assert "not_covered lists clause" not in rewritten.stderr, rewritten.stderr

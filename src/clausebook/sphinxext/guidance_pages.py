@@ -272,6 +272,7 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                             f"{source.path}:{source.line(problem.path)}",
                         )
             _notice_uncovered(domain, index, files)
+            _notice_moved_not_covered(domain, index, files)
         superseded = not domain.is_draft(index) and any(
             other.id == meta.id
             and not domain.is_draft(other_index)
@@ -422,6 +423,38 @@ def _notice_uncovered(domain: ClausebookDomain, index: str, files: dict[str, Gui
                 "or list it under not_covered: with the reason it is left out",
                 f"{advised}:{source.line(('not_covered',)) if 'not_covered' in source.data else 1}",
             )
+
+
+def _notice_moved_not_covered(domain: ClausebookDomain, index: str, files: dict[str, GuidanceFile]) -> None:
+    """A clause listed under not_covered as the last release listed it (same number, same
+    reason), whose number the draft gives to another clause: the release left out the clause
+    it meant, which has another number now (found: the wrong clause was marked as left out on
+    purpose, and nothing was said). One the editor rewrote since is taken as written."""
+    rules = loaded(domain, index)[1] if "rules" in files and domain.is_draft(index) else None
+    last = domain.last_release(_record(domain, index).id) if rules is not None else None
+    released = loaded(domain, last)[1] if last is not None else None
+    if rules is None or last is None or released is None:
+        return
+    then, now = domain.identities(last), domain.identities(index)
+    number_now = {identity: number for number, identity in now.items()}
+    as_released = {(item.clause, item.reason) for item in released.not_covered}
+    version = _record(domain, last).version
+    source = _source(files["rules"])
+    for place, item in enumerate(rules.not_covered):
+        meant = then.get(item.clause)
+        if (item.clause, item.reason) not in as_released or meant is None or now.get(item.clause) == meant:
+            continue
+        moved = number_now.get(meant)
+        what = (
+            f"the clause it listed in version {version} is {moved} now: write {moved}"
+            if moved
+            else f"the clause it listed in version {version} was removed: take the item out"
+        )
+        notice(
+            f"not_covered lists clause {item.clause}, which the draft gives to another clause; {what} "
+            f"(if it is the draft's {item.clause} you mean to leave out, say why in its reason)",
+            f"{source.path}:{source.line(('not_covered', place, 'clause'))}",
+        )
 
 
 def working_file(domain: ClausebookDomain, index: str, path: str) -> str | None:
