@@ -4,11 +4,14 @@ where the amendment belongs instead."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from clausebook.model import Location
-from clausebook.versions.releases import integrity_problems
+from clausebook.versions.releases import DIGEST, integrity_problems, record_digest
 from conftest import REPO
 
 FROZEN = Path("_versions/social-media/1.0")
@@ -75,3 +78,47 @@ def test_an_engine_edition_the_engine_does_not_know_is_refused_at_its_line(tmp_p
 
     assert problem.location == Location(str(record), text.splitlines().index('  "engine": 99,') + 1)
     assert '"engine": 99 is not an edition' in problem.message and "Restore the value" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("edit", "into"),
+    [
+        ('"effective": "2024-09-01"', '"effective": "2024-10-01"'),  # when the version is in force
+        ('"4.4": "4.4"', '"4.4": "4.5"'),  # the clause a reference to 4.4 means
+        ('"released": "2026-11-25"', '"released": "2026-11-24"'),
+    ],
+)
+def test_an_edit_to_the_release_record_itself_is_refused_at_it(tmp_path: Path, edit: str, into: str) -> None:
+    """Found: the record was the one released file an edit went unnoticed in, though it says
+    when the version is in force and what its references mean."""
+    handbook = frozen_copy(tmp_path)
+    record = handbook / FROZEN / "release.json"
+    text = record.read_text(encoding="utf-8")
+    assert edit in text
+    record.write_text(text.replace(edit, into, 1), encoding="utf-8")
+
+    (problem,) = integrity_problems(handbook)
+
+    assert problem.location == Location(str(record), 1)
+    assert "release record was changed after its release" in problem.message
+    assert "git checkout" in problem.message and "make release" in problem.message
+
+
+def test_the_released_record_carries_the_digest_the_check_reads() -> None:
+    record = json.loads((REPO / "handbook" / FROZEN / "release.json").read_text(encoding="utf-8"))
+    assert record[DIGEST] == record_digest(record)
+    assert record_digest({**record, "effective": "2000-01-01"}) != record[DIGEST]
+
+
+def test_a_record_that_is_no_longer_json_is_one_problem_at_its_line(tmp_path: Path) -> None:
+    handbook = frozen_copy(tmp_path)
+    record = handbook / FROZEN / "release.json"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(
+        text.replace('"policy": "social-media",', '"policy": "social-media"', 1), encoding="utf-8"
+    )
+
+    (problem,) = integrity_problems(handbook)
+
+    assert problem.location == Location(str(record), 3)
+    assert "cannot be read: it is not valid JSON" in problem.message and "git checkout" in problem.message

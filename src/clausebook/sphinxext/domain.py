@@ -12,8 +12,8 @@ every other part reads frozen records through the accessor and collects through 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
 import posixpath
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
@@ -44,7 +44,7 @@ from clausebook.sources.frontmatter import OPTIONAL, read_front_matter
 from clausebook.sources.staging import DRAFT_MARKER
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 from clausebook.versions.comparison import VersionClause, compare, in_force, version_key
-from clausebook.versions.releases import GUIDANCE, RECORD
+from clausebook.versions.releases import GUIDANCE, RECORD, UnreadableRecordError, read_record
 
 OPTIONAL_FIELDS = OPTIONAL
 DEFAULT_CATEGORY = "Policies"  # the home page's group for a policy whose front matter names none
@@ -677,7 +677,9 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
     record = folder / RECORD
     if record.is_file():
         env.note_dependency(str(record))
-        domain.data["releases"][docname] = json.loads(record.read_text(encoding="utf-8"))
+        # One that cannot be read is refused at its line by the integrity check: nothing is published.
+        with contextlib.suppress(UnreadableRecordError):
+            domain.data["releases"][docname] = read_record(record)
     domain.note_policy(docname, meta)
     if checked.policy is None:
         return

@@ -51,6 +51,29 @@ class ReleaseError(ValueError):
     """A release that cannot be made; the message says why and what to do."""
 
 
+class UnreadableRecordError(ValueError):
+    """A release.json that is not the record make release wrote (found: a hand edit that broke
+    its JSON stopped every build with a traceback)."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    """A release.json's fields; :class:`UnreadableRecordError` if it is not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise UnreadableRecordError("it is not UTF-8 text", 1) from None
+    except json.JSONDecodeError as error:
+        raise UnreadableRecordError(f"it is not valid JSON ({error.msg})", error.lineno) from None
+    fields = ("policy", "version", "effective")
+    if not isinstance(data, dict) or not all(isinstance(data.get(name), str) for name in fields):
+        raise UnreadableRecordError(f"it does not give the {', '.join(fields)} as text", 1)
+    return data
+
+
 @dataclass(frozen=True)
 class Release:
     policy: str
@@ -69,7 +92,7 @@ class Release:
 
     @classmethod
     def load(cls, folder: Path) -> Release:
-        data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        data = read_record(folder / RECORD)
         return cls(
             data["policy"],
             data["version"],
@@ -96,11 +119,13 @@ def versions_folder(handbook: Path, policy: str) -> Path:
 def releases(handbook: Path, policy: str) -> list[Release]:
     """The policy's releases, oldest version first."""
     folder = versions_folder(handbook, policy)
-    found = [
-        Release.load(path)
-        for path in (folder.iterdir() if folder.is_dir() else ())
-        if path.is_dir() and not path.name.startswith(IGNORED) and (path / RECORD).is_file()
-    ]
+    found = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if path.is_dir() and not path.name.startswith(IGNORED) and (path / RECORD).is_file():
+            try:
+                found.append(Release.load(path))
+            except UnreadableRecordError:
+                continue  # refused by integrity_problems, at its line: the build publishes nothing
     return sorted(found, key=lambda r: version_key(r.version))
 
 
@@ -221,6 +246,33 @@ def _tampered(
     return problems
 
 
+DIGEST = "digest"  # in release.json: the digest of the rest of the record
+
+
+def record_digest(record: Mapping[str, Any]) -> str:
+    """The digest of a release record, leaving out its own: make release writes it into the
+    record, so that an edit to the record itself (a date, an identity, a reference, a change
+    called editorial) is found as an edit to a released file is."""
+    body = {key: value for key, value in record.items() if key != DIGEST}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _record_problems(record: Path) -> list[Problem]:
+    data = json.loads(record.read_text(encoding="utf-8"))
+    if DIGEST not in data or data[DIGEST] == record_digest(data):
+        return []  # (a record without one was released before records carried it)
+    return [
+        Problem(
+            "this release record was changed after its release: it no longer matches the digest "
+            "make release wrote into it. What a released version means (its date, its clauses' "
+            "identities, its references) is never edited: restore the file (git checkout), and make "
+            "any amendment in a new release with make release",
+            Location(str(record), 1),
+        )
+    ]
+
+
 def _engine_problems(record: Path) -> list[Problem]:
     """The engine edition a release recorded must be one this engine knows (found: "engine": 99
     stopped the build as "a bug in Clausebook", with no file named)."""
@@ -287,7 +339,10 @@ def lost_release_problems(handbook: Path) -> list[Problem]:
     present = {(record.parent.parent.name, record.parent.name) for record in root.glob(f"*/*/{RECORD}")}
     reported: set[tuple[Path, str, str]] = set()
     for record in sorted(root.glob(f"*/*/{RECORD}")):
-        release = Release.load(record.parent)
+        try:
+            release = Release.load(record.parent)
+        except UnreadableRecordError:
+            continue  # told by integrity_problems
         text = record.read_text(encoding="utf-8")
         folder_policy, folder_version = record.parent.parent.name, record.parent.name
         if release.policy != folder_policy:
@@ -361,7 +416,18 @@ def integrity_problems(handbook: Path) -> list[Problem]:
     problems = lost_release_problems(handbook)
     root = handbook / VERSIONS
     for record in sorted(root.glob(f"*/*/{RECORD}")) if root.is_dir() else ():
-        release = Release.load(record.parent)
+        try:
+            release = Release.load(record.parent)
+        except UnreadableRecordError as error:
+            problems.append(
+                Problem(
+                    f"this release record cannot be read: {error}. It was changed after its release, "
+                    "and a released version is never edited: restore it (git checkout), and make any "
+                    "amendment in a new release with make release",
+                    Location(str(record), error.line),
+                )
+            )
+            continue
         working = f"handbook/{release.policy}/"
         problems += _tampered(
             release.folder,
@@ -373,7 +439,8 @@ def integrity_problems(handbook: Path) -> list[Problem]:
             added_to="released version",
             home=working,
         )
-        problems += _engine_problems(record)
+        # An unknown engine edition is named at its line; else any edit of the record is told.
+        problems += _engine_problems(record) or _record_problems(record)
         frozen_guidance = release.guidance_folder
         problems += _tampered(
             frozen_guidance,
@@ -489,6 +556,7 @@ def freeze(
             "references": references or {},
             "note": "Written by 'make release' (Clausebook). Never edit a released version.",
         }
+        record[DIGEST] = record_digest(record)
         (staging / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         for path in staging.rglob("*"):
             if path.is_file():
