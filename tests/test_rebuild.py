@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from clausebook.versions.releases import DIGEST, record_digest
 from conftest import run_build
 
 
@@ -108,6 +109,7 @@ def test_a_sealed_verdict_the_engine_no_longer_gives_refuses_the_build(handbook:
     release = record.parent.parent / "release.json"
     sealed = json.loads(release.read_text(encoding="utf-8"))
     sealed["guidance"]["verdicts.md"] = hashlib.sha256(record.read_bytes()).hexdigest()
+    sealed[DIGEST] = record_digest(sealed)
     release.chmod(0o644)
     release.write_text(json.dumps(sealed, indent=2) + "\n", encoding="utf-8")
 

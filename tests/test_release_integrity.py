@@ -86,6 +86,9 @@ def test_an_engine_edition_the_engine_does_not_know_is_refused_at_its_line(tmp_p
         ('"effective": "2024-09-01"', '"effective": "2024-10-01"'),  # when the version is in force
         ('"4.4": "4.4"', '"4.4": "4.5"'),  # the clause a reference to 4.4 means
         ('"released": "2026-11-25"', '"released": "2026-11-24"'),
+        ('"files": {', '"files": [], "was": {'),  # a field of another type: found as a traceback
+        ('"previous": null', '"previous": 5'),
+        ('"1.1": "1.1"', '"1.1": ["1.1"]'),
     ],
 )
 def test_an_edit_to_the_release_record_itself_is_refused_at_it(tmp_path: Path, edit: str, into: str) -> None:
@@ -122,3 +125,32 @@ def test_a_record_that_is_no_longer_json_is_one_problem_at_its_line(tmp_path: Pa
 
     assert problem.location == Location(str(record), 3)
     assert "cannot be read: it is not valid JSON" in problem.message and "git checkout" in problem.message
+
+
+def test_a_record_whose_digest_was_deleted_is_refused(tmp_path: Path) -> None:
+    """Found: deleting the digest let any other edit of the record through."""
+    handbook = frozen_copy(tmp_path)
+    record = handbook / FROZEN / "release.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    del data[DIGEST]
+    data["effective"] = "2024-10-01"
+    record.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+    (problem,) = integrity_problems(handbook)
+
+    assert problem.location == Location(str(record), 1)
+    assert "was changed after its release: its digest, which make release writes, is gone" in problem.message
+
+
+def test_a_field_written_twice_is_refused_at_the_second(tmp_path: Path) -> None:
+    """JSON keeps the last of two silently: a reader of the file would take the first for the date."""
+    handbook = frozen_copy(tmp_path)
+    record = handbook / FROZEN / "release.json"
+    text = record.read_text(encoding="utf-8")
+    twice = text.replace('  "policy":', '  "effective": "2030-01-01",\n  "policy":', 1)
+    record.write_text(twice, encoding="utf-8")
+
+    (problem,) = integrity_problems(handbook)
+
+    assert problem.location == Location(str(record), 5)
+    assert '"effective" is written twice in this release record (on lines 2 and 5' in problem.message

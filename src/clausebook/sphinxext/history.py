@@ -34,6 +34,7 @@ from clausebook.sphinxext.guidance_pages import tool_pages, tool_titles
 from clausebook.sphinxext.handbook import policy_record, records
 from clausebook.sphinxext.warnings_ import notice
 from clausebook.versions.comparison import Change, VersionClause, compare, periods, redline
+from clausebook.versions.releases import RECORD, versions_folder
 
 CHANGES = "changes"
 IN_FORCE = "in-force"
@@ -348,7 +349,12 @@ def notices(app: Sphinx, env: Any) -> None:
             )
         draft = next((v for v in versions if v.status == "draft"), None)
         before = previous_of(app, draft) if draft else None
-        if draft is not None and not released(versions):
+        # A policy whose release records cannot be read is refused at them: not told to release again.
+        if (
+            draft is not None
+            and not released(versions)
+            and not any(versions_folder(handbook, policy).glob(f"*/{RECORD}"))
+        ):
             notice(
                 f"the {draft.model.title} has not been released: it is a draft, not in force and not "
                 f"listed on the home page; preview it at {policy}/draft/. To publish its first version: "
@@ -359,6 +365,8 @@ def notices(app: Sphinx, env: Any) -> None:
         if draft is not None and before is not None:
             changes = compare(clauses_of(app, before), clauses_of(app, draft)).changes
             listed = ", ".join(change_words(c) for c in changes[:6])
+            if len(changes) > 6:  # found: the seventh and later were left out, with nothing said
+                listed += f" and {len(changes) - 6} more (the draft's changes page lists them all)"
             # Found: a new category moved the policy on the home page only after a release, and
             # nothing said why: front matter is part of the version, released with it.
             then, now = policy_record(app, before.index), policy_record(app, draft.index)

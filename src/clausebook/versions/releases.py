@@ -52,25 +52,78 @@ class ReleaseError(ValueError):
 
 
 class UnreadableRecordError(ValueError):
-    """A release.json that is not the record make release wrote (found: a hand edit that broke
-    its JSON stopped every build with a traceback)."""
+    """A release.json that is not the record make release wrote: its JSON broken (found: a
+    traceback), or any field edited by hand (its digest no longer matches). The message is the
+    editor's; ``line`` where the fault is, or 1."""
 
     def __init__(self, message: str, line: int) -> None:
         super().__init__(message)
         self.line = line
 
 
+DIGEST = "digest"  # in release.json: the digest of the rest of the record
+_NEVER_EDITED = (
+    "What a released version means (its date, its clauses' identities, its references) is never "
+    "edited: restore the file (git checkout), and make any amendment in a new release with make release"
+)
+
+
+def record_digest(record: Mapping[str, Any]) -> str:
+    """The digest of a release record, leaving out its own: make release writes it into the
+    record, so that an edit to the record itself (a date, an identity, a reference, a change
+    called editorial) is found as an edit to a released file is, before any field is used."""
+    body = {key: value for key, value in record.items() if key != DIGEST}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKeyError(key)  # JSON keeps the last silently: the file would mislead
+        found[key] = value
+    return found
+
+
 def read_record(path: Path) -> dict[str, Any]:
-    """A release.json's fields; :class:`UnreadableRecordError` if it is not one."""
+    """A release.json's fields, as make release wrote them; :class:`UnreadableRecordError` if not."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise UnreadableRecordError("it is not UTF-8 text", 1) from None
+        raise UnreadableRecordError(
+            f"this release record cannot be read: it is not UTF-8 text. {_NEVER_EDITED}", 1
+        ) from None
+    try:
+        data = json.loads(text, object_pairs_hook=_refuse_duplicates)
+    except _DuplicateKeyError as error:
+        key = str(error)
+        lines = [
+            n for n, line in enumerate(text.splitlines(), 1) if re.match(rf'^\s*"{re.escape(key)}"\s*:', line)
+        ]
+        raise UnreadableRecordError(
+            f'"{key}" is written twice in this release record (on lines {" and ".join(map(str, lines[:2]))}; '
+            f"JSON keeps only the last). {_NEVER_EDITED}",
+            lines[1] if len(lines) > 1 else 1,
+        ) from None
     except json.JSONDecodeError as error:
-        raise UnreadableRecordError(f"it is not valid JSON ({error.msg})", error.lineno) from None
-    fields = ("policy", "version", "effective")
-    if not isinstance(data, dict) or not all(isinstance(data.get(name), str) for name in fields):
-        raise UnreadableRecordError(f"it does not give the {', '.join(fields)} as text", 1)
+        raise UnreadableRecordError(
+            f"this release record cannot be read: it is not valid JSON ({error.msg}). {_NEVER_EDITED}",
+            error.lineno,
+        ) from None
+    if not isinstance(data, dict) or DIGEST not in data or data[DIGEST] != record_digest(data):
+        what = (
+            "it no longer matches the digest make release wrote into it"
+            if isinstance(data, dict) and DIGEST in data
+            else "its digest, which make release writes, is gone"
+        )
+        raise UnreadableRecordError(
+            f"this release record was changed after its release: {what}. {_NEVER_EDITED}", 1
+        )
     return data
 
 
@@ -246,38 +299,15 @@ def _tampered(
     return problems
 
 
-DIGEST = "digest"  # in release.json: the digest of the rest of the record
-
-
-def record_digest(record: Mapping[str, Any]) -> str:
-    """The digest of a release record, leaving out its own: make release writes it into the
-    record, so that an edit to the record itself (a date, an identity, a reference, a change
-    called editorial) is found as an edit to a released file is."""
-    body = {key: value for key, value in record.items() if key != DIGEST}
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _record_problems(record: Path) -> list[Problem]:
-    data = json.loads(record.read_text(encoding="utf-8"))
-    if DIGEST not in data or data[DIGEST] == record_digest(data):
-        return []  # (a record without one was released before records carried it)
-    return [
-        Problem(
-            "this release record was changed after its release: it no longer matches the digest "
-            "make release wrote into it. What a released version means (its date, its clauses' "
-            "identities, its references) is never edited: restore the file (git checkout), and make "
-            "any amendment in a new release with make release",
-            Location(str(record), 1),
-        )
-    ]
-
-
 def _engine_problems(record: Path) -> list[Problem]:
     """The engine edition a release recorded must be one this engine knows (found: "engine": 99
     stopped the build as "a bug in Clausebook", with no file named)."""
-    text = record.read_text(encoding="utf-8")
-    edition = json.loads(text).get("engine", 1)
+    try:
+        text = record.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except ValueError:
+        return []  # not JSON: told as such
+    edition = data.get("engine", 1) if isinstance(data, dict) else 1
     if edition in EDITIONS and not isinstance(edition, bool):
         return []
     line = _line_of(text, r'^\s*"engine":')
@@ -419,14 +449,8 @@ def integrity_problems(handbook: Path) -> list[Problem]:
         try:
             release = Release.load(record.parent)
         except UnreadableRecordError as error:
-            problems.append(
-                Problem(
-                    f"this release record cannot be read: {error}. It was changed after its release, "
-                    "and a released version is never edited: restore it (git checkout), and make any "
-                    "amendment in a new release with make release",
-                    Location(str(record), error.line),
-                )
-            )
+            # An engine edition it does not know is named at its line; else the record's fault.
+            problems += _engine_problems(record) or [Problem(str(error), Location(str(record), error.line))]
             continue
         working = f"handbook/{release.policy}/"
         problems += _tampered(
@@ -439,8 +463,7 @@ def integrity_problems(handbook: Path) -> list[Problem]:
             added_to="released version",
             home=working,
         )
-        # An unknown engine edition is named at its line; else any edit of the record is told.
-        problems += _engine_problems(record) or _record_problems(record)
+        problems += _engine_problems(record)
         frozen_guidance = release.guidance_folder
         problems += _tampered(
             frozen_guidance,
