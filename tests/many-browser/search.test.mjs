@@ -130,3 +130,20 @@ test("a number no policy has, now or before, is said to be none", async () => {
   assert.ok(page.url().includes("search.html"));
   await page.close();
 });
+
+test("a number written as in a sentence is read as the number", async () => {
+  for (const query of ["expenses 1.1.", "Expenses policy (1.1)", "clause 1.1, expenses", "expenses:1.1"]) {
+    const page = await browser.context.newPage();
+    const section = await clauseResults(page, query);
+    assert.equal(await section.locator("h2").textContent(), "Clause 1.1, in force and in earlier versions", query);
+    await page.close();
+  }
+});
+
+test("a policy named with a number it has no clause of is named in the answer", async () => {
+  const page = await browser.context.newPage();
+  const section = await clauseResults(page, "code of conduct 9.9");
+  assert.equal(await section.locator("h2").textContent(), "No clause 9.9");
+  assert.match(await section.textContent(), /The Staff code of conduct has no clause 9\.9, and had none/);
+  await page.close();
+});

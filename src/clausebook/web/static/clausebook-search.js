@@ -11,14 +11,17 @@
   if (!query) return;
 
   // Words that say what is looked for without narrowing it ("clause 4.4 of the code").
-  const FILLER = new Set(["clause", "clauses", "section", "of", "the", "in", "policy", "and", "a", "s"]);
+  const FILLER = new Set(["clause", "clauses", "cl", "section", "of", "the", "in", "policy", "and", "a", "s"]);
   const words = (text) =>
     text
       .toLowerCase()
       .replace(/[’']/g, "")
       .split(/[^a-z0-9.]+/)
+      .map((w) => w.replace(/^\.+|\.+$/g, "")) // "4.5." at the end of a sentence, "cl."
       .filter((w) => w && !FILLER.has(w));
-  const NUMBER = /(?:^|\s)(\d+(?:\.\d+)+)\.?(?=\s|$)/;
+  // A clause number as people write it: "4.5", "4.5.", "(4.5)", "4.5,", "social-media:4.5".
+  const NUMBERS = /(?:^|[^\w.])(\d+(?:\.\d+)+)(?=\.?(?:[^\w.]|$))/g;
+  const titled = (policies) => policies.map((p) => `the ${p.title}`).join(" or ");
 
   const policyNamed = (policy, asked) => {
     const name = new Set([...words(policy.title), ...words(policy.id.replace(/-/g, " "))]);
@@ -65,19 +68,24 @@
     nameAll();
   }
 
-  const number = query.match(NUMBER);
+  // Of the numbers typed, the clause's is the one whose other words name a policy, or are
+  // none (a title may hold a number: "Data protection 2.0 policy 1.2"); else the last.
+  const typed = [...query.matchAll(NUMBERS)].map((m) => m[1]).reverse();
+  const namesPolicy = (asked) => !asked.length || data.policies.some((p) => policyNamed(p, asked));
+  const number = typed.find((n) => namesPolicy(words(query.replace(n, " ")))) || typed[0] || null;
   let numbered = [];
+  let named = [];
   // What the number named in earlier versions, where it named another clause or one since
   // removed: someone reading an old print would otherwise land on a different clause.
   let earlier = [];
   if (number) {
-    const asked = words(query.replace(number[1], " "));
-    const named = data.policies.filter((policy) => policyNamed(policy, asked));
+    const asked = words(query.replace(number, " "));
+    named = data.policies.filter((policy) => policyNamed(policy, asked));
     const candidates = named
-      .map((policy) => ({ policy, clause: policy.clauses.find((c) => c.number === number[1]) }))
+      .map((policy) => ({ policy, clause: policy.clauses.find((c) => c.number === number) }))
       .filter((found) => found.clause);
     earlier = named.flatMap((policy) =>
-      (policy.earlier || []).filter((e) => e.number === number[1]).map((e) => ({ policy, earlier: e })),
+      (policy.earlier || []).filter((e) => e.number === number).map((e) => ({ policy, earlier: e })),
     );
     const from = asked.length === 0 ? referrerPolicy() : null;
     const chosen =
@@ -87,13 +95,17 @@
       return;
     }
     numbered = candidates;
+    if (asked.length === 0) named = [];
   }
 
-  const asked = words(query).filter((w) => !number || w !== number[1]);
+  const asked = words(query).filter((w) => !number || w !== number);
   // A number no clause has, now or before, alone or with a policy's name: say so, rather than
-  // list the clauses that happen to hold the policy's name.
-  const nothing =
-    number && !numbered.length && !earlier.length && (!asked.length || data.policies.some((p) => policyNamed(p, asked)));
+  // list the clauses that happen to hold the policy's name. Unless the whole query is a
+  // policy's title with a number in it ("data protection 2.0"): that is a search for the policy.
+  const isTitle = data.policies.some((p) => policyNamed(p, words(query)));
+  const nothing = Boolean(
+    number && !numbered.length && !earlier.length && !isTitle && (!asked.length || named.length),
+  );
   const matches = [];
   if (!numbered.length && !nothing && asked.length) {
     for (const policy of data.policies) {
@@ -135,16 +147,20 @@
   const heading = document.createElement("h2");
   heading.id = "cb-search-clauses-title";
   heading.textContent = nothing
-    ? `No clause ${number[1]}`
-    : earlier.length
-      ? `Clause ${number[1]}, in force and in earlier versions`
-      : numbered.length
-        ? `Clause ${number[1]} is in ${numbered.length} policies`
-        : `Clauses (${matches.length})`;
+    ? `No clause ${number}`
+    : earlier.length && numbered.length
+      ? `Clause ${number}, in force and in earlier versions`
+      : earlier.length
+        ? `Clause ${number}, in earlier versions`
+        : numbered.length
+          ? `Clause ${number} is in ${numbered.length} policies`
+          : `Clauses (${matches.length})`;
   section.append(heading);
   if (nothing) {
     const none = document.createElement("p");
-    none.textContent = `No policy in force has a clause ${number[1]}, and none had one in an earlier version.`;
+    none.textContent = named.length
+      ? `${titled(named).replace(/^t/, "T")} has no clause ${number}, and had none in an earlier version.`
+      : `No policy in force has a clause ${number}, and none had one in an earlier version.`;
     section.append(none);
   }
   const list = document.createElement("ul");
