@@ -407,12 +407,22 @@ class ClausebookDomain(Domain):
         then, now = self.identities(last).get(number), self.identities(index).get(number)
         return then is not None and now is not None and then != now
 
-    def moved_number(self, index: str, number: str) -> str | None:
-        """The number in the version ``index`` of the clause that was ``number`` in its policy's
-        last release before it, when that clause is there under another number (renumbered)."""
+    def release_before(self, index: str) -> str | None:
+        """The release the version ``index`` follows: its policy's last release, or, for the last
+        release itself, the one it was released after (found: a reference written since the last
+        release to a number it moved was told only "it may have been renumbered")."""
         policy = self.data["policies"][index]["id"]
         last = self.last_release(policy)
-        if last is None or last == index:
+        if last != index:
+            return last
+        previous = (self.data["releases"].get(index) or {}).get("previous")
+        return self.index_of_version(policy, previous) if isinstance(previous, str) else None
+
+    def moved_number(self, index: str, number: str) -> str | None:
+        """The number in the version ``index`` of the clause that was ``number`` in the release
+        it follows (:meth:`release_before`), when that clause is there under another number."""
+        last = self.release_before(index)
+        if last is None:
             return None
         identity = self.identities(last).get(number)
         now = self.number_of(index, identity) if identity is not None else None

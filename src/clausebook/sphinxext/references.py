@@ -286,8 +286,7 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
         cited = domain.target_index(node["refdoc"], target)
         moved = domain.moved_number(cited, number) if cited else None
         if moved:
-            cited_record = records(domain).policy(cited)
-            last = domain.last_release(cited_record.id) if cited_record else None
+            last = domain.release_before(cited)
             released = records(domain).policy(last) if last else None
             rewrite = f"{written.rpartition(':')[0]}:{moved}" if policy else moved
             message = (

@@ -14,7 +14,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from clausebook.sphinxext.domain import ClausebookDomain, Meant, format_date
+from clausebook.sphinxext.domain import ClausebookDomain, Meant, as_typed, format_date
 from clausebook.sphinxext.entries import VersionEntry, released, version_entries
 from clausebook.sphinxext.history import clauses_of, previous_of
 from clausebook.sphinxext.warnings_ import ClausebookWarning, notice
@@ -84,7 +84,7 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                 for docname in (referrer.index, *(s.page for s in referrer.model.sections)):
                     page = docname.removeprefix(referrer.folder + "/")
                     for meaning in domain.reference_meanings(docname):
-                        written, in_clause, line, _words = meaning.reference
+                        written, in_clause, line, words = meaning.reference
                         meant = meaning.meant
                         cited, _, number = written.removeprefix("~").rpartition(":")
                         if cited != policy:
@@ -104,7 +104,8 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                             # compared by its number, and told until its policy is released
                             # (found: taken as written against today's numbers, it switched to
                             # another clause when a release renumbered, and nothing was said).
-                            change = by_old.get(number)
+                            # One that names no clause now is refused as such: no notice besides.
+                            change = by_old.get(number) if meant is not None else None
                         if change is None:
                             continue
                         where = f"clause {in_clause}" if in_clause else "this page"
@@ -128,7 +129,8 @@ def notify_referring_clauses(app: Sphinx, env: Any) -> None:
                             else ""
                         )
                         notice(
-                            f"{where} of the {referrer.model.title} refers to {{clause}}`{written}`, and "
+                            f"{where} of the {referrer.model.title} refers to {as_typed(written, words)}, "
+                            "and "
                             f"{what} of the {entry.model.title} {what_happened(change)}: check that the "
                             f"reference still says what it should (and give the new number if it moved{when})"
                             f"{later}",
