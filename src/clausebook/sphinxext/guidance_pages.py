@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -271,8 +271,8 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                             message,
                             f"{source.path}:{source.line(problem.path)}",
                         )
-            _notice_uncovered(domain, index, files)
-            _notice_moved_not_covered(domain, index, files)
+            moved = _notice_moved_not_covered(domain, index, files)
+            _notice_uncovered(domain, index, files, told=moved)
         superseded = not domain.is_draft(index) and any(
             other.id == meta.id
             and not domain.is_draft(other_index)
@@ -404,9 +404,12 @@ def coverage(domain: ClausebookDomain, index: str) -> list[dict[str, Any]]:
     return found
 
 
-def _notice_uncovered(domain: ClausebookDomain, index: str, files: dict[str, GuidanceFile]) -> None:
+def _notice_uncovered(
+    domain: ClausebookDomain, index: str, files: dict[str, GuidanceFile], told: Set[str] = frozenset()
+) -> None:
     """A clause that no rule applies and no quiz question tests must be marked as
-    deliberately not covered in the rules file, with a reason."""
+    deliberately not covered in the rules file, with a reason. Not one that a not_covered item
+    was told to move to (``told``): that notice says what to write."""
     if "rules" not in files:
         return
     if loaded(domain, index)[1] is None:
@@ -416,6 +419,8 @@ def _notice_uncovered(domain: ClausebookDomain, index: str, files: dict[str, Gui
     if advised is None:
         return
     for item in coverage(domain, index):
+        if item["number"] in told:
+            continue
         if not item["rules"] and not item["questions"] and not item["not_covered"]:
             # A notice (the build goes on), listed in the editors' guide under notice.
             notice(
@@ -425,7 +430,9 @@ def _notice_uncovered(domain: ClausebookDomain, index: str, files: dict[str, Gui
             )
 
 
-def _notice_moved_not_covered(domain: ClausebookDomain, index: str, files: dict[str, GuidanceFile]) -> None:
+def _notice_moved_not_covered(
+    domain: ClausebookDomain, index: str, files: dict[str, GuidanceFile]
+) -> set[str]:
     """A clause listed under not_covered as the last release listed it (same number, same
     reason), whose number the draft gives to another clause: the release left out the clause
     it meant, which has another number now (found: the wrong clause was marked as left out on
@@ -433,8 +440,9 @@ def _notice_moved_not_covered(domain: ClausebookDomain, index: str, files: dict[
     rules = loaded(domain, index)[1] if "rules" in files and domain.is_draft(index) else None
     last = domain.last_release(_record(domain, index).id) if rules is not None else None
     released = loaded(domain, last)[1] if last is not None else None
+    told: set[str] = set()
     if rules is None or last is None or released is None:
-        return
+        return told
     then, now = domain.identities(last), domain.identities(index)
     number_now = {identity: number for number, identity in now.items()}
     as_released = {(item.clause, item.reason) for item in released.not_covered}
@@ -445,6 +453,8 @@ def _notice_moved_not_covered(domain: ClausebookDomain, index: str, files: dict[
         if (item.clause, item.reason) not in as_released or meant is None or now.get(item.clause) == meant:
             continue
         moved = number_now.get(meant)
+        if moved:
+            told.add(moved)
         what = (
             f"the clause it listed in version {version} is {moved} now: write {moved}"
             if moved
@@ -455,6 +465,7 @@ def _notice_moved_not_covered(domain: ClausebookDomain, index: str, files: dict[
             f"(if it is the draft's {item.clause} you mean to leave out, say why in its reason)",
             f"{source.path}:{source.line(('not_covered', place, 'clause'))}",
         )
+    return told
 
 
 def working_file(domain: ClausebookDomain, index: str, path: str) -> str | None:
