@@ -218,7 +218,6 @@ function treeWidget(region, engine) {
   const statik = region.querySelector(".cb-static");
   const note = region.querySelector(".cb-engine-message");
   const table = viewsAhead(region);
-  let ready = null; // the engine, once it has started
   let showing = null; // the view on screen, once the page has rendered one
   let shownWalk = null; // the answers it was rendered for
   let asked = 0; // views asked for: a late answer to an earlier one is dropped
@@ -270,14 +269,16 @@ function treeWidget(region, engine) {
     measureAnswer();
   }
 
-  // From the page's table until the engine is ready (the same views), then from the engine.
+  // From the page's table where it holds the view (the engine's own, computed at build time),
+  // even once the engine is ready: its first answers after starting took 200 ms on a phone
+  // (measured with tools/bench_widget.mjs), the table's none. Beyond the table, the engine.
   let rendered = null; // the address last rendered: popstate and hashchange may both come for one move
   async function render(focus) {
     const walk = walkFromAddress();
     if (walk === rendered) return;
     rendered = walk;
     const ticket = ++asked;
-    if (!ready && walk in table) return show(table[walk], focus);
+    if (walk in table) return show(table[walk], focus);
     if (region.dataset.engine === "loading" && note) note.textContent = "Getting the next question ready...";
     let view;
     try {
@@ -293,7 +294,6 @@ function treeWidget(region, engine) {
   // The engine takes over: for the view on screen it gives the same view, so nothing moves and
   // the focus stays where it is; were it different, it is drawn again, keeping what was ticked.
   async function handOver(started) {
-    ready = started;
     const ticket = asked;
     const view = await started.call("tree_view", walkFromAddress());
     if (ticket !== asked || canonical(view) === canonical(showing)) return;
