@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from clausebook.sphinxext.domain import as_typed
 from pdfbytes import inflated
 
 
@@ -109,3 +110,17 @@ def test_pdf_clause_numbers_link_to_the_site_when_its_address_is_known(app: Sphi
 def test_pdf_without_a_site_address_links_nowhere_outside(app: SphinxTestApp) -> None:
     app.build()
     assert b"/URI (http" not in inflated((Path(app.outdir) / "pay" / "pay-2.0.pdf").read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("target", "words", "typed"),
+    [
+        ("4.4", "", "{clause}`4.4`"),
+        ("~social-media:4.4", "", "{clause}`~social-media:4.4`"),
+        ("social-media:4.4", "the rule on posts", "{clause}`the rule on posts <social-media:4.4>`"),
+        # Found: quoted between single backticks, advice that does not parse.
+        ("4.4", "the `pw` rule", "{clause}``the `pw` rule <4.4>``"),
+    ],
+)
+def test_a_reference_is_quoted_as_it_can_be_typed(target: str, words: str, typed: str) -> None:
+    assert as_typed(target, words) == typed

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import posixpath
+import re
 from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,11 @@ class ClauseRole(XRefRole):
 def as_typed(target: str, words: str = "") -> str:
     """A {clause} reference as the editor typed it, with their own link text if they gave one:
     a message quoting only the target could not be found in the source."""
-    return f"{{clause}}`{words} <{target}>`" if words else f"{{clause}}`{target}`"
+    if not words:
+        return f"{{clause}}`{target}`"
+    # Words with a backtick in them were typed between longer fences ({clause}``the `pw` rule <4.4>``).
+    fence = "`" * (max((len(run) for run in re.findall("`+", words)), default=0) + 1)
+    return f"{{clause}}{fence}{words} <{target}>{fence}"
 
 
 class PolicyRole(ClauseRole):
