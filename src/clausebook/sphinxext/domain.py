@@ -92,7 +92,7 @@ class PolicyRole(ClauseRole):
 
 
 CITES = "cites:"  # a "citing" scope naming the policies a page refers to: "cites:code-of-conduct,visitors"
-# (docname, reference target) told to give a renumbered clause's new number, this build.
+# (docname, reference target, line) told to give a renumbered clause's new number, this build.
 RENUMBERED_TOLD = "_cb_renumbered_told"
 TABLES = ("clauses", "sections", "policies", "status", "citing", "guidance", "releases", "references")
 
@@ -358,7 +358,7 @@ class ClausebookDomain(Domain):
     def check_renumbered_references(self) -> None:
         """A working page's reference that its policy's last release resolved to a clause since
         renumbered: the editor is told the clause's number now (found: it silently cited another)."""
-        told: set[tuple[str, str]] = self.env.__dict__.setdefault(RENUMBERED_TOLD, set())
+        told: set[tuple[str, str, int]] = self.env.__dict__.setdefault(RENUMBERED_TOLD, set())
         told.clear()
         for index, _meta in sorted(self.data["policies"].items()):
             if not self.is_valid(index) or index in self.data["releases"]:
@@ -387,7 +387,9 @@ class ClausebookDomain(Domain):
                         (docname, line),
                     )
                     # This says what to write: the "does not exist" refusal would say it less well.
-                    told.add((docname, target))
+                    # By its line: another reference to the same number is judged on its own (found:
+                    # a new one beside it was told nothing).
+                    told.add((docname, target, line))
 
     def released_after(self, policy: str, version: str) -> list[str]:
         """The index documents of the versions of ``policy`` released after ``version``, oldest first."""

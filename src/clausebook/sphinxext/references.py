@@ -278,7 +278,8 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
     policy, _, number = target.rpartition(":")
     if _refused(domain, node["refdoc"], target if node["reftype"] == "policy" else policy):
         return True  # its front matter's error is the problem to fix: nothing follows from it
-    if (node["refdoc"], target) in domain.env.__dict__.get(RENUMBERED_TOLD, ()):
+    line = typed_line(node, node.line) if node.line else None
+    if (node["refdoc"], target, line) in domain.env.__dict__.get(RENUMBERED_TOLD, ()):
         return True  # told already, with the clause's number now
     written = ("~" if node.get("cb_short") else "") + target
     words = node.astext() if node.get("refexplicit") else ""
@@ -326,7 +327,6 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
             )
     # The PDF step resolves the same pages again: one reference is one problem.
     seen: set[tuple[Any, ...]] = app.env.__dict__.setdefault("_cb_missing_seen", set())
-    line = typed_line(node, node.line or 0) if node.line else None
     key = (node.source, line, target)
     if key not in seen:
         seen.add(key)
