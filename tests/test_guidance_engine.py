@@ -319,6 +319,16 @@ def test_quiz_validation_lists_every_problem_with_its_path() -> None:
     ]
 
 
+def test_a_clause_number_with_a_space_is_told_so() -> None:
+    """Found: "clause 4.6  does not exist", the space unseen."""
+    assert problems(load_quiz, {"title": "Q", "questions": [question("a", True, False, cites=["1.1 "])]}) == [
+        "questions.0.cites.0: '1.1 ' has a space before or after the number: write \"1.1\""
+    ]
+    assert problems(load_rules, rules_file(not_covered=[{"clause": " 1.1", "reason": "r"}])) == [
+        "not_covered.0.clause: ' 1.1' has a space before or after the number: write \"1.1\""
+    ]
+
+
 def test_a_misspelt_field_is_refused_by_name_with_the_fields_it_may_be() -> None:
     quiz = {"title": "Q", "questions": [question("a", False, False)], "intro ": "i"}
     quiz["questions"][0]["choices"][1] = {"label": "c1", "corect": True}

@@ -22,6 +22,14 @@ UNREAD = "unread-question"
 CITATION = "citation"
 
 
+def missing_clause(number: str, advice: str) -> str:
+    """Why a cited ``number`` names no clause, and what to do."""
+    if number.strip() != number:
+        # Found: "clause 4.6  does not exist", the space unseen.
+        return f"'{number}' has a space before or after the number: write \"{number.strip()}\""
+    return f"clause {number} does not exist in this version of the policy: {advice}"
+
+
 @dataclass(frozen=True)
 class GuidanceProblem:
     path: Path
@@ -149,11 +157,8 @@ class _Reader:
             )
         for index, number in enumerate(numbers):
             if number not in clauses:
-                self.fail(
-                    (*path, "cites", index),
-                    f"clause {number} does not exist in this version of the policy: cite an existing clause",
-                    CITATION,
-                )
+                message = missing_clause(number, "cite an existing clause")
+                self.fail((*path, "cites", index), message, CITATION)
         return numbers
 
     def unique_id(self, data: Mapping[str, Any], path: Path, seen: dict[str, Path]) -> str:

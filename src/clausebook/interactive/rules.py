@@ -21,7 +21,15 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from clausebook.interactive.guidance import CITATION, CONDITION, UNREAD, GuidanceError, Path, _Reader
+from clausebook.interactive.guidance import (
+    CITATION,
+    CONDITION,
+    UNREAD,
+    GuidanceError,
+    Path,
+    _Reader,
+    missing_clause,
+)
 
 # The fixed scale, strongest first, with generic headings a guidance file may reword.
 OUTCOMES: dict[str, str] = {
@@ -215,9 +223,7 @@ def load_rules(data: Mapping[str, Any], clauses: Collection[str]) -> Rules:
         reader.known(item, path, NOT_COVERED_FIELDS)
         number = str(item.get("clause", ""))
         if number not in clauses:
-            reader.fail(
-                (*path, "clause"), f"clause {number} does not exist in this version of the policy", CITATION
-            )
+            reader.fail((*path, "clause"), missing_clause(number, "list an existing clause"), CITATION)
         not_covered.append(NotCovered(number, reader.text(item, "reason", path)))
     page = reader.text(data, "page", (), required=False) or DEFAULT_PAGE
     _check_id(reader, page, ("page",), what="page name")
