@@ -139,6 +139,21 @@ def test_a_fixed_mistake_builds_again(handbook: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_a_numbering_mistake_is_told_as_one_never_as_a_renumbering(handbook: Path) -> None:
+    """Editor trial: 4.5 typed as 4.7 came out as 21 errors saying "it is 4.7 now: cite 4.7",
+    and a draft notice "4.5 renumbered to 4.7", before the one error that said 4.7 should be 4.5."""
+    page = section_file(handbook, 4)
+    text = page.read_text(encoding="utf-8")
+    assert ":::{clause} 4.5\n" in text and ":::{clause} 4.6\n" not in text
+    page.write_text(text.replace(":::{clause} 4.5\n", ":::{clause} 4.7\n"), encoding="utf-8")
+    result = run_build(handbook)
+    assert result.returncode != 0
+    assert "clause 4.7 is out of order: the clause here should be 4.5" in result.stderr, result.stderr
+    assert "4.7 now" not in result.stderr and "Cite 4.7" not in result.stderr, result.stderr
+    assert "renumber" not in result.stderr, result.stderr
+    assert "fix that first, and this may go" in result.stderr, result.stderr
+
+
 def test_check_reports_without_publishing(handbook: Path) -> None:
     published = handbook / "_build" / "html"
     before = tree_digest(published)

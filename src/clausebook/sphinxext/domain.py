@@ -288,6 +288,16 @@ class ClausebookDomain(Domain):
 
     # -- checks ----------------------------------------------------------------
 
+    def misnumbered(self, index: str) -> bool:
+        """Whether the version ``index`` has a numbering mistake (told as such). Its clauses
+        cannot then be matched to the last release's: advice from that matching ("4.5 is 4.7
+        now: cite 4.7") would spread the mistake (found: 21 such errors came before the one
+        that said 4.7 should be 4.5)."""
+        cache: dict[str, bool] = self.env.__dict__.setdefault("_cb_misnumbered", {})
+        if index not in cache:
+            cache[index] = bool(numbering_problems(self.policy_version(index).sections))
+        return cache[index]
+
     def check_consistency(self) -> None:
         self.check_renumbered_references()
         for _index, version in self.policy_versions():
@@ -371,6 +381,8 @@ class ClausebookDomain(Domain):
                     if number is None:
                         continue
                     now = cast(str, self.target_index(docname, target))
+                    if self.misnumbered(now):
+                        continue
                     meant = cast(Meant, meaning.meant)
                     written = target.rpartition(":")[2]
                     first = self.renumbered_since(now, meant.version, meant.identity, number)

@@ -47,6 +47,7 @@ def forget_entries(app: Sphinx, env: object) -> None:
     app.builder._cb_entries = None  # type: ignore[attr-defined]
     app.builder._cb_model = None  # type: ignore[attr-defined]
     app.env.__dict__.pop("_cb_identities", None)
+    app.env.__dict__.pop("_cb_misnumbered", None)
 
 
 def _version_entries(app: Sphinx) -> dict[str, list[VersionEntry]]:

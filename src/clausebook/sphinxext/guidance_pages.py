@@ -238,6 +238,9 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
         # words moved to another number; the error says so, and no notice repeats it.
         told_moved: set[tuple[Any, str]] = set()
         errored: set[Any] = set()  # items refused for a citation: the error says it, no notice too
+        # A numbering mistake is told as such: no advice here follows from matching its clauses
+        # with the last release's ("it is 4.7 now: cite 4.7" would spread the mistake).
+        misnumbered = domain.misnumbered(index)
         if index in newest:
             moved_by_item = {item.path[:2]: dict(item.moved) for item in held}
             checks: tuple[tuple[str, Any], ...] = (("quiz", load_quiz), ("rules", load_rules))
@@ -256,9 +259,14 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                         moved_to = (
                             moved_by_item.get(problem.path[:2], {}).get(gone[1])
                             or domain.moved_number(index, gone[1])
-                            if gone
+                            if gone and not misnumbered
                             else None
                         )
+                        if gone and misnumbered:
+                            message += (
+                                " (this version's clause numbering has a mistake, told with its file "
+                                "and line: fix that first, and this may go)"
+                            )
                         if gone and moved_to:
                             message = (
                                 f"clause {gone[1]} does not exist in this version of the policy: it is "
@@ -271,8 +279,9 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                             message,
                             f"{source.path}:{source.line(problem.path)}",
                         )
-            moved = _notice_moved_not_covered(domain, index, files)
-            _notice_uncovered(domain, index, files, told=moved)
+            if not misnumbered:
+                moved = _notice_moved_not_covered(domain, index, files)
+                _notice_uncovered(domain, index, files, told=moved)
         superseded = not domain.is_draft(index) and any(
             other.id == meta.id
             and not domain.is_draft(other_index)
@@ -280,7 +289,7 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
             for other_index, other in policies.items()
             if domain.is_valid(other_index)
         )
-        if superseded:
+        if superseded or misnumbered:
             continue
         where = "the draft" if domain.is_draft(index) else f"version {meta.version}"
         now = numbers_now(domain, index)

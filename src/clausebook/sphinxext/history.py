@@ -362,7 +362,8 @@ def notices(app: Sphinx, env: Any) -> None:
                 f"POLICY={policy} VERSION={draft.model.version} EFFECTIVE=YYYY-MM-DD",
                 working,
             )
-        if draft is not None and before is not None:
+        # A draft with a numbering mistake is told that mistake, not a renumbering made of it.
+        if draft is not None and before is not None and not _domain(app).misnumbered(draft.index):
             changes = compare(clauses_of(app, before), clauses_of(app, draft)).changes
             listed = ", ".join(change_words(c) for c in changes[:6])
             if len(changes) > 6:  # found: the seventh and later were left out, with nothing said
@@ -379,7 +380,7 @@ def notices(app: Sphinx, env: Any) -> None:
             front = f"{', '.join(fields)} changed, shown on the site once released" if fields else ""
             what = (
                 "; ".join(part for part in (listed, front, guidance_words(app, before, draft)) if part)
-                or "no clause: other text or the guidance"
+                or "no clause in what it says: other text, the guidance, or a reference's new number"
             )
             notice(
                 f"handbook/{policy}/ has changes not yet released ({what}): the site still shows version "

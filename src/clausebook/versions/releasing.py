@@ -204,7 +204,10 @@ def release(
         )
         print(f"  {change['kind']:<10} {change_label(change):<12} {change['nature']}{why}")
     if done and not changes:
-        print("  No clause changed (headings, other text or the guidance did).")
+        print(
+            "  No clause changed in what it says (headings, other text or the guidance did, or a reference "
+            "was given the new number of the clause it means)."
+        )
     referring = referring_clauses(told, policy)
     if referring:
         print("Clauses of other policies refer to clauses this release changes: check each (and give")
