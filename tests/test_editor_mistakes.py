@@ -231,6 +231,12 @@ def test_a_misspelt_correct_is_one_message_not_a_missing_right_answer(refusals: 
     assert "no choice is marked" not in refusals["misspelt_field_in_the_quiz"].result.stderr
 
 
+def test_a_date_myst_cannot_read_leaves_the_policy_a_policy(refusals: dict[str, Refusal]) -> None:
+    """Editor trial: its sections were each told they belong to no policy."""
+    told = refusals["impossible_effective_date"].result.stderr
+    assert "not in a policy's folder" not in told and "no table of contents" not in told, told
+
+
 def test_an_index_saved_with_a_bom_is_still_a_policy(handbook: Path) -> None:
     index = handbook / "handbook" / "social-media" / "index.md"
     index.write_bytes(b"\xef\xbb\xbf" + index.read_bytes())

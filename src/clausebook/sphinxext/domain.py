@@ -685,11 +685,14 @@ def read_policy_metadata(app: Any, doctree: nodes.document) -> None:
             domain.note_citing(
                 docname, CITES + target.split(":", 1)[0].lstrip("~") if ":" in target else "local"
             )
-    if raw is None:
+    # Read from the file itself: where MyST could not read the front matter ("Malformed YAML",
+    # for a date such as 2026-13-04) it hands over none, and the policy's pages were then told
+    # they belong to no policy, with nothing said of the date (found in an editor trial).
+    checked = read_front_matter(Path(env.doc2path(docname)))
+    if raw is None and not checked.is_policy:
         return
     # A policy's index is reached from the policy list, not from a table of contents.
-    env.metadata[docname]["orphan"] = True
-    checked = read_front_matter(Path(env.doc2path(docname)))
+    env.metadata.setdefault(docname, {})["orphan"] = True
     for problem in checked.problems:
         line = problem.location.line if problem.location else 1
         warn(ClausebookWarning.POLICY_METADATA, problem.message, (docname, line))
