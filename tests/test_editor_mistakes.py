@@ -231,9 +231,12 @@ def test_a_misspelt_correct_is_one_message_not_a_missing_right_answer(refusals: 
     assert "no choice is marked" not in refusals["misspelt_field_in_the_quiz"].result.stderr
 
 
-def test_a_date_myst_cannot_read_leaves_the_policy_a_policy(refusals: dict[str, Refusal]) -> None:
+@pytest.mark.parametrize("name", ["impossible_effective_date", "front_matter_field_without_its_colon"])
+def test_front_matter_myst_cannot_read_leaves_the_policy_a_policy(
+    refusals: dict[str, Refusal], name: str
+) -> None:
     """Editor trial: its sections were each told they belong to no policy."""
-    told = refusals["impossible_effective_date"].result.stderr
+    told = refusals[name].result.stderr
     assert "not in a policy's folder" not in told and "no table of contents" not in told, told
 
 

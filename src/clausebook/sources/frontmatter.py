@@ -11,6 +11,7 @@ the build decides about a version (draft, in force...) is never kept in it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,27 @@ def _node(text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        return None  # Sphinx (myst-parser) reports malformed front matter with its line
+        return None  # told by _syntax_problem, where the block is a policy's
+
+
+def _syntax_problem(text: str, first: int, path: Path) -> Problem | None:
+    """A policy's front matter that is not YAML, told at the line the parser stopped at (found in
+    an editor trial: MyST's "Malformed YAML" at line 1 only, and every section then told it belongs
+    to no policy)."""
+    if not re.search(r"^policy:", text, re.M):
+        return None
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        return Problem(
+            f"the policy's front matter is not valid YAML ({error.problem or error.context}): check this "
+            "line and the one before: each field is 'name: value', indented under policy:",
+            Location(str(path), first + (mark.line if mark else 0)),
+        )
+    except yaml.YAMLError:
+        return Problem("the policy's front matter is not valid YAML", Location(str(path), first))
+    return None
 
 
 def read_front_matter(path: Path) -> FrontMatter:
@@ -77,6 +98,8 @@ def read_front_matter(path: Path) -> FrontMatter:
         return FrontMatter(None)
     yaml_text, first = block
     node = _node(yaml_text)
+    if node is None and (broken := _syntax_problem(yaml_text, first, path)):
+        return FrontMatter(None, (broken,))
     if not isinstance(node, yaml.MappingNode):
         return FrontMatter(None)
 
