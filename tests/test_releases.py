@@ -234,6 +234,8 @@ def test_an_edit_to_a_released_file_is_refused(handbook: Path) -> None:
     assert result.returncode != 0
     assert "handbook/_versions/social-media/1.0/04-prohibited-use.md:1: error:" in result.stderr
     assert "handbook/social-media/04-prohibited-use.md" in result.stderr and "make release" in result.stderr
+    # Editor trial: "has changes not yet released (4.3 changed)" beside it, though none were made.
+    assert "changes not yet released" not in result.stderr, result.stderr
     assert tree_digest(handbook / "_build" / "html") == published
 
 

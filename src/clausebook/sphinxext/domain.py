@@ -45,7 +45,7 @@ from clausebook.sources.frontmatter import OPTIONAL, read_front_matter
 from clausebook.sources.staging import DRAFT_MARKER
 from clausebook.sphinxext.warnings_ import ClausebookWarning, warn
 from clausebook.versions.comparison import VersionClause, compare, in_force, version_key
-from clausebook.versions.releases import GUIDANCE, RECORD, UnreadableRecordError, read_record
+from clausebook.versions.releases import GUIDANCE, RECORD, VERSIONS, UnreadableRecordError, read_record
 
 OPTIONAL_FIELDS = OPTIONAL
 DEFAULT_CATEGORY = "Policies"  # the home page's group for a policy whose front matter names none
@@ -94,6 +94,7 @@ class PolicyRole(ClauseRole):
 CITES = "cites:"  # a "citing" scope naming the policies a page refers to: "cites:code-of-conduct,visitors"
 # (docname, reference target, line) told to give a renumbered clause's new number, this build.
 RENUMBERED_TOLD = "_cb_renumbered_told"
+TAMPERED = "_cb_tampered"  # the policies whose released files were edited, this build
 TABLES = ("clauses", "sections", "policies", "status", "citing", "guidance", "releases", "references")
 
 
@@ -657,10 +658,19 @@ def check_sources(app: Any, env: Any = None, docnames: Any = None) -> None:
 
     app.env.__dict__.pop("_cb_missing_seen", None)
     handbook = Path(app.confdir)
+    tampered = integrity_problems(handbook)
+    # The policies with an edited release: their working copy differs from that release, and
+    # is no draft (found: "has changes not yet released (4.3 changed)" beside the edit's error).
+    versions = handbook.resolve() / VERSIONS
+    app.env.__dict__[TAMPERED] = {
+        Path(p.location.path).resolve().relative_to(versions).parts[0]
+        for p in tampered
+        if p.location and Path(p.location.path).resolve().is_relative_to(versions)
+    }
     for kind, problems in (
         (ClausebookWarning.SOURCE, encoding_problems(handbook)),
         (ClausebookWarning.GUIDANCE_FILE, guidance_problems(handbook)),
-        (ClausebookWarning.RELEASED_FILE, integrity_problems(handbook)),
+        (ClausebookWarning.RELEASED_FILE, tampered),
         (ClausebookWarning.OUTSIDE_HANDBOOK, outside_link_problems(handbook.parent)),
     ):
         for problem in problems:

@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import escape
 from sphinx.application import Sphinx
 
-from clausebook.sphinxext.domain import ClausebookDomain, format_date
+from clausebook.sphinxext.domain import TAMPERED, ClausebookDomain, format_date
 from clausebook.sphinxext.entries import (
     CLAUSE_LINKS,
     VersionEntry,
@@ -362,8 +362,12 @@ def notices(app: Sphinx, env: Any) -> None:
                 f"POLICY={policy} VERSION={draft.model.version} EFFECTIVE=YYYY-MM-DD",
                 working,
             )
-        # A draft with a numbering mistake is told that mistake, not a renumbering made of it.
-        if draft is not None and before is not None and not _domain(app).misnumbered(draft.index):
+        # A draft with a numbering mistake is told that mistake, not a renumbering made of it; one
+        # made by editing a released file is told that edit.
+        told_else = policy in app.env.__dict__.get(TAMPERED, ()) or (
+            draft is not None and _domain(app).misnumbered(draft.index)
+        )
+        if draft is not None and before is not None and not told_else:
             changes = compare(clauses_of(app, before), clauses_of(app, draft)).changes
             listed = ", ".join(change_words(c) for c in changes[:6])
             if len(changes) > 6:  # found: the seventh and later were left out, with nothing said
