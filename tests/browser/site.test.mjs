@@ -128,6 +128,18 @@ test("search names each clause it finds by number and section, linked to its anc
   const links = await found.evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute("href")]));
   const section = manifestSection(clause);
   assert.ok(links.some(([text, href]) => text === `4.2 ${section}` && href === clause.url), JSON.stringify(links));
+  // Each excerpt is cut at spaces, never mid-word (found: "…edia posting").
+  const excerpts = await page.locator(".cb-search-clauses li").evaluateAll((items) =>
+    items.map((li) => [li.querySelector("a").getAttribute("href"), li.querySelector("p").textContent]));
+  for (const [href, excerpt] of excerpts) {
+    const whole = clauses.find((c) => c.url === href).text.replace(/\s+/g, " ");
+    const core = excerpt.replace(/^…|…$/g, "");
+    const at = whole.indexOf(core);
+    assert.ok(at >= 0, excerpt);
+    assert.ok(at === 0 || whole[at - 1] === " ", `starts mid-word: ${excerpt}`);
+    const after = whole[at + core.length];
+    assert.ok(after === undefined || after === " ", `ends mid-word: ${excerpt}`);
+  }
   // The theme's own results below: their snippets never run a clause number into its words.
   await page.locator("#search-results li p").first().waitFor({ timeout: 10000 });
   const snippets = await page.locator("#search-results li p").allTextContents();

@@ -134,11 +134,22 @@
     if (summary && summary.textContent.trim() === NOTHING) summary.textContent = instead;
   }
 
+  // About 220 characters around the first word asked for, cut at spaces, never mid-word
+  // (found: "…edia posting").
   const snippet = (text) => {
     const lower = text.toLowerCase();
-    const at = Math.max(0, Math.min(...asked.map((w) => lower.indexOf(w)).filter((i) => i >= 0), text.length) - 60);
-    const part = text.slice(at, at + 220).replace(/\s+/g, " ");
-    return (at > 0 ? "…" : "") + part + (at + 220 < text.length ? "…" : "");
+    let at = Math.max(0, Math.min(...asked.map((w) => lower.indexOf(w)).filter((i) => i >= 0), text.length) - 60);
+    let end = Math.min(text.length, at + 220);
+    if (at > 0) {
+      const space = text.slice(at).search(/\s/);
+      if (space >= 0 && space < 40) at += space + 1;
+    }
+    if (end < text.length) {
+      const space = text.slice(at, end).search(/\s\S*$/);
+      if (space > 0) end = at + space;
+    }
+    const part = text.slice(at, end).replace(/\s+/g, " ").trim();
+    return (at > 0 ? "…" : "") + part + (end < text.length ? "…" : "");
   };
 
   const section = document.createElement("section");
