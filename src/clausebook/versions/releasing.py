@@ -214,9 +214,10 @@ def release(
         print("the new number where a clause moved), then release that policy again:")
         for line in referring:
             print(f"  {line}")
-    if (paths.root / "tools" / "released_views.py").is_file():
-        # The tests compare what readers of each released version see with a committed digest;
-        # make release builds and records it next, a direct run of this command does not.
+    if working.guidance and (paths.root / "tools" / "released_views.py").is_file():
+        # The tests compare what readers of each released version's guidance see with a committed
+        # digest; make release builds and records it next, a direct run of this command does not.
+        # (A policy without guidance has none: found in an editor trial, told to commit nothing.)
         print("Commit tests/fixtures/released-views/ with the release (make release writes it after the")
         print("build; on its own: make html, then .venv/bin/python tools/released_views.py)")
     else:
