@@ -196,6 +196,10 @@ def test_removed_clause_still_cited_by_the_guidance(handbook: Path) -> None:
         f"{RULES.as_posix()}:{line_of(handbook / RULES, '5.3')}: error: clause 5.3 does not exist"
         in result.stderr
     )
+    # Editor trial: it said "cite an existing clause", as for a number that never was.
+    assert "it was removed since version 1.0. Take it out of this item's citations" in result.stderr, (
+        result.stderr
+    )
 
 
 def test_an_uncovered_clause_is_a_notice_naming_the_rules_file(handbook: Path) -> None:

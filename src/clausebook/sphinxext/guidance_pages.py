@@ -274,6 +274,13 @@ def check_guidance(app: Sphinx, env: BuildEnvironment) -> None:
                                 "nothing needs re-checking"
                             )
                             told_moved.add((problem.path[:2], gone[1]))
+                        elif gone and not misnumbered and (version := removed_since(domain, index, gone[1])):
+                            # Found in an editor trial: "cite an existing clause" for one the draft removed.
+                            message = (
+                                f"clause {gone[1]} does not exist in this version of the policy: it was "
+                                f"removed since version {version}. Take it out of this item's citations "
+                                "(or take out the item, if it rests on that clause alone)"
+                            )
                         warn(
                             PROBLEM_WARNINGS.get(problem.kind, ClausebookWarning.GUIDANCE),
                             message,
@@ -475,6 +482,16 @@ def _notice_moved_not_covered(
             f"{source.path}:{source.line(('not_covered', place, 'clause'))}",
         )
     return told
+
+
+def removed_since(domain: ClausebookDomain, index: str, number: str) -> str | None:
+    """The version of the release ``index`` follows, if ``number`` named a clause there that
+    ``index`` does not have under any number (removed, not renumbered)."""
+    before = domain.release_before(index)
+    identity = domain.identities(before).get(number) if before is not None else None
+    if before is None or identity is None or domain.number_of(index, identity) is not None:
+        return None
+    return _record(domain, before).version
 
 
 def working_file(domain: ClausebookDomain, index: str, path: str) -> str | None:
