@@ -279,7 +279,9 @@ def test_a_renumbered_reference_with_the_editor_s_own_words_is_quoted_with_them(
     original = page.read_text(encoding="utf-8")
     assert "{clause}`social-media:4.4`" in original.splitlines()[3]
     page.write_text(
-        original.replace("{clause}`social-media:4.4`", "{clause}`the rule on posts <social-media:4.4>`", 1),
+        original.replace(
+            "{clause}`social-media:4.4`", "{clause}`the school's rule on posts <social-media:4.4>`", 1
+        ),
         encoding="utf-8",
     )
     try:
@@ -288,8 +290,9 @@ def test_a_renumbered_reference_with_the_editor_s_own_words_is_quoted_with_them(
         page.write_text(original, encoding="utf-8")
     assert result.returncode != 0
     assert (
-        "handbook/conduct/02-online.md:4: error: {clause}`the rule on posts <social-media:4.4>`: 4.4 is 4.5 "
-        "since version 1.1: write {clause}`the rule on posts <social-media:4.5>`" in result.stderr
+        "handbook/conduct/02-online.md:4: error: {clause}`the school's rule on posts <social-media:4.4>`: "
+        "4.4 is 4.5 since version 1.1: write {clause}`the school's rule on posts <social-media:4.5>`"
+        in result.stderr
     ), result.stderr
 
 

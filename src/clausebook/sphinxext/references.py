@@ -11,6 +11,7 @@ names the policy already, and ``{clause}`words <code-of-conduct:3.2>``` shows th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -270,6 +271,21 @@ def typed_line(ref: pending_xref, line: int) -> int:
     return line
 
 
+def typed_words(ref: pending_xref, line: int) -> str:
+    """The link text the editor typed ({clause}`their words <4.4>`), as typed: the page's text
+    has had its quotes made typographic (found: advice to paste turned "policy's" into "policy’s")."""
+    if not ref.get("refexplicit"):
+        return ""
+    shown = ref.astext()
+    try:
+        text = "\n".join(Path(ref.source or "").read_text(encoding="utf-8").splitlines()[max(line, 1) - 1 :])
+    except (OSError, UnicodeDecodeError):
+        return shown
+    target = re.escape(ref.get("reftarget", ""))
+    found = re.search(rf"\{{clause\}}(`+)(.+?)\s*<{target}>\1", text, re.S)
+    return " ".join(found[2].split()) if found else shown
+
+
 def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool | None:
     """Refuse a reference that leads nowhere, saying what to write instead (with file and line)."""
     if domain.name != "cb":
@@ -282,7 +298,7 @@ def warn_missing_reference(app: Sphinx, domain: Any, node: pending_xref) -> bool
     if (node["refdoc"], target, line) in domain.env.__dict__.get(RENUMBERED_TOLD, ()):
         return True  # told already, with the clause's number now
     written = ("~" if node.get("cb_short") else "") + target
-    words = node.astext() if node.get("refexplicit") else ""
+    words = typed_words(node, node.line or 0)  # from the paragraph's first line: words may wrap
     unknown_policy = (
         f"no policy is called '{{name}}': the handbook holds or declares {known_policies(domain)}. "
         "Use a policy's folder name, or declare a policy the handbook does not hold in "
@@ -354,7 +370,7 @@ def collect_references(app: Sphinx, doctree: nodes.document) -> None:
         number = within["number"] if within is not None else ""
         target = ("~" if ref.get("cb_short") else "") + ref["reftarget"]
         line = typed_line(ref, ref.line) if ref.line else (within.line if within is not None else 0) or 0
-        found.append((target, number, line, ref.astext() if ref.get("refexplicit") else ""))
+        found.append((target, number, line, typed_words(ref, ref.line or line)))
     if found:
         domain.note_references(env.docname, found)
 
