@@ -62,31 +62,28 @@ def _block(text: str) -> tuple[str, int] | None:
     return text[3:end], 1
 
 
-def _node(text: str) -> yaml.Node | None:
+def _node(text: str) -> yaml.Node | yaml.YAMLError | None:
+    """The block's YAML node, or the parser's error (told by _syntax_problem)."""
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None  # told by _syntax_problem, where the block is a policy's
+    except yaml.YAMLError as error:
+        return error
 
 
-def _syntax_problem(text: str, first: int, path: Path) -> Problem | None:
+def _syntax_problem(error: yaml.YAMLError, text: str, first: int, path: Path) -> Problem | None:
     """A policy's front matter that is not YAML, told at the line the parser stopped at (found in
     an editor trial: MyST's "Malformed YAML" at line 1 only, and every section then told it belongs
     to no policy)."""
     if not re.search(r"^policy:", text, re.M):
         return None
-    try:
-        yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
+    if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         return Problem(
             f"the policy's front matter is not valid YAML ({error.problem or error.context}): check this "
             "line and the one before: each field is 'name: value', indented under policy:",
             Location(str(path), first + (mark.line if mark else 0)),
         )
-    except yaml.YAMLError:
-        return Problem("the policy's front matter is not valid YAML", Location(str(path), first))
-    return None
+    return Problem("the policy's front matter is not valid YAML", Location(str(path), first))
 
 
 def read_front_matter(path: Path) -> FrontMatter:
@@ -98,8 +95,9 @@ def read_front_matter(path: Path) -> FrontMatter:
         return FrontMatter(None)
     yaml_text, first = block
     node = _node(yaml_text)
-    if node is None and (broken := _syntax_problem(yaml_text, first, path)):
-        return FrontMatter(None, (broken,))
+    if isinstance(node, yaml.YAMLError):
+        broken = _syntax_problem(node, yaml_text, first, path)
+        return FrontMatter(None, (broken,) if broken else ())
     if not isinstance(node, yaml.MappingNode):
         return FrontMatter(None)
 
